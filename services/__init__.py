@@ -1,0 +1,1 @@
+"""The platform services; each imports shared/ and never another service."""

@@ -1,0 +1,1 @@
+"""Audit: standard, self-assessment, pre-audit, certification audit, certificates."""

@@ -1,0 +1,1 @@
+"""Pure domain rules and state machines: no I/O, no framework."""

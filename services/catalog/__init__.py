@@ -1,0 +1,1 @@
+"""Catalog: certified organisations, verification, knowledge hub, indicators."""

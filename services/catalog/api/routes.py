@@ -1,0 +1,6 @@
+"""Routes of the catalog service (authenticated unless in ``public``)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
+public = APIRouter()

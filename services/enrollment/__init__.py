@@ -1,0 +1,1 @@
+"""Enrollment: companies, eligibility, admission, cohorts, monitors."""

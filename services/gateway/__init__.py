@@ -1,0 +1,1 @@
+"""The gateway app: what nginx cannot do (merged OpenAPI, aggregated health, credential checks)."""

@@ -1,0 +1,68 @@
+"""Merge the services' OpenAPI documents into one, for docs and client generators.
+
+Paths never clash (each service owns its prefix). Schema components that two services
+name alike but define differently are renamed ``<Service><Name>`` in the later one and
+its ``$ref``s rewritten, so a generated client keeps both types.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+REF_PREFIX = "#/components/schemas/"
+
+
+def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith(REF_PREFIX):
+                name = value[len(REF_PREFIX) :]
+                out[key] = REF_PREFIX + renames.get(name, name)
+            else:
+                out[key] = _rewrite_refs(value, renames)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(v, renames) for v in node]
+    return node
+
+
+def merge_openapi(documents: dict[str, dict[str, Any]], *, title: str, version: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "One document for every service behind the gateway. "
+            "Errors are RFC 9457 application/problem+json; `x-roles` lists who may call each operation.",
+        },
+        "paths": {},
+        "components": {"schemas": {}},
+        "tags": [],
+    }
+    schemas: dict[str, Any] = merged["components"]["schemas"]
+    seen_tags: set[str] = set()
+    for service, doc in documents.items():
+        doc = copy.deepcopy(doc)
+        renames: dict[str, str] = {}
+        for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            if name in schemas and json.dumps(schemas[name], sort_keys=True) != json.dumps(
+                schema, sort_keys=True
+            ):
+                renames[name] = service.capitalize() + name
+        doc = _rewrite_refs(doc, renames)
+        for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            schemas[renames.get(name, name)] = schema
+        for path, item in doc.get("paths", {}).items():
+            if not path.startswith("/api/"):
+                continue  # each service's own /health and /ready stay internal
+            for op in item.values():
+                if isinstance(op, dict):
+                    op["tags"] = [service] if not op.get("tags") else [f"{service}: {t}" for t in op["tags"]]
+            merged["paths"][path] = item
+        if service not in seen_tags:
+            seen_tags.add(service)
+            merged["tags"].append({"name": service, "description": doc.get("info", {}).get("title", service)})
+    return merged

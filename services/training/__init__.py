@@ -1,0 +1,1 @@
+"""Training: workshops, sessions, attendance, completion, technical assistance."""

@@ -1,0 +1,1 @@
+"""Tables, repositories and migrations of this service's schema."""

@@ -1,0 +1,1 @@
+"""What this service publishes and consumes."""

@@ -1,0 +1,220 @@
+"""``create_app``: the one bootstrap every service goes through.
+
+It wires settings, logging, telemetry, the DB engine and unit-of-work factory, error
+handlers, OpenAPI shaping, ``/health`` and ``/ready``, and starts the outbox relay and
+the Kafka consumers (plus any periodic job the service declares) for the app's
+lifetime. Routers are authenticated by default; public routers are listed apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from shared.auth import current_principal
+from shared.clock import Clock
+from shared.db import create_engine, create_sessionmaker
+from shared.errors import install_error_handlers
+from shared.events.consumer import ConsumerRunner, Handler
+from shared.events.relay import OutboxRelay
+from shared.logging import configure_logging, request_id_var
+from shared.openapi import install_openapi
+from shared.settings import Settings, get_settings
+from shared.telemetry import instrument_engine, instrument_fastapi, setup_tracing
+from shared.uow import UnitOfWorkFactory
+
+log = logging.getLogger("eco.app")
+
+BackgroundJob = Callable[[FastAPI, asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str
+    description: str = ""
+    routers: list[APIRouter] = field(default_factory=list)
+    public_routers: list[APIRouter] = field(default_factory=list)
+    topic_handlers: Mapping[str, Handler] = field(default_factory=dict)
+    background_jobs: list[BackgroundJob] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    database: bool = True
+    version: str = "1.0.0"
+
+    @property
+    def prefix(self) -> str:
+        return f"/api/v1/{self.name}"
+
+
+def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if settings.service != spec.name:
+        settings = settings.for_service(spec.name)
+    configure_logging(spec.name)
+    setup_tracing(spec.name)
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version=spec.version,
+        lifespan=_lifespan(spec),
+        openapi_tags=spec.tags or None,
+        generate_unique_id_function=lambda route: f"{spec.name}_{route.name}",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.spec = spec
+    app.state.clock = clock or Clock()
+    install_error_handlers(app)
+    install_openapi(app)
+    _install_request_id(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+
+    for router in spec.routers:
+        app.include_router(router, prefix=spec.prefix, dependencies=[Depends(current_principal)])
+    for router in spec.public_routers:
+        app.include_router(router, prefix=spec.prefix)
+    _install_probes(app, spec)
+    instrument_fastapi(app)
+    return app
+
+
+def _install_request_id(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def request_id(request: Request, call_next):
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        try:
+            response = await call_next(request)
+        finally:
+            request_id_var.reset(token)
+        response.headers["X-Request-ID"] = rid
+        return response
+
+
+def _lifespan(spec: ServiceSpec):
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        settings: Settings = app.state.settings
+        stop = asyncio.Event()
+        tasks: list[asyncio.Task] = []
+        app.state.stop = stop
+        app.state.relay = app.state.consumer = None
+        if spec.database:
+            engine = create_engine(settings)
+            instrument_engine(engine)
+            app.state.engine = engine
+            app.state.uow_factory = UnitOfWorkFactory(
+                engine,
+                create_sessionmaker(engine),
+                schema=settings.schema,
+                producer=spec.name,
+                clock=app.state.clock,
+            )
+            app.state.relay = OutboxRelay(engine, settings)
+            app.state.consumer = ConsumerRunner(settings, app.state.uow_factory, spec.topic_handlers)
+            if settings.run_background:
+                tasks.append(asyncio.create_task(app.state.relay.run(stop), name=f"{spec.name}-relay"))
+                tasks.append(asyncio.create_task(app.state.consumer.run(stop), name=f"{spec.name}-consumer"))
+        if settings.run_background:
+            tasks += [asyncio.create_task(job(app, stop), name=job.__name__) for job in spec.background_jobs]
+        try:
+            yield
+        finally:
+            stop.set()
+            for task in tasks:
+                try:
+                    await asyncio.wait_for(task, timeout=15)
+                except (TimeoutError, asyncio.CancelledError):
+                    task.cancel()
+                except Exception:
+                    log.exception("background task %s ended with an error", task.get_name())
+            if spec.database:
+                await app.state.engine.dispose()
+
+    return lifespan
+
+
+_KAFKA_CHECK: dict[str, tuple[float, bool]] = {}
+
+
+def kafka_reachable(bootstrap: str, ttl: float = 5.0) -> bool:
+    """A TCP connect to the first bootstrap server, cached a few seconds."""
+    cached = _KAFKA_CHECK.get(bootstrap)
+    if cached and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            ok = True
+    except OSError:
+        ok = False
+    _KAFKA_CHECK[bootstrap] = (time.monotonic(), ok)
+    return ok
+
+
+async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
+    settings: Settings = app.state.settings
+    report: dict[str, Any] = {"service": app.state.spec.name}
+    ok = True
+    if app.state.spec.database:
+        try:
+            async with app.state.engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(sa.text("SELECT 1")), timeout=2)
+            report["database"] = "ok"
+            report["outbox_backlog"] = await app.state.relay.backlog()
+        except Exception as exc:
+            ok = False
+            report["database"] = f"unavailable: {type(exc).__name__}"
+    kafka_ok = await asyncio.to_thread(kafka_reachable, settings.kafka_bootstrap)
+    report["kafka"] = "ok" if kafka_ok else "unavailable"
+    ok = ok and kafka_ok
+    consumer = getattr(app.state, "consumer", None)
+    if consumer is not None and consumer.handlers:
+        s = consumer.stats
+        report["consumer"] = {
+            "group": consumer.group,
+            "processed": s.processed,
+            "duplicates": s.duplicates,
+            "dead_lettered": s.dead_lettered,
+            "lag": s.lag,
+            "last_error": s.last_error,
+        }
+    report["status"] = "ok" if ok else "degraded"
+    return ok, report
+
+
+def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
+    probes = APIRouter(tags=["health"])
+
+    @probes.get("/health", openapi_extra={"x-public": True}, summary="Liveness")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": spec.name}
+
+    @probes.get("/ready", openapi_extra={"x-public": True}, summary="Readiness: database and Kafka")
+    async def ready() -> JSONResponse:
+        ok, report = await readiness(app)
+        return JSONResponse(report, status_code=200 if ok else 503)
+
+    app.include_router(probes)
+    app.include_router(probes, prefix=spec.prefix)

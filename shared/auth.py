@@ -1,0 +1,153 @@
+"""Who is calling: the signed identity the gateway forwards, verified by every service.
+
+nginx asks the gateway app (``auth_request``) whether a credential (JWT or API key) is
+good; the app answers with ``X-Eco-Identity: <payload>.<signature>`` where payload is
+base64url JSON of a :class:`Principal` and signature an HMAC-SHA256 with the shared
+``ECO_IDENTITY_SECRET``. Services trust nothing else: a request that bypasses the
+gateway has no valid identity and is refused with 401.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, Field, ValidationError
+
+from shared.errors import Forbidden, Unauthorized
+
+IDENTITY_HEADER = "X-Eco-Identity"
+
+
+class Role(StrEnum):
+    company = "company"
+    monitor = "monitor"
+    promperu_officer = "promperu_officer"
+    auditor = "auditor"
+    certification_body = "certification_body"
+    partner = "partner"
+    admin = "admin"
+
+
+class Principal(BaseModel):
+    subject: str = Field(description="user id, or api-key id for partner systems")
+    role: Role
+    name: str | None = None
+    ruc: str | None = Field(None, description="the company a `company` user is bound to")
+    body_id: str | None = Field(
+        None, description="the certification body a `certification_body` user is bound to"
+    )
+    scopes: list[str] = Field(default_factory=list)
+    expires_at: int = Field(description="unix seconds; the signed identity is refused after it")
+
+    def is_(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def may_see_company(self, ruc: str) -> bool:
+        """A company sees only itself; staff roles see every company."""
+        if self.role == Role.company:
+            return self.ruc == ruc
+        return self.role in (Role.monitor, Role.promperu_officer, Role.auditor, Role.admin, Role.partner)
+
+    def ensure_company(self, ruc: str) -> None:
+        if not self.may_see_company(ruc):
+            raise Forbidden(
+                f"A {self.role} credential cannot access company {ruc}.",
+                detail_es=f"Una credencial {self.role} no puede acceder a la empresa {ruc}.",
+            )
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign_identity(principal: Principal, secret: str) -> str:
+    payload = _b64(json.dumps(principal.model_dump(mode="json"), separators=(",", ":")).encode())
+    signature = hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest()
+    return f"{payload}.{_b64(signature)}"
+
+
+def verify_identity(token: str, secret: str, *, now: float | None = None) -> Principal:
+    payload, _, signature = token.partition(".")
+    expected = _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+    if not signature or not hmac.compare_digest(signature, expected):
+        raise Unauthorized(
+            "The identity header is not signed by the gateway.",
+            detail_es="La identidad no está firmada por el gateway.",
+        )
+    try:
+        principal = Principal.model_validate_json(_unb64(payload))
+    except (ValueError, ValidationError) as exc:
+        raise Unauthorized("The identity header is malformed.") from exc
+    if principal.expires_at < (now if now is not None else time.time()):
+        raise Unauthorized("The identity has expired.", detail_es="La identidad ha expirado.")
+    return principal
+
+
+async def current_principal(request: Request) -> Principal:
+    """The verified caller. Services mount every non-public router behind this."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    token = request.headers.get(IDENTITY_HEADER)
+    if not token:
+        raise Unauthorized(
+            "This operation needs a credential: send a bearer token or an API key through the gateway.",
+            detail_es="Esta operación requiere una credencial (token o API key) a través del gateway.",
+        )
+    principal = verify_identity(token, request.app.state.settings.identity_secret)
+    request.state.principal = principal
+    return principal
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """For public routes that show more to a signed-in caller."""
+    if not request.headers.get(IDENTITY_HEADER):
+        return None
+    return await current_principal(request)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def require_roles(*roles: Role):
+    """A dependency admitting the given roles (admin always).
+
+    A partner system is admitted where ``partner`` is listed only if its API key holds
+    the scope ``<service>:read`` (safe methods) or ``<service>:write`` (the rest).
+    """
+
+    async def dependency(request: Request, principal: CurrentPrincipal) -> Principal:
+        if principal.role == Role.admin:
+            return principal
+        if principal.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise Forbidden(
+                f"The role '{principal.role}' may not do this; allowed roles: {allowed}.",
+                detail_es=f"El rol '{principal.role}' no puede hacer esto; roles permitidos: {allowed}.",
+                extra={"allowed_roles": [r.value for r in roles]},
+            )
+        if principal.role == Role.partner:
+            access = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
+            scope = f"{request.app.state.settings.service}:{access}"
+            if scope not in principal.scopes:
+                raise Forbidden(
+                    f"This API key lacks the scope '{scope}'.",
+                    detail_es=f"Esta API key no tiene el alcance '{scope}'.",
+                    extra={"required_scope": scope},
+                )
+        return principal
+
+    dependency.roles = [r.value for r in roles]  # read by shared.openapi for `x-roles`
+    return dependency

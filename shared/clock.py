@@ -1,0 +1,40 @@
+"""Time as a dependency, so expiry and deadlines can be tested and demonstrated.
+
+Business dates are Lima dates (America/Lima, UTC-5 without DST): a certificate that
+"expires on 2027-03-01" expires at the start of that day in Lima, not in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+LIMA = ZoneInfo("America/Lima")
+
+
+class Clock:
+    """The real clock, optionally shifted (``make demo`` jumps two years ahead)."""
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def today(self) -> date:
+        """Today's date in Lima."""
+        return self.now().astimezone(LIMA).date()
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+class FixedClock(Clock):
+    """A clock that stands still until moved: for tests."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__()
+        self._at = at if at.tzinfo else at.replace(tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self._at + self.offset

@@ -1,0 +1,239 @@
+"""Errors raised in domain words and rendered once, as RFC 9457 problem+json.
+
+Domain and handler code raises the classes below; ``install_error_handlers`` turns
+them, FastAPI's validation errors, Starlette's HTTP errors and anything unexpected into
+``application/problem+json`` with a stable ``type`` URI. Nothing else builds error
+responses, and no stack trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_BASE = "https://api.ecoeficiencia.pe/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger("eco.errors")
+
+# Titles per problem slug in both languages of the programme; detail texts come from
+# the code that raised the error (English), with a Spanish variant where it gave one.
+TITLES: dict[str, tuple[str, str]] = {
+    "validation-error": ("Your request has invalid fields", "La solicitud tiene campos no válidos"),
+    "not-found": ("Resource not found", "Recurso no encontrado"),
+    "conflict": ("Conflict with the current state", "Conflicto con el estado actual"),
+    "invalid-transition": ("Transition not allowed", "Transición no permitida"),
+    "rule-violation": ("A business rule was not met", "No se cumple una regla del programa"),
+    "unauthorized": ("Authentication required", "Se requiere autenticación"),
+    "forbidden": ("Not allowed", "Acceso no permitido"),
+    "bad-request": ("Bad request", "Solicitud incorrecta"),
+    "method-not-allowed": ("Method not allowed", "Método no permitido"),
+    "payload-too-large": ("Request body too large", "El cuerpo de la solicitud es demasiado grande"),
+    "rate-limited": ("Too many requests", "Demasiadas solicitudes"),
+    "service-unavailable": ("Service unavailable", "Servicio no disponible"),
+    "internal-error": ("Internal error", "Error interno"),
+    "idempotency-conflict": (
+        "Idempotency-Key reused for a different request",
+        "Idempotency-Key reutilizada con otra solicitud",
+    ),
+}
+
+
+class DomainError(Exception):
+    """Base of every error the platform answers on purpose."""
+
+    status: int = 400
+    slug: str = "bad-request"
+
+    def __init__(
+        self, detail: str, *, detail_es: str | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_es = detail_es
+        self.extra = extra or {}
+
+
+class BadRequest(DomainError):
+    status, slug = 400, "bad-request"
+
+
+class NotFound(DomainError):
+    status, slug = 404, "not-found"
+
+    def __init__(self, what: str, ident: object, **kwargs: Any) -> None:
+        super().__init__(f"{what} {ident} does not exist.", **kwargs)
+        self.extra.setdefault("resource", what)
+
+
+class Conflict(DomainError):
+    status, slug = 409, "conflict"
+
+
+class InvalidTransition(Conflict):
+    """A state machine refused a move; says which moves the current state allows."""
+
+    slug = "invalid-transition"
+
+    def __init__(self, entity: str, current: str, attempted: str, allowed: list[str]) -> None:
+        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        super().__init__(
+            f"{entity} is '{current}' and cannot go to '{attempted}'. Allowed from '{current}': "
+            f"{allowed_text}.",
+            detail_es=f"{entity} está en '{current}' y no puede pasar a '{attempted}'. "
+            f"Permitido: {allowed_text}.",
+            extra={"current_state": current, "attempted": attempted, "allowed_transitions": allowed},
+        )
+
+
+class RuleViolation(DomainError):
+    """A programme rule failed; ``rule`` is a stable identifier clients can switch on."""
+
+    status, slug = 422, "rule-violation"
+
+    def __init__(self, rule: str, detail: str, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.extra.setdefault("rule", rule)
+
+
+class Unauthorized(DomainError):
+    status, slug = 401, "unauthorized"
+
+
+class Forbidden(DomainError):
+    status, slug = 403, "forbidden"
+
+
+class IdempotencyConflict(DomainError):
+    status, slug = 422, "idempotency-conflict"
+
+
+def prefers_spanish(request: Request) -> bool:
+    """True when Accept-Language ranks Spanish above English (q-values honoured)."""
+    header = request.headers.get("accept-language", "")
+    best_lang, best_q = "en", 0.0
+    for part in header.split(","):
+        lang, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        primary = lang.strip().lower().split("-")[0]
+        if primary in ("es", "en") and q > best_q:
+            best_lang, best_q = primary, q
+    return best_lang == "es"
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    slug: str,
+    detail: str,
+    *,
+    detail_es: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    spanish = prefers_spanish(request)
+    title_en, title_es = TITLES.get(slug, (slug.replace("-", " ").capitalize(),) * 2)
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title_es if spanish else title_en,
+        "status": status,
+        "detail": (detail_es or detail) if spanish else detail,
+        "instance": request.url.path,
+    }
+    request_id = request.headers.get("x-request-id")
+    if request_id:
+        body["request_id"] = request_id
+    if extra:
+        body.update(extra)
+    response_headers = {"Content-Language": "es" if spanish else "en", **(headers or {})}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=response_headers)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        where = loc[0] if loc else "body"
+        field = ".".join(loc[1:]) if len(loc) > 1 else where
+        errors.append({"field": field, "in": where, "message": err.get("msg", ""), "code": err.get("type")})
+    return errors
+
+
+_STATUS_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "payload-too-large",
+    429: "rate-limited",
+    503: "service-unavailable",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(
+            request, exc.status, exc.slug, exc.detail, detail_es=exc.detail_es, extra=exc.extra
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _field_errors(exc)
+        fields = ", ".join(sorted({e["field"] for e in errors}))
+        return problem_response(
+            request,
+            422,
+            "validation-error",
+            f"Invalid or missing fields: {fields}.",
+            detail_es=f"Campos no válidos o ausentes: {fields}.",
+            extra={"errors": errors},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = _STATUS_SLUGS.get(exc.status_code, "bad-request")
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No route matches {request.method} {request.url.path}."
+        return problem_response(request, exc.status_code, slug, detail, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            request,
+            500,
+            "internal-error",
+            "The request could not be completed. It has been logged; quote the request id.",
+            detail_es="No se pudo completar la solicitud. Se registró; indique el request id.",
+        )
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "description": "RFC 9457 problem details",
+    "content": {
+        PROBLEM_MEDIA_TYPE: {
+            "schema": {"$ref": "#/components/schemas/Problem"},
+            "example": {
+                "type": PROBLEM_BASE + "not-found",
+                "title": "Resource not found",
+                "status": 404,
+                "detail": "Company 20100070970 does not exist.",
+                "instance": "/api/v1/enrollment/companies/20100070970",
+            },
+        }
+    },
+}

@@ -1,0 +1,1 @@
+"""Events between services: typed contracts, the envelope, outbox, relay and consumers."""

@@ -1,0 +1,224 @@
+"""The consumer runner: Kafka -> handler, effect once, poison to the dead-letter topic.
+
+For each message: parse the envelope and its versioned contract, open the service's
+unit of work, claim ``(consumer_group, event_id)`` in the inbox (a clash means a
+redelivery: skip), run the handler, commit. Offsets are committed to Kafka only after
+the database commit, so a crash in between redelivers and the inbox absorbs it. A
+message that keeps failing is retried a bounded number of times, then copied to
+``<topic>.dlq`` with the error in its headers, and the consumer moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from kafka import TopicPartition
+from kafka.structs import OffsetAndMetadata
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from pydantic import ValidationError
+
+from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
+from shared.events.envelope import EventContract, EventEnvelope
+from shared.settings import Settings
+from shared.telemetry import carrier_from_kafka_headers, context_from_carrier, kafka_headers, tracer
+from shared.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("eco.consumer")
+
+Handler = Callable[[UnitOfWork, Any, EventEnvelope], Awaitable[None]]
+
+
+class PoisonMessage(Exception):
+    """A message that can never succeed (unparseable, unknown or invalid): no retries."""
+
+
+@dataclass
+class ConsumerStats:
+    processed: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    failures: int = 0
+    lag: dict[str, int] = field(default_factory=dict)
+    last_poll_at: float | None = None
+    last_error: str | None = None
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        settings: Settings,
+        uow_factory: UnitOfWorkFactory,
+        topic_handlers: Mapping[str, Handler],
+        *,
+        consumer_factory: Callable[[list[str]], Any] | None = None,
+        producer_factory: Callable[[], Any] | None = None,
+        retry_backoff_seconds: float = 0.2,
+    ) -> None:
+        from shared.events.kafka import make_consumer, make_producer
+
+        self.settings = settings
+        self.uow_factory = uow_factory
+        self.handlers = dict(topic_handlers)
+        self.group = settings.consumer_group
+        self._physical = {settings.topic(name): name for name in self.handlers}
+        self._consumer_factory = consumer_factory or (lambda topics: make_consumer(settings, topics))
+        self._producer_factory = producer_factory or (lambda: make_producer(settings))
+        self._producer = None
+        self.retry_backoff_seconds = retry_backoff_seconds
+        self.stats = ConsumerStats()
+        self.assigned = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        if not self.handlers:
+            return
+        backoff = 0.5
+        while not stop.is_set():
+            consumer = None
+            try:
+                consumer = await asyncio.to_thread(self._consumer_factory, sorted(self._physical))
+                backoff = 0.5
+                await self._loop(consumer, stop)
+            except Exception as exc:  # broker away: reconnect; uncommitted work is redelivered
+                self.stats.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("consumer %s restarting after: %s", self.group, self.stats.last_error)
+                await _wait(stop, backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                if consumer is not None:
+                    await asyncio.to_thread(consumer.close)
+        if self._producer is not None:
+            await asyncio.to_thread(self._producer.close, 2)
+
+    async def _loop(self, consumer, stop: asyncio.Event) -> None:
+        last_lag = 0.0
+        while not stop.is_set():
+            batches = await asyncio.to_thread(consumer.poll, 500)
+            self.stats.last_poll_at = time.time()
+            if consumer.assignment():
+                self.assigned.set()
+            offsets: dict[TopicPartition, OffsetAndMetadata] = {}
+            for tp, messages in batches.items():
+                for message in messages:
+                    await self._process(message)
+                    offsets[tp] = OffsetAndMetadata(message.offset + 1, "", -1)
+            if offsets:
+                await asyncio.to_thread(consumer.commit, offsets)
+            if time.time() - last_lag > 5:
+                last_lag = time.time()
+                await asyncio.to_thread(self._measure_lag, consumer)
+
+    def _measure_lag(self, consumer) -> None:
+        assignment = list(consumer.assignment())
+        if not assignment:
+            return
+        ends = consumer.end_offsets(assignment)
+        lag: dict[str, int] = {}
+        for tp in assignment:
+            position = consumer.position(tp)
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, ends.get(tp, 0) - position)
+        self.stats.lag = lag
+
+    async def _process(self, message) -> None:
+        carrier = carrier_from_kafka_headers(message.headers)
+        with tracer().start_as_current_span(
+            f"consume {message.topic}",
+            context=context_from_carrier(carrier),
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": message.topic,
+                "messaging.consumer.group.name": self.group,
+                "messaging.kafka.offset": message.offset,
+            },
+        ) as span:
+            attempts = 0
+            while True:
+                attempts += 1
+                try:
+                    await self.handle_message(message)
+                    return
+                except PoisonMessage as exc:
+                    span.set_status(Status(StatusCode.ERROR, str(exc)))
+                    await self._dead_letter(message, exc, attempts)
+                    return
+                except Exception as exc:
+                    self.stats.failures += 1
+                    span.record_exception(exc)
+                    if attempts >= self.settings.consumer_max_attempts:
+                        span.set_status(Status(StatusCode.ERROR, str(exc)))
+                        await self._dead_letter(message, exc, attempts)
+                        return
+                    log.warning(
+                        "handler failed (%s/%s) on %s: %s",
+                        attempts,
+                        self.settings.consumer_max_attempts,
+                        message.topic,
+                        exc,
+                    )
+                    await asyncio.sleep(min(self.retry_backoff_seconds * 2 ** (attempts - 1), 2.0))
+
+    async def handle_message(self, message) -> None:
+        """Parse and apply one message once; raises PoisonMessage for unusable input."""
+        topic = self._physical.get(message.topic)
+        try:
+            envelope = EventEnvelope.model_validate(orjson.loads(message.value))
+        except (orjson.JSONDecodeError, ValidationError, TypeError) as exc:
+            raise PoisonMessage(f"not an event envelope: {exc}") from exc
+        if topic is None or envelope.event_type != topic:
+            raise PoisonMessage(f"event type {envelope.event_type!r} does not belong on {message.topic!r}")
+        contract = CONTRACTS.get(topic)
+        try:
+            event: EventContract | dict = (
+                contract.model_validate(envelope.payload) if contract else envelope.payload
+            )
+        except ValidationError as exc:
+            raise PoisonMessage(f"payload does not match {topic} v{envelope.schema_version}: {exc}") from exc
+        uow = self.uow_factory()
+        async with uow:
+            if not await uow.claim_inbox(self.group, envelope.event_id, topic):
+                self.stats.duplicates += 1
+                return
+            await self.handlers[topic](uow, event, envelope)
+            await uow.commit()
+        self.stats.processed += 1
+
+    async def _dead_letter(self, message, exc: Exception, attempts: int) -> None:
+        """Copy the message to ``<topic>.dlq`` and wait for the ack before moving on."""
+        if self._producer is None:
+            self._producer = await asyncio.to_thread(self._producer_factory)
+        headers = list(message.headers or []) + kafka_headers(
+            {
+                "dlq.error": f"{type(exc).__name__}: {exc}"[:1000],
+                "dlq.attempts": str(attempts),
+                "dlq.consumer_group": self.group,
+                "dlq.original_topic": message.topic,
+                "dlq.original_partition": str(message.partition),
+                "dlq.original_offset": str(message.offset),
+            }
+        )
+        raw_key = message.key.decode() if isinstance(message.key, bytes) else (message.key or "")
+        future = await asyncio.to_thread(
+            self._producer.send, message.topic + DLQ_SUFFIX, key=raw_key, value=message.value, headers=headers
+        )
+        await asyncio.to_thread(future.get, 10)
+        self.stats.dead_lettered += 1
+        log.error(
+            "dead-lettered %s@%s offset %s after %s attempts: %s",
+            message.topic,
+            message.partition,
+            message.offset,
+            attempts,
+            exc,
+        )
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,0 +1,99 @@
+"""Events the enrollment service publishes (v1)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from shared.events.envelope import EventContract
+
+
+class CompanySnapshot(EventContract):
+    """The public face of a company: what the catalogue and indicators need."""
+
+    company_id: uuid.UUID
+    ruc: str
+    legal_name: str
+    trade_name: str | None = None
+    region: str
+    ciiu_code: str | None = None
+    size_class: str | None = None
+    women_led: bool = False
+    website: str | None = None
+    products: list[str] = []
+    founded_on: date | None = None
+
+
+class CompanyRegistered(CompanySnapshot):
+    TOPIC = "enrollment.company.registered"
+
+
+class CompanyUpdated(CompanySnapshot):
+    TOPIC = "enrollment.company.updated"
+
+
+class ApplicationSubmitted(EventContract):
+    TOPIC = "enrollment.application.submitted"
+    application_id: uuid.UUID
+    company_id: uuid.UUID
+    ruc: str
+    cohort_id: uuid.UUID
+    cohort_name: str
+    submitted_at: datetime
+
+
+class MonitorRef(BaseModel):
+    monitor_id: uuid.UUID
+    name: str
+    email: str | None = None
+
+
+class ParticipantAdmitted(EventContract):
+    """A company admitted to a cohort; ``participant_id`` is its application's id."""
+
+    TOPIC = "enrollment.participant.admitted"
+    participant_id: uuid.UUID
+    company_id: uuid.UUID
+    ruc: str
+    legal_name: str
+    cohort_id: uuid.UUID
+    cohort_name: str
+    region: str | None = None
+    women_led: bool = False
+    monitor: MonitorRef | None = None
+    admitted_at: datetime
+
+
+class CommitmentSigned(EventContract):
+    TOPIC = "enrollment.commitment.signed"
+    participant_id: uuid.UUID
+    company_id: uuid.UUID
+    ruc: str
+    cohort_id: uuid.UUID
+    signed_by_name: str
+    signed_by_dni: str
+    signed_at: datetime
+
+
+class ParticipantWithdrawn(EventContract):
+    TOPIC = "enrollment.participant.withdrawn"
+    participant_id: uuid.UUID
+    company_id: uuid.UUID
+    ruc: str
+    cohort_id: uuid.UUID
+    reason: str | None = None
+    withdrawn_at: datetime
+
+
+class ParticipantCertificationEligible(EventContract):
+    TOPIC = "enrollment.participant.certification_eligible"
+    participant_id: uuid.UUID
+    company_id: uuid.UUID
+    ruc: str
+    legal_name: str
+    cohort_id: uuid.UUID
+    training_completed_at: datetime
+    preaudit_passed_at: datetime
+    eligible_at: datetime

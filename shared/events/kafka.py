@@ -1,0 +1,63 @@
+"""kafka-python clients configured one way for the whole platform.
+
+kafka-python is blocking; the async code calls it through ``asyncio.to_thread`` and never
+from two threads at once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from shared.events.contracts import all_topics
+from shared.settings import Settings
+
+log = logging.getLogger("eco.kafka")
+
+
+def make_producer(settings: Settings) -> KafkaProducer:
+    return KafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id=f"eco-{settings.service}",
+        acks="all",
+        enable_idempotence=True,
+        retries=5,
+        linger_ms=2,
+        max_block_ms=3000,
+        request_timeout_ms=5000,
+        key_serializer=str.encode,
+    )
+
+
+def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
+    return KafkaConsumer(
+        *topics,
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id=f"eco-{settings.service}",
+        group_id=settings.consumer_group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=200,
+        session_timeout_ms=10000,
+        heartbeat_interval_ms=3000,
+    )
+
+
+def create_topics(settings: Settings, topics: dict[str, int] | None = None) -> list[str]:
+    """Create the platform's topics (namespaced); existing ones are left alone."""
+    wanted = {settings.topic(name): parts for name, parts in (topics or all_topics()).items()}
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="eco-admin")
+    try:
+        existing = set(admin.list_topics())
+        missing = [NewTopic(name, parts, 1) for name, parts in wanted.items() if name not in existing]
+        if missing:
+            try:
+                admin.create_topics(missing, timeout_ms=30000)
+            except TopicAlreadyExistsError:
+                log.info("topics created concurrently by another process")
+        return [t.name for t in missing]
+    finally:
+        admin.close()

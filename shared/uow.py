@@ -1,0 +1,129 @@
+"""The unit of work: the one place a transaction opens, and where events join it.
+
+``async with uow:`` opens a transaction; leaving the block without ``await
+uow.commit()`` rolls it back. ``uow.publish(event)`` queues an event that ``commit``
+writes to the service's outbox in the same transaction, so the state change and its
+event commit or roll back together. Entering an already-open unit of work is a no-op
+(the Kafka consumer opens the outer one around a handler that also uses ``async with``),
+and only the outermost ``commit`` commits.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.clock import Clock
+from shared.events.envelope import EventContract, EventEnvelope
+from shared.events.tables import messaging_tables, outbox_channel
+from shared.telemetry import current_trace_carrier
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        schema: str,
+        producer: str,
+        clock: Clock,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.schema = schema
+        self.producer = producer
+        self.clock = clock
+        self.tables = messaging_tables(schema)
+        self._depth = 0
+        self._session: AsyncSession | None = None
+        self._pending: list[EventEnvelope] = []
+        self._committed = False
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._depth == 0:
+            self._session = self._sessionmaker()
+            await self._session.begin()
+            self._pending = []
+            self._committed = False
+        self._depth += 1
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        session, self._session = self._session, None
+        try:
+            if not self._committed:
+                await session.rollback()
+        finally:
+            self._pending = []
+            await session.close()
+
+    def publish(self, event: EventContract) -> EventEnvelope:
+        """Queue ``event`` for the outbox; it is written by ``commit``, or dropped by rollback."""
+        envelope = EventEnvelope.wrap(
+            event, producer=self.producer, occurred_at=self.clock.now(), trace=current_trace_carrier()
+        )
+        self._pending.append(envelope)
+        return envelope
+
+    async def flush_events(self) -> None:
+        """Write queued events to the outbox now (commit calls it)."""
+        if not self._pending:
+            return
+        rows = [
+            {
+                "event_id": e.event_id,
+                "topic": e.event_type,
+                "key": e.key,
+                "envelope": e.model_dump(mode="json"),
+            }
+            for e in self._pending
+        ]
+        await self.session.execute(sa.insert(self.tables.outbox), rows)
+        await self.session.execute(sa.select(sa.func.pg_notify(outbox_channel(self.schema), "")))
+        self._pending = []
+
+    async def commit(self) -> None:
+        if self._depth > 1:
+            return
+        await self.flush_events()
+        await self.session.commit()
+        self._committed = True
+
+    async def claim_inbox(self, consumer_group: str, event_id, topic: str) -> bool:
+        """Record that this group handled ``event_id``; False when it already had."""
+        inbox = self.tables.inbox
+        stmt = (
+            pg_insert(inbox)
+            .values(consumer_group=consumer_group, event_id=event_id, topic=topic)
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
+        )
+        return (await self.session.execute(stmt)).first() is not None
+
+
+class UnitOfWorkFactory:
+    """Makes a fresh unit of work per use case; wired once at start-up."""
+
+    def __init__(
+        self, engine: AsyncEngine, sessionmaker, *, schema: str, producer: str, clock: Clock
+    ) -> None:
+        self.engine = engine
+        self.sessionmaker = sessionmaker
+        self.schema = schema
+        self.producer = producer
+        self.clock = clock
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker, schema=self.schema, producer=self.producer, clock=self.clock)

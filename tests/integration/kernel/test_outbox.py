@@ -1,0 +1,98 @@
+"""The transactional outbox: state and event commit or roll back together, and reach Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import sqlalchemy as sa
+
+from shared.events.relay import OutboxRelay
+from shared.testing import TopicReader, eventually
+from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated
+
+
+async def _rows(engine, widget_id: str) -> tuple[int, int]:
+    async with engine.connect() as conn:
+        widgets = (
+            await conn.execute(sa.select(sa.func.count()).where(WIDGETS.c.id == widget_id))
+        ).scalar_one()
+        events = (
+            await conn.execute(
+                sa.select(sa.func.count()).where(
+                    TABLES.outbox.c.envelope["payload"]["widget_id"].astext == widget_id
+                )
+            )
+        ).scalar_one()
+    return widgets, events
+
+
+async def _create_widget(uow, widget_id: str, *, commit: bool) -> None:
+    async with uow:
+        await uow.session.execute(sa.insert(WIDGETS).values(id=widget_id))
+        uow.publish(ProbeCreated(widget_id=widget_id))
+        if commit:
+            await uow.commit()
+
+
+async def test_state_change_and_event_commit_together(kernel_engine, kernel_uow):
+    widget_id = uuid.uuid4().hex
+    await _create_widget(kernel_uow(), widget_id, commit=True)
+    assert await _rows(kernel_engine, widget_id) == (1, 1)
+
+
+async def test_state_change_and_event_roll_back_together(kernel_engine, kernel_uow):
+    widget_id = uuid.uuid4().hex
+    await _create_widget(kernel_uow(), widget_id, commit=False)
+    assert await _rows(kernel_engine, widget_id) == (0, 0)
+
+
+async def test_error_inside_the_unit_of_work_rolls_back_state_and_event(kernel_engine, kernel_uow):
+    widget_id = uuid.uuid4().hex
+    uow = kernel_uow()
+    try:
+        async with uow:
+            await uow.session.execute(sa.insert(WIDGETS).values(id=widget_id))
+            uow.publish(ProbeCreated(widget_id=widget_id))
+            await uow.flush_events()
+            raise RuntimeError("boom before commit")
+    except RuntimeError:
+        pass
+    assert await _rows(kernel_engine, widget_id) == (0, 0)
+
+
+async def test_relay_publishes_committed_events_with_envelope_and_marks_them_sent(
+    kernel_engine, kernel_uow, kernel_settings
+):
+    reader = await asyncio.to_thread(TopicReader, kernel_settings, PROBE_TOPIC)
+    relay = OutboxRelay(kernel_engine, kernel_settings, schema="kernel_test")
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        widget_id = uuid.uuid4().hex
+        await _create_widget(kernel_uow(), widget_id, commit=True)
+        [envelope] = await reader.wait_for(lambda e: e["payload"].get("widget_id") == widget_id)
+        assert envelope["event_type"] == PROBE_TOPIC
+        assert envelope["schema_version"] == 1
+        assert envelope["producer"] == "kernel_test"
+        assert envelope["key"] == widget_id
+        message = next(m for m in reader.messages if widget_id.encode() in m.value)
+        assert message.key == widget_id.encode()
+        assert dict(message.headers)["event_type"] == PROBE_TOPIC.encode()
+
+        async def marked_sent() -> bool:
+            async with kernel_engine.connect() as conn:
+                published = (
+                    await conn.execute(
+                        sa.select(TABLES.outbox.c.published_at).where(
+                            TABLES.outbox.c.envelope["payload"]["widget_id"].astext == widget_id
+                        )
+                    )
+                ).scalar_one()
+            return published is not None
+
+        await eventually(marked_sent, message="outbox row marked published")
+    finally:
+        stop.set()
+        await task
+        reader.close()
