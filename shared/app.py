@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from shared.auth import current_principal
 from shared.clock import Clock
@@ -30,6 +30,7 @@ from shared.errors import install_error_handlers
 from shared.events.consumer import ConsumerRunner, Handler
 from shared.events.relay import OutboxRelay
 from shared.logging import configure_logging, request_id_var
+from shared.metrics import install_metrics, render
 from shared.openapi import install_openapi
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_engine, instrument_fastapi, setup_tracing
@@ -80,7 +81,8 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     app.state.clock = clock or Clock()
     install_error_handlers(app)
     install_openapi(app)
-    _install_request_id(app)
+    app.add_middleware(RequestIdMiddleware)
+    install_metrics(app, spec.name)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -99,17 +101,30 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     return app
 
 
-def _install_request_id(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def request_id(request: Request, call_next):
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+class RequestIdMiddleware:
+    """Pure ASGI: echo the caller's X-Request-ID (nginx sets one) or make one, and
+    expose it to the JSON logs. No BaseHTTPMiddleware: it costs throughput on every call."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = next((v.decode() for k, v in scope["headers"] if k == b"x-request-id"), None) or uuid.uuid4().hex
         token = request_id_var.set(rid)
+
+        async def send_with_id(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+                message["headers"] = [*headers, (b"x-request-id", rid.encode())]
+            await send(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
-        response.headers["X-Request-ID"] = rid
-        return response
 
 
 def _lifespan(spec: ServiceSpec):
@@ -182,7 +197,7 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
             async with app.state.engine.connect() as conn:
                 await asyncio.wait_for(conn.execute(sa.text("SELECT 1")), timeout=2)
             report["database"] = "ok"
-            report["outbox_backlog"] = await app.state.relay.backlog()
+            report["outbox_backlog"] = app.state.outbox_backlog = await app.state.relay.backlog()
         except Exception as exc:
             ok = False
             report["database"] = f"unavailable: {type(exc).__name__}"
@@ -218,3 +233,12 @@ def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
 
     app.include_router(probes)
     app.include_router(probes, prefix=spec.prefix)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        if spec.database:
+            try:
+                app.state.outbox_backlog = await app.state.relay.backlog()
+            except Exception:
+                log.warning("outbox backlog unavailable for metrics")
+        return Response(render(app.state.metrics_registry), media_type="text/plain; version=0.0.4")

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from shared.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
@@ -81,7 +81,12 @@ def install_openapi(app: FastAPI) -> None:
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         components["Problem"] = PROBLEM_COMPONENT
-        routes = {(r.path, m.lower()): r for r in app.routes if isinstance(r, APIRoute) for m in r.methods}
+        routes = {
+            (ctx.path, method.lower()): ctx.original_route
+            for ctx in iter_route_contexts(app.routes)
+            if isinstance(ctx.original_route, APIRoute)
+            for method in ctx.original_route.methods
+        }
         for path, item in schema.get("paths", {}).items():
             for method, op in item.items():
                 route = routes.get((path, method))

@@ -7,6 +7,7 @@ container its own credentials.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 
 from pydantic import Field, model_validator
@@ -73,7 +74,9 @@ class Settings(BaseSettings):
 
     @property
     def db_password(self) -> str:
-        return self.pg_password or f"{self.service}-dev-password"
+        """ECO_PG_PASSWORD, else ECO_PG_PASSWORD_<SERVICE> (one .env for all), else the dev default."""
+        per_service = os.environ.get(f"ECO_PG_PASSWORD_{self.service.upper()}")
+        return self.pg_password or per_service or f"{self.service}-dev-password"
 
     @property
     def database_url(self) -> str:

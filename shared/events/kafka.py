@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.admin import NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from shared.events.contracts import all_topics
@@ -46,18 +46,32 @@ def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
     )
 
 
+# Events are the platform's record: read models (the catalogue, indicators) are rebuilt
+# by replaying topics from the beginning, so nothing may age out.
+TOPIC_CONFIG = {"retention.ms": "-1", "retention.bytes": "-1"}
+
+
 def create_topics(settings: Settings, topics: dict[str, int] | None = None) -> list[str]:
-    """Create the platform's topics (namespaced); existing ones are left alone."""
+    """Create the platform's topics (namespaced) with unlimited retention; idempotent."""
     wanted = {settings.topic(name): parts for name, parts in (topics or all_topics()).items()}
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="eco-admin")
     try:
         existing = set(admin.list_topics())
-        missing = [NewTopic(name, parts, 1) for name, parts in wanted.items() if name not in existing]
+        missing = [
+            NewTopic(name, parts, 1, topic_configs=TOPIC_CONFIG)
+            for name, parts in wanted.items()
+            if name not in existing
+        ]
         if missing:
             try:
                 admin.create_topics(missing, timeout_ms=30000)
             except TopicAlreadyExistsError:
                 log.info("topics created concurrently by another process")
+        older = [name for name in wanted if name in existing]
+        if older:
+            admin.alter_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, name, configs=TOPIC_CONFIG) for name in older]
+            )
         return [t.name for t in missing]
     finally:
         admin.close()

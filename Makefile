@@ -1,0 +1,96 @@
+# Ecoeficiencia Platform: local stack without Docker (see deploy/*.sh) and the usual dev targets.
+# Every target is idempotent: `make run` twice leaves one copy of everything running.
+#
+#   make run     Postgres + Kafka + migrations + services + nginx, then the URL
+#   make test    the same infrastructure (test database), then pytest (PYTEST_ARGS=... to filter)
+#   make down    stop everything;  make clean  also deletes .local/ (all local data)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+
+PY       := .venv/bin/python
+# Python runs through deploy/with-env.sh: ECO_* from .env as the scripts see them, and
+# ECO_KAFKA_BOOTSTRAP derived from ECO_KAFKA_PORT (one variable moves the broker).
+WITH_ENV := deploy/with-env.sh
+CLI      := $(WITH_ENV) $(PY) -m shared.cli
+TEST_DB  := ecoeficiencia_test
+PYTEST_ARGS ?=
+
+# `$(call step,label,command)`: run a command and print how long it took.
+define step
+	_t0=$$(date +%s.%N)
+	$(2)
+	printf '  %-32s %5.1f s\n' '$(1)' "$$(awk -v a=$$_t0 -v b=$$(date +%s.%N) 'BEGIN{print b-a}')"
+endef
+
+.PHONY: help venv _venv infra infra-test run down test lint fmt bench demo clean
+
+help:
+	@echo "targets: run | down | test | lint | fmt | bench | demo | infra | venv | clean"
+
+venv:
+	@$(call step,venv (uv sync --frozen),$(MAKE) --no-print-directory _venv)
+
+_venv:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install -q uv || python3 -m pip install -q --break-system-packages uv
+	uv sync --frozen --quiet
+
+# Postgres + Kafka + topics + migrations of the `make run` database.
+infra: venv
+	@$(call step,postgres,deploy/postgres/pg.sh up)
+	$(call step,kafka,deploy/kafka/kafka.sh up)
+	$(call step,kafka topics,$(CLI) create-topics >/dev/null)
+	$(call step,migrations ($(or $(ECO_PG_DATABASE),ecoeficiencia)),$(CLI) migrate all >/dev/null)
+
+# Same, migrating the test database instead; nginx must be installed for tests/unit/test_nginx_conf.py.
+infra-test: venv
+	@$(call step,postgres,deploy/postgres/pg.sh up)
+	$(call step,kafka,deploy/kafka/kafka.sh up)
+	$(call step,kafka topics,$(CLI) create-topics >/dev/null)
+	$(call step,migrations ($(TEST_DB)),$(CLI) migrate all --database $(TEST_DB) >/dev/null)
+	$(call step,nginx installed,command -v nginx >/dev/null || deploy/nginx/nginx.sh test)
+
+run: infra
+	@$(call step,services,deploy/services.sh up)
+	$(call step,nginx,deploy/nginx/nginx.sh up)
+	if [[ -f deploy/demo/seed.py ]]; then
+		$(call step,demo data,$(CLI) seed-demo)
+	fi
+	echo "Ecoeficiencia Platform is up: http://127.0.0.1:$${ECO_GATEWAY_PORT:-8080}  (docs: /docs, health: /health)"
+
+# Stop in reverse order; keep going when one part fails so the others still stop.
+down:
+	@rc=0
+	deploy/nginx/nginx.sh down || rc=1
+	deploy/services.sh down || rc=1
+	deploy/kafka/kafka.sh down || rc=1
+	deploy/postgres/pg.sh down || rc=1
+	exit $$rc
+
+test: infra-test
+	@$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+fmt: venv
+	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+# Each bench/*.py prints its own figures; they expect the stack of `make run`.
+bench: venv
+	@shopt -s nullglob
+	benches=(bench/*.py)
+	(( $${#benches[@]} )) || { echo "no bench/*.py yet"; exit 0; }
+	for b in "$${benches[@]}"; do
+		echo "=== $$b"
+		$(WITH_ENV) $(PY) "$$b"
+	done
+
+demo: venv
+	@$(CLI) demo
+
+clean: down
+	@rm -rf .local
+	echo "removed .local/"

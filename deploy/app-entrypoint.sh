@@ -1,0 +1,23 @@
+#!/bin/sh
+# Entry point of deploy/Dockerfile. With arguments (`python -m shared.cli migrate all`), run them.
+# Without, serve the app named by ECO_SERVICE on its ECO_*_PORT, as deploy/services.sh does locally.
+set -eu
+
+if [ "$#" -gt 0 ]; then
+    exec "$@"
+fi
+
+case "${ECO_SERVICE:?set ECO_SERVICE to gateway, enrollment, training, audit or catalog}" in
+gateway) port="${ECO_GATEWAY_APP_PORT:-8100}" ;;
+enrollment) port="${ECO_ENROLLMENT_PORT:-8101}" ;;
+training) port="${ECO_TRAINING_PORT:-8102}" ;;
+audit) port="${ECO_AUDIT_PORT:-8103}" ;;
+catalog) port="${ECO_CATALOG_PORT:-8104}" ;;
+*)
+    echo "unknown ECO_SERVICE '$ECO_SERVICE'" >&2
+    exit 2
+    ;;
+esac
+
+exec uvicorn "services.${ECO_SERVICE}.main:app" --host 0.0.0.0 --port "$port" \
+    --loop uvloop --http httptools --no-access-log

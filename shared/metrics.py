@@ -1,0 +1,111 @@
+"""Prometheus metrics per app: request rate, latency and errors per route; outbox
+backlog, consumer lag and dead-letter counts read at scrape time.
+
+Each app gets its own registry (tests run several apps in one process). ``/metrics``
+is served at the root of each service's port only: nginx does not route it, so it
+stays on the operators' side.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class HttpMetrics:
+    def __init__(self, service: str, registry: CollectorRegistry) -> None:
+        self.service = service
+        self.requests = Counter(
+            "eco_http_requests",
+            "HTTP requests by route and status",
+            ["service", "method", "route", "status"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "eco_http_request_duration_seconds",
+            "HTTP request latency by route",
+            ["service", "method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+
+
+class MetricsMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware cost); labels by route template, not raw path."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            # FastAPI keeps included routers nested: the prefixed template is on the
+            # effective route context; a plain route carries it itself.
+            context = (scope.get("fastapi") or {}).get("effective_route_context") or scope.get("route")
+            template = getattr(context, "path_format", None) or getattr(context, "path", None) or "unmatched"
+            method = scope["method"]
+            self.metrics.requests.labels(self.metrics.service, method, template, str(status)).inc()
+            self.metrics.latency.labels(self.metrics.service, method, template).observe(
+                time.perf_counter() - started
+            )
+
+
+class PipelineCollector(Collector):
+    """Outbox backlog and consumer state, from the values the relay and runner keep."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def collect(self):
+        service = self.app.state.spec.name
+        backlog = GaugeMetricFamily("eco_outbox_backlog", "Outbox rows not yet published", labels=["service"])
+        backlog.add_metric([service], float(getattr(self.app.state, "outbox_backlog", 0)))
+        yield backlog
+        consumer = getattr(self.app.state, "consumer", None)
+        if consumer is None or not consumer.handlers:
+            return
+        lag = GaugeMetricFamily("eco_consumer_lag", "Messages behind the end of each topic", labels=["group", "topic"])
+        for topic, value in consumer.stats.lag.items():
+            lag.add_metric([consumer.group, topic], float(value))
+        yield lag
+        for name, help_text, value in (
+            ("eco_consumer_dead_lettered", "Messages sent to a .dlq topic", consumer.stats.dead_lettered),
+            ("eco_consumer_processed", "Messages applied", consumer.stats.processed),
+            ("eco_consumer_duplicates", "Redeliveries skipped by the inbox", consumer.stats.duplicates),
+        ):
+            family = GaugeMetricFamily(name, help_text, labels=["group"])
+            family.add_metric([consumer.group], float(value))
+            yield family
+
+
+def install_metrics(app: Any, service: str) -> CollectorRegistry:
+    registry = CollectorRegistry()
+    app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(service, registry))
+    registry.register(PipelineCollector(app))
+    app.state.metrics_registry = registry
+    return registry
+
+
+def render(registry: CollectorRegistry) -> bytes:
+    return generate_latest(registry)
