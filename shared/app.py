@@ -33,7 +33,7 @@ from shared.logging import configure_logging, request_id_var
 from shared.metrics import install_metrics, render
 from shared.openapi import install_openapi
 from shared.settings import Settings, get_settings
-from shared.telemetry import instrument_engine, instrument_fastapi, setup_tracing
+from shared.telemetry import instrument_fastapi, setup_tracing
 from shared.uow import UnitOfWorkFactory
 
 log = logging.getLogger("eco.app")
@@ -112,7 +112,9 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = next((v.decode() for k, v in scope["headers"] if k == b"x-request-id"), None) or uuid.uuid4().hex
+        rid = (
+            next((v.decode() for k, v in scope["headers"] if k == b"x-request-id"), None) or uuid.uuid4().hex
+        )
         token = request_id_var.set(rid)
 
         async def send_with_id(message) -> None:
@@ -137,7 +139,6 @@ def _lifespan(spec: ServiceSpec):
         app.state.relay = app.state.consumer = None
         if spec.database:
             engine = create_engine(settings)
-            instrument_engine(engine)
             app.state.engine = engine
             app.state.uow_factory = UnitOfWorkFactory(
                 engine,

@@ -6,14 +6,16 @@ engine's role can only reach its own schema, so a query that strays fails loudly
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+import sqlalchemy.ext.asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.settings import Settings
 
 
 def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
-    return create_async_engine(
+    # Looked up at call time so telemetry's wrapper (installed at start-up) applies.
+    return sqlalchemy.ext.asyncio.create_async_engine(
         url or settings.database_url,
         pool_size=settings.pg_pool_size,
         max_overflow=settings.pg_max_overflow,

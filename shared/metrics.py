@@ -85,7 +85,9 @@ class PipelineCollector(Collector):
         consumer = getattr(self.app.state, "consumer", None)
         if consumer is None or not consumer.handlers:
             return
-        lag = GaugeMetricFamily("eco_consumer_lag", "Messages behind the end of each topic", labels=["group", "topic"])
+        lag = GaugeMetricFamily(
+            "eco_consumer_lag", "Messages behind the end of each topic", labels=["group", "topic"]
+        )
         for topic, value in consumer.stats.lag.items():
             lag.add_metric([consumer.group, topic], float(value))
         yield lag

@@ -30,6 +30,7 @@ def setup_tracing(service_name: str) -> TracerProvider:
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
+    instrument_sqlalchemy()
     return provider
 
 
@@ -62,7 +63,16 @@ def instrument_fastapi(app) -> None:
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
 
 
-def instrument_engine(engine) -> None:
+def instrument_sqlalchemy() -> None:
+    """Trace every engine created from now on (once per process).
+
+    The instrumentor declares "sqlalchemy < 2.1" but hooks only the stable engine
+    events (before/after_cursor_execute), which 2.1 keeps: skip its version gate.
+    Per-engine instrumentation would trace only the first engine of a process (the
+    instrumentor is a singleton), so it wraps engine creation instead.
+    """
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+    instrumentor = SQLAlchemyInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument(skip_dep_check=True)

@@ -73,6 +73,10 @@ class CertificateIssued(EventContract):
     standard_version: str
     issued_on: date
     expires_on: date
+    # Added (optional): the right to use the mark runs with the certificate; a renewal names
+    # the certificate it replaces so read models can retire that one.
+    mark_use_until: date | None = None
+    supersedes_certificate_number: str | None = None
 
 
 class CertificateSuspended(EventContract):
@@ -82,6 +86,18 @@ class CertificateSuspended(EventContract):
     ruc: str
     reason: str
     suspended_at: datetime
+
+
+class CertificateReinstated(EventContract):
+    """A suspended certificate is valid again (added: without it a suspension never ends)."""
+
+    TOPIC = "audit.certificate.reinstated"
+    certificate_id: uuid.UUID
+    certificate_number: str
+    ruc: str
+    reason: str | None = None
+    expires_on: date
+    reinstated_at: datetime
 
 
 class CertificateWithdrawn(EventContract):

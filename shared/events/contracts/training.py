@@ -20,6 +20,22 @@ class SessionScheduled(EventContract):
     mode: str
     venue: str | None = None
     link: str | None = None
+    trainer: str | None = None
+    capacity: int | None = None
+    rescheduled: bool = False
+
+
+class SessionCancelled(EventContract):
+    """A scheduled session will not take place (only sessions without attendance are cancelled)."""
+
+    TOPIC = "training.session.cancelled"
+    KEY_FIELD = "cohort_id"
+    session_id: uuid.UUID
+    cohort_id: uuid.UUID
+    workshop_number: int
+    starts_at: datetime
+    reason: str | None = None
+    cancelled_at: datetime
 
 
 class AttendanceRecorded(EventContract):
@@ -35,6 +51,7 @@ class AttendanceRecorded(EventContract):
     best_share: float
     attended: bool
     recorded_at: datetime
+    women_present: int | None = None
 
 
 class ProgramCompleted(EventContract):
@@ -55,6 +72,7 @@ class ProgramCompletionRevoked(EventContract):
     cohort_id: uuid.UUID
     missing_workshops: list[int]
     revoked_at: datetime
+    reason: str | None = None
 
 
 class AssistanceLogged(EventContract):
@@ -67,3 +85,5 @@ class AssistanceLogged(EventContract):
     mode: str
     duration_minutes: int
     aspects: list[str] = []
+    cohort_id: uuid.UUID | None = None
+    next_visit_on: date | None = None
