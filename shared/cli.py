@@ -1,7 +1,7 @@
 """Operational commands: ``python -m shared.cli <command>``.
 
 create-topics                 create every contract's topic and its .dlq
-migrate all|<service> [--database NAME]
+migrate all|<schema> [--database NAME]   the services and the gateway
 drift <service>               print differences between migrations and models
 seed-demo                     load demo data through the gateway (idempotent)
 """
@@ -13,7 +13,7 @@ import asyncio
 import importlib
 import sys
 
-from shared.settings import SERVICES, get_settings
+from shared.settings import DB_SCHEMAS, get_settings
 
 
 def _create_topics(_: argparse.Namespace) -> int:
@@ -28,7 +28,7 @@ def _migrate(args: argparse.Namespace) -> int:
     from shared.migrations import upgrade
 
     base = get_settings()
-    targets = SERVICES if args.service == "all" else (args.service,)
+    targets = DB_SCHEMAS if args.service == "all" else (args.service,)
     for service in targets:
         overrides = {"pg_database": args.database} if args.database else {}
         asyncio.run(upgrade(base.for_service(service, **overrides)))
@@ -57,11 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("create-topics").set_defaults(func=_create_topics)
     p = sub.add_parser("migrate")
-    p.add_argument("service", choices=("all", *SERVICES))
+    p.add_argument("service", choices=("all", *DB_SCHEMAS))
     p.add_argument("--database")
     p.set_defaults(func=_migrate)
     p = sub.add_parser("drift")
-    p.add_argument("service", choices=SERVICES)
+    p.add_argument("service", choices=DB_SCHEMAS)
     p.set_defaults(func=_drift)
     sub.add_parser("seed-demo").set_defaults(func=_module_command("deploy.demo.seed"))
     sub.add_parser("demo").set_defaults(func=_module_command("deploy.demo.journey"))

@@ -42,7 +42,7 @@ async def idempotent(
     table = uow.tables.idempotency
     async with uow:
         await uow.session.execute(
-            sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(scope + "\x00" + key, 0)))
+            sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(scope + "\n" + key, 0)))
         )
         saved = (
             await uow.session.execute(sa.select(table).where(table.c.scope == scope, table.c.key == key))

@@ -7,14 +7,21 @@ container its own credentials.
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cached_property
+from typing import Annotated
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog")
+# Every schema with its own DB role and migrations: the services, plus the gateway's API keys.
+DB_SCHEMAS: tuple[str, ...] = (*SERVICES, "gateway")
 DEV_IDENTITY_SECRET = "dev-identity-secret-change-me"
+# Dev/test defaults of the gateway's JWT settings; refused outside dev/test.
+DEV_JWT_SECRET = "dev-jwt-secret-change-me-0123456789abcdef"
+DEV_JWT_ISSUER = "ecoeficiencia-dev-issuer"
 
 
 class Settings(BaseSettings):
@@ -52,16 +59,53 @@ class Settings(BaseSettings):
     catalog_host: str = "127.0.0.1"
 
     storage_dir: str = ".local/storage"
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="front-end origins: comma-separated (a JSON list also works)"
+    )
+
+    # People's bearer tokens, checked by the gateway (services/gateway/README.md).
+    jwt_issuer: str = Field(DEV_JWT_ISSUER, description="the `iss` every token must carry")
+    jwt_audience: str = Field("ecoeficiencia-api", description="the `aud` every token must include")
+    jwt_hs256_secret: str = Field(DEV_JWT_SECRET, description="HS256 shared secret; empty turns HS256 off")
+    jwt_public_keys_file: str | None = Field(
+        None, description="RS256 verification keys: a PEM file (one or more keys) or a JWKS JSON file"
+    )
+    jwt_leeway_seconds: int = Field(30, description="clock skew tolerated on exp / nbf")
+    auth_cache_seconds: int = Field(30, description="how long nginx may reuse an auth decision")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """``https://a.pe,https://b.pe`` (what nginx reads too) or a JSON list."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [origin.strip() for origin in text.split(",") if origin.strip()]
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_prod(self) -> Settings:
         if self.env not in ("dev", "test"):
             if self.identity_secret == DEV_IDENTITY_SECRET:
                 raise ValueError("ECO_IDENTITY_SECRET must be set outside dev/test")
-            if self.service in SERVICES and not self.pg_password:
+            if self.service in DB_SCHEMAS and not self.pg_password:
                 raise ValueError("ECO_PG_PASSWORD must be set outside dev/test")
+            if self.service == "gateway":
+                self._refuse_dev_jwt_settings()
         return self
+
+    def _refuse_dev_jwt_settings(self) -> None:
+        if self.jwt_hs256_secret == DEV_JWT_SECRET:
+            raise ValueError("ECO_JWT_HS256_SECRET must be set (or emptied) outside dev/test")
+        if self.jwt_hs256_secret and len(self.jwt_hs256_secret.encode()) < 32:
+            raise ValueError("ECO_JWT_HS256_SECRET needs at least 32 bytes (RFC 7518 §3.2)")
+        if self.jwt_issuer == DEV_JWT_ISSUER:
+            raise ValueError("ECO_JWT_ISSUER must name the real token issuer outside dev/test")
+        if not self.jwt_hs256_secret and not self.jwt_public_keys_file:
+            raise ValueError(
+                "set ECO_JWT_HS256_SECRET or ECO_JWT_PUBLIC_KEYS_FILE: no token could be verified"
+            )
 
     @property
     def schema(self) -> str:

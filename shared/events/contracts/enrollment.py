@@ -97,3 +97,12 @@ class ParticipantCertificationEligible(EventContract):
     training_completed_at: datetime
     preaudit_passed_at: datetime
     eligible_at: datetime
+
+
+class CompanyDeleted(EventContract):
+    """A company registered by mistake was removed (only possible before it ever applied)."""
+
+    TOPIC = "enrollment.company.deleted"
+    company_id: uuid.UUID
+    ruc: str
+    deleted_at: datetime
