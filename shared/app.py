@@ -232,7 +232,7 @@ def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
         ok, report = await readiness(app)
         return JSONResponse(report, status_code=200 if ok else 503)
 
-    app.include_router(probes)
+    app.include_router(probes, include_in_schema=False)
     app.include_router(probes, prefix=spec.prefix)
 
     @app.get("/metrics", include_in_schema=False)

@@ -31,14 +31,19 @@ async def idempotent(
     *,
     status_code: int = 201,
     subject: str = "",
+    payload: bytes | None = None,
 ) -> JSONResponse:
-    """Run ``action`` (a handler using the same ``uow``) once per Idempotency-Key."""
+    """Run ``action`` (a handler using the same ``uow``) once per Idempotency-Key.
+
+    The request is fingerprinted by its raw body, or by ``payload`` when given: a
+    multipart upload gets a new boundary on every retry, so uploads pass the file.
+    """
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if not key:
         result = await action()
         return JSONResponse(jsonable_encoder(result), status_code=status_code)
     scope = f"{subject}:{request.method}:{request.url.path}"
-    fingerprint = hashlib.sha256(await request.body()).hexdigest()
+    fingerprint = hashlib.sha256(payload if payload is not None else await request.body()).hexdigest()
     table = uow.tables.idempotency
     async with uow:
         await uow.session.execute(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.ext.asyncio
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -90,7 +91,11 @@ async def drift(settings: Settings) -> list[Any]:
     """Differences between the migrated schema and the models: empty when in step."""
     load_models(settings.service)
     include_object, include_name = _only_schema(settings.schema)
-    engine = create_engine(settings)
+    # The role's search_path starts with its own schema, which reflection would then
+    # report unnamed (and the filter drop): compare from a session whose default is public.
+    engine = sqlalchemy.ext.asyncio.create_async_engine(
+        settings.database_url, connect_args={"server_settings": {"search_path": "public"}}
+    )
     try:
         async with engine.connect() as conn:
 

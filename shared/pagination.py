@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -64,6 +65,30 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     return out
 
 
+def _typed(value: Any, column: sa.ColumnElement) -> Any:
+    """The cursor value as its column's Python type; a tampered cursor is a 400, not a 500."""
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    try:
+        if value is None or (isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)):
+            return value
+        if kind is UUID:
+            return UUID(str(value))
+        if kind is Decimal and isinstance(value, int | float | str):
+            return Decimal(str(value))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+    except ValueError:
+        pass
+    raise BadRequest(
+        "The cursor does not belong to this listing; start again without it.",
+        detail_es="El cursor no corresponde a este listado; vuelva a empezar sin él.",
+        extra={"errors": [{"field": "cursor", "in": "query", "message": "invalid cursor"}]},
+    )
+
+
 def keyset_page(
     stmt: sa.Select,
     order_by: list[sa.ColumnElement],
@@ -72,11 +97,18 @@ def keyset_page(
     limit: int,
     descending: bool = False,
 ) -> sa.Select:
-    """Apply order, cursor filter and ``limit + 1`` (the extra row tells if there is more)."""
+    """Apply order, cursor filter and ``limit + 1`` (the extra row tells if there is more).
+
+    Cursor values are checked against, and bound with, their columns' types (a UUID
+    tiebreaker bound as text would make Postgres refuse ``uuid > character varying``).
+    """
     if cursor:
         values = decode_cursor(cursor, len(order_by))
         row_key = sa.tuple_(*order_by)
-        stmt = stmt.where(row_key < sa.tuple_(*values) if descending else row_key > sa.tuple_(*values))
+        after = sa.tuple_(
+            *[sa.literal(_typed(v, c), type_=c.type) for v, c in zip(values, order_by, strict=True)]
+        )
+        stmt = stmt.where(row_key < after if descending else row_key > after)
     ordering = [c.desc() if descending else c.asc() for c in order_by]
     return stmt.order_by(*ordering).limit(limit + 1)
 
