@@ -13,7 +13,7 @@ import pytest
 
 from shared.events.kafka import create_topics
 from shared.migrations import upgrade
-from shared.settings import SERVICES, Settings
+from shared.settings import DB_SCHEMAS, Settings
 
 TEST_DATABASE = os.environ.get("ECO_TEST_DATABASE", "ecoeficiencia_test")
 TEST_NAMESPACE = "test."
@@ -37,10 +37,10 @@ def base_settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def platform_ready(base_settings: Settings) -> Settings:
-    """Topics exist and every schema is migrated (both idempotent)."""
+    """Topics exist and every schema (the services' and the gateway's) is migrated (both idempotent)."""
     create_topics(base_settings)
-    for service in SERVICES:
-        asyncio.run(upgrade(base_settings.for_service(service)))
+    for schema in DB_SCHEMAS:
+        asyncio.run(upgrade(base_settings.for_service(schema)))
     return base_settings
 
 

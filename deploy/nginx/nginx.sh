@@ -8,7 +8,8 @@
 #   render  only write $ECO_NGINX_DIR/nginx.conf (used by tests/unit/test_nginx_conf.py)
 #   test    render + nginx -t
 #
-# Everything lives under ECO_NGINX_DIR (default .local/nginx): config, pid, temp dirs, logs. A
+# Everything lives under ECO_NGINX_DIR (default .local/nginx): config, pid, temp dirs, logs, and the
+# auth cache (cache/auth: credentials and identities, mode 700, nginx's user only). A
 # second instance with other ports and another ECO_NGINX_DIR runs independently (the e2e tests do).
 set -euo pipefail
 
@@ -37,13 +38,18 @@ set_defaults() {
     : "${ECO_AUDIT_PORT:=8103}"
     : "${ECO_CATALOG_HOST:=127.0.0.1}"
     : "${ECO_CATALOG_PORT:=8104}"
+    # Front-end origins for CORS, comma-separated; a JSON list (as the Python settings also
+    # accept) is flattened to that form.
+    : "${ECO_CORS_ORIGINS:=}"
+    ECO_CORS_ORIGINS="$(printf '%s' "$ECO_CORS_ORIGINS" | tr -d '[]" ')"
     CONF="$ECO_NGINX_DIR/nginx.conf"
     PIDFILE="$ECO_NGINX_DIR/nginx.pid"
     ERROR_LOG="$ECO_NGINX_DIR/logs/error.log"
 }
 TEMPLATE_VARS=(ECO_NGINX_DIR ECO_NGINX_USER ECO_NGINX_LISTEN_HOST ECO_GATEWAY_PORT
     ECO_GATEWAY_APP_HOST ECO_GATEWAY_APP_PORT ECO_ENROLLMENT_HOST ECO_ENROLLMENT_PORT
-    ECO_TRAINING_HOST ECO_TRAINING_PORT ECO_AUDIT_HOST ECO_AUDIT_PORT ECO_CATALOG_HOST ECO_CATALOG_PORT)
+    ECO_TRAINING_HOST ECO_TRAINING_PORT ECO_AUDIT_HOST ECO_AUDIT_PORT ECO_CATALOG_HOST ECO_CATALOG_PORT
+    ECO_CORS_ORIGINS)
 
 ensure_installed() {
     command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || apt_install nginx
@@ -62,7 +68,7 @@ cmd_render() {
     if [[ "$text" =~ \$\{ECO_[A-Z_]*\} ]]; then
         die "template variable ${BASH_REMATCH[0]} has no value (add it to TEMPLATE_VARS in $0)"
     fi
-    mkdir -p "$ECO_NGINX_DIR/logs" "$ECO_NGINX_DIR/tmp"
+    mkdir -p "$ECO_NGINX_DIR/logs" "$ECO_NGINX_DIR/tmp" "$ECO_NGINX_DIR/cache"
     printf '%s\n' "$text" >"$CONF.tmp"
     mv "$CONF.tmp" "$CONF"
 }

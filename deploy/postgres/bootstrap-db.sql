@@ -1,7 +1,7 @@
 -- Per-database part of the bootstrap. Idempotent; run as the superuser connected to each of
--- `ecoeficiencia` and `ecoeficiencia_test` (after bootstrap.sql created the roles).
+-- `ecoeficiencia`, `ecoeficiencia_test` and `ecoeficiencia_e2e` (after bootstrap.sql created the roles).
 --
--- Isolation model: each service role owns exactly one schema and can reach no other
+-- Isolation model: each service role (and the gateway's) owns exactly one schema and can reach no other
 -- (no USAGE on other schemas, nothing granted to PUBLIC). Extensions live in `public`, where the
 -- service roles have USAGE (to call unaccent()/similarity()) but not CREATE.
 
@@ -12,10 +12,10 @@ SET client_min_messages = warning;
 -- TEMPORARY is granted because temp tables are private to a session (a bulk import may stage rows
 -- in one) and reach no other service's data.
 REVOKE ALL ON DATABASE :"DBNAME" FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE :"DBNAME" TO enrollment_svc, training_svc, audit_svc, catalog_svc;
+GRANT CONNECT, TEMPORARY ON DATABASE :"DBNAME" TO enrollment_svc, training_svc, audit_svc, catalog_svc, gateway_svc;
 
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO enrollment_svc, training_svc, audit_svc, catalog_svc;
+GRANT USAGE ON SCHEMA public TO enrollment_svc, training_svc, audit_svc, catalog_svc, gateway_svc;
 
 -- Extensions need the superuser (unaccent is not trusted); the services only call them.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
@@ -25,7 +25,7 @@ DO $schemas$
 DECLARE
     svc text;
 BEGIN
-    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog'] LOOP
+    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog', 'gateway'] LOOP
         EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', svc, svc || '_svc');
         EXECUTE format('ALTER SCHEMA %I OWNER TO %I', svc, svc || '_svc');
         EXECUTE format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', svc);

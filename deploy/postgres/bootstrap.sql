@@ -3,6 +3,7 @@
 -- deploy/postgres/docker-init.sh (compose). Both set these psql variables first:
 --   :superpw                 password of the `postgres` superuser
 --   :pw_enrollment :pw_training :pw_audit :pw_catalog   passwords of the service roles
+--   :pw_gateway              password of the gateway app's role (its schema holds the API keys)
 -- Then, for each database, they run bootstrap-db.sql connected to it.
 
 \set ON_ERROR_STOP on
@@ -14,6 +15,7 @@ SET eco.pw_enrollment = :'pw_enrollment';
 SET eco.pw_training = :'pw_training';
 SET eco.pw_audit = :'pw_audit';
 SET eco.pw_catalog = :'pw_catalog';
+SET eco.pw_gateway = :'pw_gateway';
 SET eco.superpw = :'superpw';
 
 DO $bootstrap$
@@ -24,7 +26,7 @@ BEGIN
     -- Re-applied every run so that changing ECO_PG_SUPERPASSWORD takes effect on `up`.
     EXECUTE format('ALTER ROLE postgres WITH PASSWORD %L', current_setting('eco.superpw'));
 
-    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog'] LOOP
+    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog', 'gateway'] LOOP
         role_name := svc || '_svc';
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
             EXECUTE format('CREATE ROLE %I LOGIN', role_name);
@@ -43,9 +45,10 @@ $bootstrap$;
 
 -- CREATE DATABASE cannot run inside a DO block (it refuses transaction blocks): use \gexec.
 SELECT format('CREATE DATABASE %I WITH ENCODING %L TEMPLATE template0', d, 'UTF8')
-FROM unnest(ARRAY['ecoeficiencia', 'ecoeficiencia_test']) AS d
+FROM unnest(ARRAY['ecoeficiencia', 'ecoeficiencia_test', 'ecoeficiencia_e2e']) AS d
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = d) \gexec
 
--- The test database is thrown away and rebuilt at will: trade durability of the last few
+-- The test databases are thrown away and rebuilt at will: trade durability of the last few
 -- commits on a crash for faster commits in the test suite. `ecoeficiencia` keeps the defaults.
 ALTER DATABASE ecoeficiencia_test SET synchronous_commit = off;
+ALTER DATABASE ecoeficiencia_e2e SET synchronous_commit = off;

@@ -15,12 +15,12 @@ psql_quote() {
 
 {
     printf '\\set superpw %s\n' "$(psql_quote "${ECO_PG_SUPERPASSWORD:-${POSTGRES_PASSWORD:-postgres-dev}}")"
-    for svc in enrollment training audit catalog; do
+    for svc in enrollment training audit catalog gateway; do
         var="ECO_PG_PASSWORD_${svc^^}"
         printf '\\set pw_%s %s\n' "$svc" "$(psql_quote "${!var:-$svc-dev-password}")"
     done
     cat "$SQL_DIR/bootstrap.sql"
-    for db in ecoeficiencia ecoeficiencia_test; do
+    for db in ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e; do
         printf '\\connect %s\n' "$db"
         cat "$SQL_DIR/bootstrap-db.sql"
     done

@@ -22,8 +22,11 @@ PG_SOCK="$PG_HOME/run"
 PG_LOG="$ECO_LOGS/postgres.log"
 PG_OS_USER=postgres
 SQL_DIR="$ECO_ROOT/deploy/postgres"
-DATABASES=(ecoeficiencia ecoeficiencia_test)
-SERVICES=(enrollment training audit catalog)
+# ecoeficiencia_e2e: the processes behind nginx in tests/e2e, apart from the in-process
+# integration tests (their relays would otherwise publish each other's outbox rows).
+DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e)
+# Schemas with their own role: the four services and the gateway app (API keys).
+SERVICES=(enrollment training audit catalog gateway)
 
 # Newest installed major version; the Debian package lays binaries out as /usr/lib/postgresql/<v>/bin.
 find_pg_bin() {

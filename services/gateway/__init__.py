@@ -1,1 +1,2 @@
-"""The gateway app: what nginx cannot do (merged OpenAPI, aggregated health, credential checks)."""
+"""The gateway app: credentials to signed identities for nginx, partner API keys, dev
+tokens, the merged OpenAPI and the aggregated health (see README.md)."""

@@ -3,6 +3,10 @@
 Paths never clash (each service owns its prefix). Schema components that two services
 name alike but define differently are renamed ``<Service><Name>`` in the later one and
 its ``$ref``s rewritten, so a generated client keeps both types.
+
+Security is declared once for the document: a bearer JWT (people) or an ``X-API-Key``
+(partner systems) on every operation, optional on the public ones (``x-roles: public``),
+where a signed-in caller may still be recognised.
 """
 
 from __future__ import annotations
@@ -12,6 +16,23 @@ import json
 from typing import Any
 
 REF_PREFIX = "#/components/schemas/"
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "People (front ends): a JWT with sub, role and, per role, ruc or body_id.",
+    },
+    "apiKeyAuth": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "Partner systems: eco_<id>_<secret>, with scopes <service>:read|write.",
+    },
+}
+REQUIRED = [{"bearerAuth": []}, {"apiKeyAuth": []}]
+OPTIONAL = [{}, *REQUIRED]
 
 
 def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -39,7 +60,8 @@ def merge_openapi(documents: dict[str, dict[str, Any]], *, title: str, version: 
             "Errors are RFC 9457 application/problem+json; `x-roles` lists who may call each operation.",
         },
         "paths": {},
-        "components": {"schemas": {}},
+        "components": {"schemas": {}, "securitySchemes": SECURITY_SCHEMES},
+        "security": REQUIRED,
         "tags": [],
     }
     schemas: dict[str, Any] = merged["components"]["schemas"]
@@ -61,6 +83,8 @@ def merge_openapi(documents: dict[str, dict[str, Any]], *, title: str, version: 
             for op in item.values():
                 if isinstance(op, dict):
                     op["tags"] = [service] if not op.get("tags") else [f"{service}: {t}" for t in op["tags"]]
+                    if op.get("x-roles") == ["public"]:
+                        op["security"] = OPTIONAL
             merged["paths"][path] = item
         if service not in seen_tags:
             seen_tags.add(service)

@@ -1,12 +1,17 @@
 """The platform as real processes behind a real nginx, on test ports.
 
-Each service runs under uvicorn exactly as ``make run`` starts it, against the test
-database and its own Kafka namespace (``test.e2e.``), so these tests share nothing
-with the in-process integration tests' consumer groups.
+Each service runs under uvicorn exactly as ``make run`` starts it, against its own
+database (``ecoeficiencia_e2e``) and Kafka namespace (``test.e2e.``), so these tests share nothing
+with the in-process integration tests' consumer groups. The gateway verifies HS256
+tokens (the dev issuer's) and RS256 tokens of a key pair made for the session, allows
+one CORS origin, and lets nginx cache auth decisions only briefly, so that revocation
+tests finish quickly.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -18,21 +23,37 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 from shared.events.kafka import create_topics
-from shared.settings import SERVICES, Settings
+from shared.migrations import upgrade
+from shared.settings import DB_SCHEMAS, SERVICES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_NAMESPACE = "test.e2e."
+# Its own database: the in-process integration tests' relays must not publish its outbox rows.
+E2E_DATABASE = "ecoeficiencia_e2e"
 PORTS = {"gateway": 18100, "enrollment": 18101, "training": 18102, "audit": 18103, "catalog": 18104}
 NGINX_PORT = 18080
+# The gateway app's /health aggregates every service's readiness; that it is up itself shows
+# in its answer to a credential check (204, cheap, no other process involved).
+LIVENESS = {"gateway": "/_auth"}
+CORS_ORIGIN = "https://app.ecoeficiencia.test"
+AUTH_CACHE_SECONDS = 5
+RSA_KID = "e2e-rs256"
 
 
 @dataclass
 class Stack:
     env: dict[str, str]
     gateway_url: str
+    rsa_key: rsa.RSAPrivateKey
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def app_url(self, name: str) -> str:
+        """A process's own port, bypassing nginx."""
+        return f"http://127.0.0.1:{PORTS[name]}"
 
     def start(self, name: str) -> None:
         log = open(ROOT / ".local" / "logs" / f"e2e-{name}.log", "ab")  # noqa: SIM115 - owned by the process
@@ -60,12 +81,12 @@ class Stack:
 
     def wait_healthy(self, name: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
-        url = f"http://127.0.0.1:{PORTS[name]}/health"
+        url = f"http://127.0.0.1:{PORTS[name]}{LIVENESS.get(name, '/health')}"
         while time.monotonic() < deadline:
             if self.processes[name].poll() is not None:
                 raise RuntimeError(f"{name} exited; see .local/logs/e2e-{name}.log")
             try:
-                if httpx.get(url, timeout=1).status_code == 200:
+                if httpx.get(url, timeout=1).is_success:
                     return
             except httpx.HTTPError:
                 pass
@@ -89,21 +110,37 @@ def _nginx(action: str, env: dict[str, str]) -> None:
     )
 
 
+def _jwks_file(directory: Path, key: rsa.RSAPrivateKey) -> Path:
+    jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key())) | {"kid": RSA_KID, "alg": "RS256", "use": "sig"}
+    path = directory / "jwks.json"
+    path.write_text(json.dumps({"keys": [jwk]}))
+    return path
+
+
 @pytest.fixture(scope="session")
-def stack(platform_ready: Settings) -> Iterator[Stack]:
+def stack(platform_ready: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     (ROOT / ".local" / "logs").mkdir(parents=True, exist_ok=True)
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     env = os.environ | {
         "ECO_ENV": "test",
-        "ECO_PG_DATABASE": platform_ready.pg_database,
+        "ECO_PG_DATABASE": E2E_DATABASE,
         "ECO_KAFKA_NAMESPACE": E2E_NAMESPACE,
         "ECO_IDENTITY_SECRET": platform_ready.identity_secret,
         "ECO_NGINX_DIR": str(ROOT / ".local" / "nginx-test"),
         "ECO_GATEWAY_PORT": str(NGINX_PORT),
         "ECO_GATEWAY_APP_PORT": str(PORTS["gateway"]),
         **{f"ECO_{name.upper()}_PORT": str(PORTS[name]) for name in SERVICES},
+        "ECO_JWT_PUBLIC_KEYS_FILE": str(_jwks_file(tmp_path_factory.mktemp("jwt"), rsa_key)),
+        "ECO_CORS_ORIGINS": CORS_ORIGIN,
+        "ECO_AUTH_CACHE_SECONDS": str(AUTH_CACHE_SECONDS),
     }
-    create_topics(platform_ready.model_copy(update={"kafka_namespace": E2E_NAMESPACE}))
-    stack = Stack(env=env, gateway_url=f"http://127.0.0.1:{NGINX_PORT}")
+    e2e_settings = platform_ready.model_copy(
+        update={"kafka_namespace": E2E_NAMESPACE, "pg_database": E2E_DATABASE}
+    )
+    create_topics(e2e_settings)
+    for schema in DB_SCHEMAS:
+        asyncio.run(upgrade(e2e_settings.for_service(schema)))
+    stack = Stack(env=env, gateway_url=f"http://127.0.0.1:{NGINX_PORT}", rsa_key=rsa_key)
     try:
         for name in PORTS:
             stack.start(name)
@@ -115,3 +152,37 @@ def stack(platform_ready: Settings) -> Iterator[Stack]:
         for name in list(stack.processes):
             stack.stop(name)
         _nginx("down", env)
+
+
+@pytest.fixture(scope="session")
+def issue_token(stack: Stack):
+    """A bearer token from the dev issuer, through nginx, as a front-end developer gets one."""
+
+    def issue(role: str, **claims: object) -> str:
+        response = httpx.post(f"{stack.gateway_url}/api/v1/gateway/dev/tokens", json={"role": role, **claims})
+        assert response.status_code == 201, response.text
+        return response.json()["access_token"]
+
+    return issue
+
+
+@pytest.fixture(scope="session")
+def admin_headers(issue_token) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token('admin')}"}
+
+
+@pytest.fixture(scope="session")
+def new_api_key(stack: Stack, admin_headers: dict[str, str]):
+    """A fresh partner API key (its plaintext and id), created by an admin through nginx."""
+
+    def create(scopes: list[str], rate_limit_per_minute: int = 600) -> tuple[str, str]:
+        body = {"name": "e2e", "organisation": "ProInnovate", "scopes": scopes}
+        response = httpx.post(
+            f"{stack.gateway_url}/api/v1/gateway/api-keys",
+            json=body | {"rate_limit_per_minute": rate_limit_per_minute},
+            headers=admin_headers,
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["key"], response.json()["id"]
+
+    return create

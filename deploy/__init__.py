@@ -1,0 +1,1 @@
+"""Deployment helpers that are Python: the demo data and the programme journey."""

@@ -1,0 +1,1 @@
+"""HTTP edge of the gateway app: thin routes over ``handlers``."""
