@@ -2,5 +2,10 @@
 
 from fastapi import APIRouter
 
+from services.enrollment.api import applications, cohorts, companies, reports
+
 router = APIRouter()
+for module in (companies, cohorts, applications, reports):
+    router.include_router(module.router)
+
 public = APIRouter()

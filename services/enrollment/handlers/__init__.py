@@ -1,0 +1,1 @@
+"""Use cases of the enrollment service: the only place a transaction opens."""

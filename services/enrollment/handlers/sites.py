@@ -1,0 +1,74 @@
+"""Sites (sedes) of a company, each with its municipal licence and INDECI certificate."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from services.enrollment.db.repositories import CompanyRepository, SiteRepository
+from services.enrollment.domain.company import FieldProblem
+from services.enrollment.domain.regions import REGIONS, parse_region
+from services.enrollment.handlers.eligibility import reevaluate_company
+from services.enrollment.handlers.problems import raise_field_problems
+from shared.auth import Principal
+from shared.uow import UnitOfWork
+
+
+def _normalized(values: dict[str, Any]) -> dict[str, Any]:
+    if "region" in values:
+        region = parse_region(values["region"] or "")
+        if region is None:
+            raise_field_problems(
+                [
+                    FieldProblem(
+                        "region",
+                        "region.unknown",
+                        f"{values['region']!r} is not a region of Peru; use one of: {', '.join(REGIONS)}.",
+                    )
+                ]
+            )
+        values["region"] = region
+    return values
+
+
+async def create_site(uow: UnitOfWork, principal: Principal, ruc: str, data: dict[str, Any]) -> sa.Row:
+    principal.ensure_company(ruc)
+    values = _normalized(data)
+    async with uow:
+        company = await CompanyRepository(uow.session).get_or_raise(ruc=ruc, for_update=True)
+        now = uow.clock.now()
+        row = await SiteRepository(uow.session).create(
+            values=values
+            | {"id": uuid.uuid4(), "company_id": company.id, "created_at": now, "updated_at": now}
+        )
+        await reevaluate_company(uow, company, by=principal.subject, reason="site added")
+        await uow.commit()
+    return row
+
+
+async def update_site(
+    uow: UnitOfWork, principal: Principal, ruc: str, site_id: uuid.UUID, data: dict[str, Any]
+) -> sa.Row:
+    principal.ensure_company(ruc)
+    values = _normalized(data)
+    async with uow:
+        company = await CompanyRepository(uow.session).get_or_raise(ruc=ruc, for_update=True)
+        sites = SiteRepository(uow.session)
+        await sites.get_or_raise(company_id=company.id, site_id=site_id)
+        row = await sites.update(site_id=site_id, values=values | {"updated_at": uow.clock.now()})
+        await reevaluate_company(uow, company, by=principal.subject, reason="site changed")
+        await uow.commit()
+    return row
+
+
+async def delete_site(uow: UnitOfWork, principal: Principal, ruc: str, site_id: uuid.UUID) -> None:
+    principal.ensure_company(ruc)
+    async with uow:
+        company = await CompanyRepository(uow.session).get_or_raise(ruc=ruc, for_update=True)
+        sites = SiteRepository(uow.session)
+        await sites.get_or_raise(company_id=company.id, site_id=site_id)
+        await sites.delete(site_id=site_id)
+        await reevaluate_company(uow, company, by=principal.subject, reason="site removed")
+        await uow.commit()
