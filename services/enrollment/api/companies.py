@@ -8,7 +8,6 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from services.enrollment.api.deps import CompanyOrOfficer, Importer, Officer, Reader, Registrar
-from services.enrollment.api.idempotency import idempotent_upload
 from services.enrollment.api.schemas import (
     CompaniesPublic,
     CompanyCreate,
@@ -95,7 +94,7 @@ async def _csv_bytes(request: Request) -> bytes:
 )
 async def import_companies(request: Request, uow: UowDep, principal: Importer):
     data = await _csv_bytes(request)
-    return await idempotent_upload(
+    return await idempotent(
         request,
         uow,
         lambda: imports.import_companies(uow, principal, data),

@@ -267,7 +267,13 @@ class MonitorRepository(_Repository):
             sa.select(monitor_assignments, monitors.c.name, monitors.c.email)
             .join(monitors, monitors.c.id == monitor_assignments.c.monitor_id)
             .where(monitor_assignments.c.application_id == application_id)
-            .order_by(monitor_assignments.c.assigned_at, monitor_assignments.c.id)
+            # Closed assignments before the current one: reassignments within one instant
+            # (a fixed test clock, a batch) must still read in order.
+            .order_by(
+                monitor_assignments.c.assigned_at,
+                monitor_assignments.c.to_on.is_(None),
+                monitor_assignments.c.id,
+            )
         )
         return list((await self.db.execute(stmt)).all())
 

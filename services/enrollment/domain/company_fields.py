@@ -21,7 +21,7 @@ from services.enrollment.domain.contact import (
     normalize_website,
 )
 from services.enrollment.domain.regions import REGIONS, parse_region
-from services.enrollment.domain.ruc import ruc_problem
+from shared.ruc import ruc_problem
 
 MAX_NAME = 200
 FIRST_FISCAL_YEAR = 1990

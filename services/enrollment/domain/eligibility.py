@@ -17,7 +17,7 @@ from typing import Any
 
 from services.enrollment.domain.company import CompanyFacts, RucStatus, SiteFacts, years_after
 from services.enrollment.domain.contact import is_free_mail, is_valid_email
-from services.enrollment.domain.ruc import is_legal_entity
+from shared.ruc import is_legal_entity
 
 MIN_YEARS_CONSTITUTED = 2
 

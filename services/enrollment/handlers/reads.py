@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
-from services.enrollment.db.paging import checked_keyset
 from services.enrollment.db.repositories import (
     ApplicationRepository,
     CohortRepository,
@@ -28,7 +27,6 @@ from services.enrollment.db.tables import applications, cohorts, companies, moni
 from services.enrollment.domain.applications import SEAT_HOLDING_STATES
 from services.enrollment.domain.eligibility import EligibilityReport
 from services.enrollment.domain.regions import CIRCULAR_ECONOMY_NODES, REGIONS, parse_region
-from services.enrollment.domain.ruc import ruc_problem
 from services.enrollment.handlers.access import (
     application_filter,
     company_filter,
@@ -38,28 +36,28 @@ from services.enrollment.handlers.access import (
 from services.enrollment.handlers.eligibility import report_for
 from shared.auth import Principal
 from shared.errors import Conflict, RuleViolation
-from shared.pagination import page_of
+from shared.pagination import keyset_page, page_of
+from shared.ruc import ruc_problem
 
 
 @dataclass(frozen=True)
 class Sort:
-    """A public sort name -> the key columns (unique id last) and the kinds a cursor must hold."""
+    """A public sort name -> the key columns (unique id last)."""
 
     columns: list[sa.ColumnElement]
-    kinds: list[type]
 
 
 COMPANY_SORTS = {
-    "legal_name": Sort([companies.c.legal_name, companies.c.id], [str, uuid.UUID]),
-    "created_at": Sort([companies.c.created_at, companies.c.id], [datetime, uuid.UUID]),
-    "ruc": Sort([companies.c.ruc, companies.c.id], [str, uuid.UUID]),
+    "legal_name": Sort([companies.c.legal_name, companies.c.id]),
+    "created_at": Sort([companies.c.created_at, companies.c.id]),
+    "ruc": Sort([companies.c.ruc, companies.c.id]),
 }
 APPLICATION_SORTS = {
-    "created_at": Sort([applications.c.created_at, applications.c.id], [datetime, uuid.UUID]),
-    "legal_name": Sort([companies.c.legal_name, applications.c.id], [str, uuid.UUID]),
+    "created_at": Sort([applications.c.created_at, applications.c.id]),
+    "legal_name": Sort([companies.c.legal_name, applications.c.id]),
 }
-COHORT_SORT = Sort([cohorts.c.applications_open_on, cohorts.c.id], [date, uuid.UUID])
-MONITOR_SORT = Sort([monitors.c.name, monitors.c.id], [str, uuid.UUID])
+COHORT_SORT = Sort([cohorts.c.applications_open_on, cohorts.c.id])
+MONITOR_SORT = Sort([monitors.c.name, monitors.c.id])
 
 
 def _split_sort(sort: str, table: dict[str, Sort]) -> tuple[Sort, bool]:
@@ -129,7 +127,7 @@ async def list_companies(
                 companies.c.ruc == f.q,
             )
         )
-    stmt = checked_keyset(stmt, key.columns, key.kinds, cursor=cursor, limit=limit, descending=descending)
+    stmt = keyset_page(stmt, key.columns, cursor=cursor, limit=limit, descending=descending)
     return _page(list((await db.execute(stmt)).all()), limit, key)
 
 
@@ -158,7 +156,7 @@ async def list_cohorts(
         stmt = stmt.where(
             cohorts.c.applications_open_on <= open_on, cohorts.c.applications_close_on >= open_on
         )
-    stmt = checked_keyset(stmt, COHORT_SORT.columns, COHORT_SORT.kinds, cursor=cursor, limit=limit)
+    stmt = keyset_page(stmt, COHORT_SORT.columns, cursor=cursor, limit=limit)
     return _page(list((await db.execute(stmt)).all()), limit, COHORT_SORT)
 
 
@@ -168,7 +166,7 @@ async def list_monitors(
     stmt = MonitorRepository(db).list_stmt()
     if active is not None:
         stmt = stmt.where(monitors.c.active.is_(active))
-    stmt = checked_keyset(stmt, MONITOR_SORT.columns, MONITOR_SORT.kinds, cursor=cursor, limit=limit)
+    stmt = keyset_page(stmt, MONITOR_SORT.columns, cursor=cursor, limit=limit)
     return _page(list((await db.execute(stmt)).all()), limit, MONITOR_SORT)
 
 
@@ -219,7 +217,7 @@ async def list_applications(
     if f.certification_eligible is not None:
         eligible = applications.c.certification_eligible_at.is_not(None)
         stmt = stmt.where(eligible if f.certification_eligible else sa.not_(eligible))
-    stmt = checked_keyset(stmt, key.columns, key.kinds, cursor=cursor, limit=limit, descending=descending)
+    stmt = keyset_page(stmt, key.columns, cursor=cursor, limit=limit, descending=descending)
     return _page(list((await db.execute(stmt)).all()), limit, key)
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
-from services.enrollment.domain.ruc import make_ruc
 from shared.auth import Role
 from shared.clock import Clock
+from shared.ruc import make_ruc
 from shared.settings import Settings
 from shared.testing import identity_headers
 

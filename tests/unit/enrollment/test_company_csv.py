@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from services.enrollment.domain.company_csv import CsvHeaderError, decode, parse_companies_csv
-from services.enrollment.domain.ruc import make_ruc
+from shared.ruc import make_ruc
 
 TODAY = date(2026, 3, 15)
 R1, R2, R3 = make_ruc("20", "11111111"), make_ruc("20", "22222222"), make_ruc("20", "33333333")

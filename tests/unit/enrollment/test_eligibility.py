@@ -7,7 +7,7 @@ import pytest
 
 from services.enrollment.domain.company import CompanyFacts, RucStatus, SiteFacts
 from services.enrollment.domain.eligibility import RULES, EligibilityInput, SwornDeclaration, evaluate
-from services.enrollment.domain.ruc import make_ruc
+from shared.ruc import make_ruc
 
 TODAY = date(2026, 3, 15)
 COMPANY = CompanyFacts(

@@ -69,11 +69,15 @@ def test_keyset_binds_cursor_values_with_their_column_types():
 
     from shared.pagination import keyset_page
 
-    table = sa.Table("t", sa.MetaData(), sa.Column("created_at", sa.DateTime(timezone=True)), sa.Column("id", sa.Uuid))
+    table = sa.Table(
+        "t", sa.MetaData(), sa.Column("created_at", sa.DateTime(timezone=True)), sa.Column("id", sa.Uuid)
+    )
     ident = uuid.uuid4()
     cursor = encode_cursor([datetime(2026, 1, 1, tzinfo=UTC), str(ident)])
     stmt = keyset_page(sa.select(table), [table.c.created_at, table.c.id], cursor=cursor, limit=10)
     params = stmt.compile().params
     assert ident in params.values(), "the UUID tiebreaker is bound as a UUID, not text"
     with pytest.raises(BadRequest):
-        keyset_page(sa.select(table), [table.c.created_at, table.c.id], cursor=encode_cursor(["x", "y"]), limit=10)
+        keyset_page(
+            sa.select(table), [table.c.created_at, table.c.id], cursor=encode_cursor(["x", "y"]), limit=10
+        )

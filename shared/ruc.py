@@ -1,5 +1,7 @@
 """The RUC (Registro Único de Contribuyentes): SUNAT's 11-digit taxpayer number.
 
+Every service identifies companies by RUC, so one definition serves them all.
+
 Checked in three steps, each a stable rule id that clients and the CSV import report:
 ``ruc.length`` (exactly 11 digits), ``ruc.prefix`` (a known taxpayer type) and
 ``ruc.check_digit`` (SUNAT's modulo-11 digit). Prefix 10 (and 15/16/17) are natural
@@ -57,13 +59,21 @@ def ruc_problem(ruc: str) -> RucProblem | None:
     return None
 
 
+def is_valid_ruc(ruc: str) -> bool:
+    return ruc_problem(ruc) is None
+
+
 def is_legal_entity(ruc: str) -> bool:
     return ruc.startswith(LEGAL_ENTITY_PREFIX)
 
 
-def make_ruc(prefix: str, body: str) -> str:
-    """Complete ``prefix`` + 8-digit ``body`` with its check digit (test data, samples)."""
-    first_ten = prefix + body
+def complete_ruc(first_ten: str) -> str:
+    """The full RUC for its first ten digits (test data, demos, samples)."""
     if len(first_ten) != 10 or not first_ten.isdigit():
-        raise ValueError("prefix + body must be 10 digits")
+        raise ValueError("a RUC stem has exactly 10 digits")
     return first_ten + str(check_digit(first_ten))
+
+
+def make_ruc(prefix: str, body: str) -> str:
+    """Complete ``prefix`` + 8-digit ``body`` with its check digit."""
+    return complete_ruc(prefix + body)

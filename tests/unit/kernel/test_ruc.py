@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.enrollment.domain.ruc import check_digit, is_legal_entity, make_ruc, ruc_problem
+from shared.ruc import check_digit, is_legal_entity, make_ruc, ruc_problem
 
 
 @pytest.mark.parametrize(
