@@ -1,0 +1,154 @@
+"""Attendance of a session: one person at a time, or a whole meeting report (CSV)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from starlette.datastructures import UploadFile
+
+from services.training.api.access import AttendanceWriter, CompanyOrStaffReader, company_scope
+from services.training.api.schemas import (
+    AttendanceImportPublic,
+    AttendancePublic,
+    AttendanceRecord,
+    AttendancesPublic,
+    ReportRowErrorPublic,
+)
+from services.training.api.views import attendance_public
+from services.training.db import queries
+from services.training.handlers import attendance as handlers
+from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
+from shared.errors import BadRequest, DomainError
+from shared.idempotency import idempotent
+
+router = APIRouter(tags=["attendance"])
+
+MAX_REPORT_BYTES = 5 * 1024 * 1024
+REPORT_EXAMPLE = (
+    "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),DNI,RUC\n"
+    "María Huamán,maria@empresa.pe,04/08/2025 09:01:10 AM,04/08/2025 10:58:00 AM,117,40123456,20100070970\n"
+)
+
+
+class ReportTooLarge(DomainError):
+    status, slug = 413, "payload-too-large"
+
+
+@router.get(
+    "/sessions/{session_id}/attendance",
+    response_model=AttendancesPublic,
+    summary="Who attended a session, with minutes and share (a company sees only its people)",
+)
+async def list_session_attendance(
+    session_id: uuid.UUID,
+    conn: ReadConnDep,
+    principal: CompanyOrStaffReader,
+    ruc: str | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> AttendancesPublic:
+    rows, next_cursor = await queries.list_attendance(
+        conn, session_id=session_id, ruc=company_scope(principal, ruc), cursor=cursor, limit=limit
+    )
+    return AttendancesPublic(data=[attendance_public(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.put(
+    "/sessions/{session_id}/attendance/{attendee_id}",
+    response_model=AttendancePublic,
+    summary="Record or correct one person's attendance (check-in/check-out, or minutes)",
+)
+async def record_attendance(
+    session_id: uuid.UUID,
+    attendee_id: uuid.UUID,
+    body: AttendanceRecord,
+    uow: UowDep,
+    principal: AttendanceWriter,
+) -> AttendancePublic:
+    recorded = await handlers.record_attendance(
+        uow, session_id=session_id, attendee_id=attendee_id, actor=principal.subject, **body.model_dump()
+    )
+    return attendance_public(recorded)
+
+
+@router.delete(
+    "/sessions/{session_id}/attendance/{attendee_id}",
+    status_code=204,
+    summary="Delete one person's attendance (a correction; may revoke the company's completion)",
+)
+async def delete_attendance(
+    session_id: uuid.UUID, attendee_id: uuid.UUID, uow: UowDep, principal: AttendanceWriter
+) -> Response:
+    await handlers.delete_attendance(uow, session_id=session_id, attendee_id=attendee_id)
+    return Response(status_code=204)
+
+
+async def _report_bytes(request: Request) -> bytes:
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise BadRequest(
+                "Send the report as the form field 'file'.",
+                detail_es="Envíe el reporte en el campo de formulario 'file'.",
+                extra={"errors": [{"field": "file", "in": "body", "message": "missing"}]},
+            )
+        raw = await upload.read()
+    else:
+        raw = await request.body()
+    if len(raw) > MAX_REPORT_BYTES:
+        raise ReportTooLarge(
+            f"The report exceeds {MAX_REPORT_BYTES // (1024 * 1024)} MB; split it.",
+            detail_es=f"El reporte supera {MAX_REPORT_BYTES // (1024 * 1024)} MB; divídalo.",
+        )
+    if not raw.strip():
+        raise BadRequest("The report is empty.", detail_es="El reporte está vacío.")
+    return raw
+
+
+@router.post(
+    "/sessions/{session_id}/attendance/import",
+    response_model=AttendanceImportPublic,
+    summary="Record a virtual meeting's attendance report (CSV with DNI and RUC columns)",
+    description="The body is the CSV itself (`text/csv`) or a form upload (field `file`). Columns as the "
+    "meeting platform exports them (name, email, join time, leave time, duration in minutes) plus DNI and "
+    "RUC. Several rows of one person add up; bad rows are listed with their line number and the rest is "
+    "recorded. Uploading a report again replaces those people's attendance (same result).",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}, "example": REPORT_EXAMPLE},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+        }
+    },
+)
+async def import_attendance_report(
+    session_id: uuid.UUID, request: Request, uow: UowDep, principal: AttendanceWriter
+):
+    raw = await _report_bytes(request)
+
+    async def action() -> AttendanceImportPublic:
+        report = await handlers.import_attendance_report(
+            uow, session_id=session_id, raw=raw, actor=principal.subject
+        )
+        return AttendanceImportPublic(
+            rows_read=report.rows_read,
+            rows_accepted=report.rows_accepted,
+            rows_rejected=report.rows_rejected,
+            people_recorded=report.people_recorded,
+            attendees_created=report.attendees_created,
+            companies=report.companies,
+            errors=[
+                ReportRowErrorPublic(line=e.line, field=e.field, message=e.message) for e in report.errors
+            ],
+        )
+
+    return await idempotent(request, uow, action, status_code=200, subject=principal.subject, payload=raw)

@@ -1,0 +1,160 @@
+"""Scheduling, rescheduling and cancelling workshop sessions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.training.db.repository import (
+    AttendanceRepository,
+    CohortRepository,
+    SessionRepository,
+    WorkshopRepository,
+)
+from services.training.domain.curriculum import resolve_duration
+from services.training.domain.sessions import (
+    DeliveryMode,
+    Session,
+    SessionAction,
+    SessionStatus,
+    apply,
+    check_delivery,
+)
+from services.training.events import publish
+from services.training.handlers.attendance_effects import announce_attendance_change
+from shared.errors import Conflict, RuleViolation
+from shared.uow import UnitOfWork
+
+
+def _minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | None:
+    if ends_at is None:
+        return None
+    if ends_at <= starts_at:
+        raise RuleViolation(
+            "ends_before_start",
+            "A session must end after it starts.",
+            detail_es="Una sesión debe terminar después de empezar.",
+            extra={"errors": [{"field": "ends_at", "in": "body", "message": "must be after starts_at"}]},
+        )
+    return int((ends_at - starts_at) / timedelta(minutes=1))
+
+
+async def create_session(
+    uow: UnitOfWork,
+    *,
+    cohort_id: uuid.UUID,
+    workshop_number: int,
+    starts_at: datetime,
+    duration_minutes: int | None,
+    ends_at: datetime | None,
+    mode: DeliveryMode,
+    venue: str | None,
+    link: str | None,
+    trainer: str | None,
+    capacity: int | None,
+) -> tuple[Session, str]:
+    """Schedule a workshop for a cohort; returns the session and the workshop's title."""
+    async with uow:
+        cohort = await CohortRepository(uow.session).get_or_raise(cohort_id=cohort_id)
+        workshop = await WorkshopRepository(uow.session).get_or_raise(number=workshop_number)
+        minutes = resolve_duration(
+            workshop_number,
+            explicit_minutes=duration_minutes or _minutes_between(starts_at, ends_at),
+            cohort_overrides=cohort.workshop_durations,
+            curriculum_minutes=workshop.duration_minutes,
+        )
+        check_delivery(mode, venue=venue, link=link)
+        now = uow.clock.now()
+        session = Session(
+            session_id=uuid.uuid4(),
+            cohort_id=cohort_id,
+            workshop_number=workshop_number,
+            starts_at=starts_at,
+            duration_minutes=minutes,
+            mode=mode.value,
+            venue=venue,
+            link=link,
+            trainer=trainer,
+            capacity=capacity,
+            status=SessionStatus.scheduled.value,
+            cancellation_reason=None,
+            cancelled_at=None,
+            created_at=now,
+            updated_at=now,
+        )
+        await SessionRepository(uow.session).create(session=session)
+        uow.publish(publish.session_scheduled(session, workshop.title_es, rescheduled=False))
+        await uow.commit()
+        return session, workshop.title_es
+
+
+async def reschedule_session(
+    uow: UnitOfWork, *, session_id: uuid.UUID, changes: dict[str, Any]
+) -> tuple[Session, str]:
+    """Move a session or change how it is delivered; announced again as scheduled.
+
+    A new duration changes the share of everyone already recorded, so their companies'
+    attendance and completion are re-evaluated in the same transaction.
+    """
+    async with uow:
+        repo = SessionRepository(uow.session)
+        session = await repo.get_or_raise(session_id=session_id, lock=True)
+        apply(SessionStatus(session.status), SessionAction.reschedule)
+        starts_at = changes.get("starts_at") or session.starts_at
+        explicit = changes.get("duration_minutes") or _minutes_between(starts_at, changes.get("ends_at"))
+        minutes = resolve_duration(
+            session.workshop_number,
+            explicit_minutes=explicit or session.duration_minutes,
+            cohort_overrides={},
+            curriculum_minutes=None,
+        )
+        values = {k: v for k, v in changes.items() if k in ("mode", "venue", "link", "trainer", "capacity")}
+        if "mode" in values:
+            values["mode"] = DeliveryMode(values["mode"]).value
+        merged = {"mode": session.mode, "venue": session.venue, "link": session.link} | values
+        check_delivery(DeliveryMode(merged["mode"]), venue=merged["venue"], link=merged["link"])
+        values |= {"starts_at": starts_at, "duration_minutes": minutes, "updated_at": uow.clock.now()}
+        await repo.update(session_id=session_id, values=values)
+        updated = await repo.get_or_raise(session_id=session_id)
+        workshop = await WorkshopRepository(uow.session).get_or_raise(number=session.workshop_number)
+        uow.publish(publish.session_scheduled(updated, workshop.title_es, rescheduled=True))
+        if minutes != session.duration_minutes:
+            companies = await AttendanceRepository(uow.session).participants_of(session_id=session_id)
+            await announce_attendance_change(uow, updated, companies, reason="session_rescheduled")
+        await uow.commit()
+        return updated, workshop.title_es
+
+
+async def cancel_session(
+    uow: UnitOfWork, *, session_id: uuid.UUID, reason: str | None
+) -> tuple[Session, str]:
+    """Cancel a session that nobody attended; a session with attendance is refused (409)."""
+    async with uow:
+        repo = SessionRepository(uow.session)
+        session = await repo.get_or_raise(session_id=session_id, lock=True)
+        apply(SessionStatus(session.status), SessionAction.cancel)
+        recorded = await AttendanceRepository(uow.session).count(session_id=session_id)
+        if recorded:
+            raise Conflict(
+                f"Session {session_id} has attendance recorded for {recorded} people and cannot be "
+                "cancelled; delete its attendance first if the session really did not take place.",
+                detail_es=f"La sesión {session_id} tiene asistencia registrada de {recorded} personas y no "
+                "puede cancelarse; elimine primero la asistencia si la sesión no se realizó.",
+                extra={"attendance_count": recorded, "rule": "session_has_attendance"},
+            )
+        now = uow.clock.now()
+        await repo.update(
+            session_id=session_id,
+            values={
+                "status": SessionStatus.cancelled.value,
+                "cancellation_reason": reason,
+                "cancelled_at": now,
+                "updated_at": now,
+            },
+        )
+        cancelled = await repo.get_or_raise(session_id=session_id)
+        workshop = await WorkshopRepository(uow.session).get_or_raise(number=session.workshop_number)
+        uow.publish(publish.session_cancelled(cancelled))
+        await uow.commit()
+        return cancelled, workshop.title_es

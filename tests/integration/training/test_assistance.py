@@ -1,0 +1,68 @@
+"""Technical assistance: the log, the per-company timeline, the event."""
+
+from __future__ import annotations
+
+import asyncio
+
+from shared.auth import Role
+from shared.events.contracts.training import AssistanceLogged
+from shared.testing import TopicReader
+from tests.integration.training.conftest import API
+
+
+async def test_visits_form_a_timeline_ordered_by_date_and_are_announced(
+    client, as_role, make_cohort, training_settings
+):
+    kit = await make_cohort(1)
+    company = kit.companies[0]
+    monitor = as_role(Role.monitor, subject="monitor-luis")
+    url = f"{API}/participants/{company.participant_id}/assistance"
+    reader = await asyncio.to_thread(TopicReader, training_settings, AssistanceLogged.TOPIC)
+    try:
+        later = {
+            "held_on": "2025-06-09",
+            "mode": "visit",
+            "duration_minutes": 120,
+            "aspects": ["Gestión de la energía", "Gestión de la energía", "Residuos sólidos"],
+            "agreements": "Cambiar luminarias a LED",
+            "next_steps": "Cotizar luminarias",
+            "next_visit_on": "2025-07-07",
+        }
+        earlier = {"held_on": "2025-05-12", "mode": "call", "duration_minutes": 30, "aspects": ["Agua"]}
+        assert (await client.post(url, json=later, headers=monitor)).status_code == 201
+        created = await client.post(url, json=earlier, headers=monitor)
+        assert created.status_code == 201 and created.json()["monitor_name"] == "monitor-luis"
+        (event,) = await reader.wait_for(
+            lambda e: e["payload"]["assistance_id"] == created.json()["assistance_id"]
+        )
+        assert event["key"] == company.ruc and event["payload"]["aspects"] == ["Agua"]
+    finally:
+        reader.close()
+    timeline = (await client.get(url, headers=as_role(Role.company, ruc=company.ruc))).json()["data"]
+    assert [v["held_on"] for v in timeline] == ["2025-05-12", "2025-06-09"]
+    assert timeline[1]["aspects"] == ["Gestión de la energía", "Residuos sólidos"]
+    log = await client.get(f"{API}/assistance", params={"cohort_id": str(kit.cohort_id)}, headers=monitor)
+    assert [v["held_on"] for v in log.json()["data"]] == ["2025-06-09", "2025-05-12"]
+
+
+async def test_bad_visits_are_precise_problems(client, as_role, make_cohort, clock):
+    kit = await make_cohort(1)
+    monitor = as_role(Role.monitor)
+    url = f"{API}/participants/{kit.participant_ids[0]}/assistance"
+    tomorrow = clock.today().toordinal() + 1
+    from datetime import date
+
+    future = {"held_on": date.fromordinal(tomorrow).isoformat(), "mode": "visit", "duration_minutes": 60}
+    response = await client.post(url, json=future, headers=monitor)
+    assert response.status_code == 422 and response.json()["rule"] == "assistance_in_future"
+    backwards = {
+        "held_on": "2025-05-12",
+        "mode": "visit",
+        "duration_minutes": 60,
+        "next_visit_on": "2025-05-01",
+    }
+    assert (await client.post(url, json=backwards, headers=monitor)).json()["rule"] == "next_visit_not_after"
+    bad_mode = await client.post(
+        url, json={"held_on": "2025-05-12", "mode": "telepathy", "duration_minutes": 60}, headers=monitor
+    )
+    assert bad_mode.status_code == 422 and bad_mode.json()["errors"][0]["field"] == "mode"
