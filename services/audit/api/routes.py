@@ -1,6 +1,31 @@
-"""Routes of the audit service (authenticated unless in ``public``)."""
+"""Routes of the audit service (authenticated unless in ``public``), one module per area."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-router = APIRouter()
+from services.audit.api import (
+    bodies,
+    certificates,
+    certification,
+    nonconformities,
+    participants,
+    preaudits,
+    self_assessments,
+    standards,
+)
+from services.audit.api.guards import reject_nul_bytes
+
+router = APIRouter(dependencies=[Depends(reject_nul_bytes)])
+for area in (
+    standards,
+    participants,
+    self_assessments,
+    preaudits,
+    nonconformities,
+    bodies,
+    certification,
+    certificates,
+):
+    router.include_router(area.router)
+
+# Public verification of a certificate is the catalogue's (built from audit's events).
 public = APIRouter()

@@ -1,0 +1,167 @@
+"""Routes: self-assessments, their answers and their evidence files."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+
+from services.audit.api import roles
+from services.audit.api.schemas import (
+    AnswersUpdate,
+    EvidenceListPublic,
+    EvidencePublic,
+    SelfAssessmentCreate,
+    SelfAssessmentDetailPublic,
+    SelfAssessmentPublic,
+    SelfAssessmentsPublic,
+)
+from services.audit.handlers import self_assessments as handlers
+from services.audit.wiring import AuditConfigDep, StorageDep
+from shared.auth import Principal
+from shared.deps import CursorQuery, LimitQuery, UowDep
+from shared.idempotency import idempotent
+
+router = APIRouter(tags=["self-assessment"])
+
+
+def printable_name(name: str | None) -> str:
+    """The client's file name without control characters (kept only to name the download)."""
+    return "".join(ch for ch in name or "" if ch.isprintable())[:255] or "evidence"
+
+
+Reader = Annotated[Principal, Depends(roles.COMPANY_FILE_READ)]
+Writer = Annotated[Principal, Depends(roles.COMPANY_FILE_WRITE)]
+
+
+@router.post(
+    "/self-assessments",
+    summary="Start a participant's self-assessment against a version of the standard",
+    status_code=201,
+    response_model=SelfAssessmentPublic,
+)
+async def create_self_assessment(
+    body: SelfAssessmentCreate, request: Request, uow: UowDep, principal: Writer
+):
+    async def action():
+        row = await handlers.create_self_assessment(
+            uow, principal, participant_id=body.participant_id, version=body.standard_version
+        )
+        return SelfAssessmentPublic.model_validate(row)
+
+    return await idempotent(request, uow, action, subject=principal.subject)
+
+
+@router.get("/self-assessments", summary="List self-assessments", response_model=SelfAssessmentsPublic)
+async def list_self_assessments(
+    uow: UowDep,
+    principal: Reader,
+    ruc: str | None = None,
+    participant_id: uuid.UUID | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+):
+    rows, next_cursor = await handlers.list_self_assessments(
+        uow, principal, ruc=ruc, participant_id=participant_id, cursor=cursor, limit=limit
+    )
+    return SelfAssessmentsPublic(data=rows, next_cursor=next_cursor)
+
+
+@router.get(
+    "/self-assessments/{assessment_id}",
+    summary="A self-assessment with its answers and its level per aspect and overall",
+    response_model=SelfAssessmentDetailPublic,
+)
+async def get_self_assessment(assessment_id: uuid.UUID, uow: UowDep, principal: Reader):
+    return SelfAssessmentDetailPublic.of(await handlers.get_self_assessment(uow, principal, assessment_id))
+
+
+@router.put(
+    "/self-assessments/{assessment_id}/answers",
+    summary="Mark requirements not implemented / partial / implemented (any number at once)",
+    response_model=SelfAssessmentDetailPublic,
+)
+async def record_self_assessment_answers(
+    assessment_id: uuid.UUID, body: AnswersUpdate, uow: UowDep, principal: Writer
+):
+    answers = [a.model_dump(mode="json") for a in body.answers]
+    return SelfAssessmentDetailPublic.of(
+        await handlers.record_answers(uow, principal, assessment_id, answers)
+    )
+
+
+@router.post(
+    "/self-assessments/{assessment_id}/evidence",
+    summary="Attach an evidence file to a requirement (the same content again returns the existing one, 200)",
+    status_code=201,
+    response_model=EvidencePublic,
+)
+async def upload_evidence(
+    assessment_id: uuid.UUID,
+    requirement_code: Annotated[str, Form(examples=["A5.R01"])],
+    file: Annotated[UploadFile, File(description="the evidence (PDF, image, spreadsheet...)")],
+    response: Response,
+    uow: UowDep,
+    storage: StorageDep,
+    config: AuditConfigDep,
+    principal: Writer,
+):
+    upload = handlers.Upload(
+        requirement_code=requirement_code,
+        file_name=printable_name(file.filename),
+        media_type=file.content_type or "application/octet-stream",
+        data=await file.read(config.evidence_max_bytes + 1),  # one byte more tells "too large"
+    )
+    row, created = await handlers.add_evidence(
+        uow, storage, principal, assessment_id, upload, max_bytes=config.evidence_max_bytes
+    )
+    if not created:
+        response.status_code = 200
+    return EvidencePublic.model_validate(row)
+
+
+@router.get(
+    "/self-assessments/{assessment_id}/evidence",
+    summary="List a self-assessment's evidence files",
+    response_model=EvidenceListPublic,
+)
+async def list_evidence(
+    assessment_id: uuid.UUID,
+    uow: UowDep,
+    principal: Reader,
+    requirement_code: str | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+):
+    rows, next_cursor = await handlers.list_evidence(
+        uow, principal, assessment_id, requirement_code=requirement_code, cursor=cursor, limit=limit
+    )
+    return EvidenceListPublic(data=rows, next_cursor=next_cursor)
+
+
+@router.get(
+    "/evidence/{evidence_id}/content",
+    summary="Download an evidence file",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "the file as uploaded"}},
+)
+async def download_evidence(evidence_id: uuid.UUID, uow: UowDep, storage: StorageDep, principal: Reader):
+    evidence, data = await handlers.read_evidence(uow, storage, principal, evidence_id)
+    return Response(
+        content=data,
+        media_type=evidence.media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(evidence.file_name)}",
+            "ETag": f'"{evidence.sha256}"',
+        },
+    )
+
+
+@router.delete(
+    "/evidence/{evidence_id}", summary="Remove an evidence file", status_code=204, response_class=Response
+)
+async def delete_evidence(evidence_id: uuid.UUID, uow: UowDep, storage: StorageDep, principal: Writer):
+    await handlers.delete_evidence(uow, storage, principal, evidence_id)
+    return Response(status_code=204)

@@ -1,0 +1,137 @@
+"""Routes: the standard's versions, and the import of PROMPERÚ's official text."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+
+from services.audit.api import roles
+from services.audit.api.schemas import StandardPublic, StandardVersionsPublic
+from services.audit.domain.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from services.audit.domain.standard import CSV_COLUMNS, parse_csv_document, parse_json_document
+from services.audit.handlers import standards
+from shared.auth import Principal
+from shared.deps import CursorQuery, LimitQuery, UowDep
+from shared.idempotency import idempotent
+
+router = APIRouter(prefix="/standards", tags=["standard"])
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+CSV_EXAMPLE = (
+    ",".join(CSV_COLUMNS)
+    + "\naspect,A1,,Sistema de gestión y mejora continua,,\n"
+    + "requirement,A1.R01,A1,La alta dirección declara su compromiso...,Carta firmada,0\n"
+)
+IMPORT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {"type": "object"},
+            "example": {
+                "version": "2025-oficial",
+                "title": "Buenas Prácticas de Ecoeficiencia Perú",
+                "official": True,
+                "source": "PROMPERÚ",
+                "aspects": [{"code": "A1", "name": "Sistema de gestión y mejora continua"}],
+                "requirements": [
+                    {
+                        "code": "A1.R01",
+                        "aspect_code": "A1",
+                        "text": "La alta dirección declara su compromiso...",
+                        "evidence_expected": "Carta firmada por el representante legal",
+                        "workshop": 0,
+                    }
+                ],
+            },
+        },
+        "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+    },
+}
+
+
+@router.get(
+    "",
+    summary="List the standard's versions",
+    response_model=StandardVersionsPublic,
+    dependencies=[Depends(roles.ANYONE)],
+)
+async def list_standards(uow: UowDep, cursor: CursorQuery = None, limit: LimitQuery = 50):
+    rows, next_cursor = await standards.list_standards(uow, cursor=cursor, limit=limit)
+    return StandardVersionsPublic(data=rows, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{version}",
+    summary="One version with its aspects and requirements ('current' for the current one)",
+    response_model=StandardPublic,
+    dependencies=[Depends(roles.ANYONE)],
+)
+async def get_standard(version: str, uow: UowDep):
+    return StandardPublic.of(await standards.get_standard(uow, version))
+
+
+@router.post(
+    "/import",
+    summary="Import a version of the standard (JSON or CSV), validated as a whole",
+    description="JSON: the document in the body. CSV (`text/csv`, comma or semicolon): one row per aspect or "
+    f"requirement with columns `{','.join(CSV_COLUMNS)}`; version and title as query parameters. Every "
+    "problem is reported (CSV: with its line). A version already used by an assessment or audit is immutable.",
+    status_code=201,
+    response_model=StandardPublic,
+    openapi_extra={"requestBody": IMPORT_BODY},
+)
+async def import_standard(
+    request: Request,
+    uow: UowDep,
+    principal: Annotated[Principal, Depends(roles.OFFICER)],
+    make_current: Annotated[bool, Query(description="new assessments and audits will use it")] = False,
+    version: Annotated[str | None, Query(description="CSV only")] = None,
+    title: Annotated[str | None, Query(description="CSV only")] = None,
+    official: Annotated[bool, Query(description="CSV only")] = True,
+    source: Annotated[str | None, Query(description="CSV only")] = None,
+):
+    body = await request.body()
+    if len(body) > MAX_IMPORT_BYTES:
+        raise PayloadTooLarge(f"A standard import is limited to {MAX_IMPORT_BYTES} bytes.")
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json":
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidInput(
+                "The body is not valid JSON.", [{"field": "body", "in": "body", "message": str(exc)}]
+            ) from exc
+        document = parse_json_document(data)
+    elif media_type in ("text/csv", "application/csv"):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                "The CSV is not UTF-8.", [{"field": "body", "in": "body", "message": str(exc)}]
+            ) from exc
+        meta = {"version": version, "title": title, "official": official, "source": source}
+        document = parse_csv_document(text, meta)
+    else:
+        raise UnsupportedMediaType(
+            f"Send the standard as application/json or text/csv, not '{media_type or 'nothing'}'.",
+            detail_es="Envíe el estándar como application/json o text/csv.",
+        )
+
+    async def action():
+        return StandardPublic.of(
+            await standards.import_standard(uow, principal, document, make_current=make_current)
+        )
+
+    return await idempotent(request, uow, action, subject=principal.subject)
+
+
+@router.post(
+    "/{version}/make-current",
+    summary="Make a version the current one (new assessments use it; existing ones keep theirs)",
+    response_model=StandardPublic,
+    dependencies=[Depends(roles.OFFICER)],
+)
+async def make_standard_current(version: str, uow: UowDep):
+    return StandardPublic.of(await standards.make_current(uow, version))

@@ -1,0 +1,47 @@
+"""The participants read model, fed only by enrollment's events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from services.audit.db.repositories.base import Repository
+from services.audit.db.tables import participants
+
+
+class ParticipantRepository(Repository):
+    table, what, key = participants, "Participant", "participant_id"
+
+    async def upsert(
+        self, participant_id: uuid.UUID, *, insert: dict[str, Any], update: dict[str, Any]
+    ) -> None:
+        """Create the participant or change only the given columns: events may arrive in any order."""
+        stmt = pg_insert(participants).values(participant_id=participant_id, **insert)
+        await self.session.execute(
+            stmt.on_conflict_do_update(index_elements=[participants.c.participant_id], set_=update)
+        )
+
+    async def list(
+        self,
+        *,
+        ruc: str | None,
+        monitor_id: uuid.UUID | None,
+        cohort_id: uuid.UUID | None,
+        eligible: bool | None,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[sa.Row], str | None]:
+        t = participants
+        stmt = sa.select(t)
+        if ruc is not None:
+            stmt = stmt.where(t.c.ruc == ruc)
+        if monitor_id is not None:
+            stmt = stmt.where(t.c.monitor_id == monitor_id)
+        if cohort_id is not None:
+            stmt = stmt.where(t.c.cohort_id == cohort_id)
+        if eligible is not None:
+            stmt = stmt.where(t.c.eligible_at.is_not(None) if eligible else t.c.eligible_at.is_(None))
+        return await self.page(stmt, [t.c.legal_name, t.c.participant_id], cursor=cursor, limit=limit)

@@ -1,0 +1,102 @@
+"""The participants read model: fed by enrollment's events, read by everyone here.
+
+Events may arrive in any order (eligibility before admission after a replay, say), so
+each one writes only the columns it knows and never erases what another one wrote.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from services.audit.db.repositories import ParticipantRepository
+from services.audit.domain.access import company_filter, ensure_can_see
+from shared.auth import Principal
+from shared.events.contracts.enrollment import (
+    ParticipantAdmitted,
+    ParticipantCertificationEligible,
+    ParticipantWithdrawn,
+)
+from shared.uow import UnitOfWork
+
+
+async def record_admission(uow: UnitOfWork, event: ParticipantAdmitted) -> None:
+    known = {
+        "company_id": event.company_id,
+        "ruc": event.ruc,
+        "legal_name": event.legal_name,
+        "cohort_id": event.cohort_id,
+        "cohort_name": event.cohort_name,
+        "monitor_id": event.monitor.monitor_id if event.monitor else None,
+        "monitor_name": event.monitor.name if event.monitor else None,
+        "admitted_at": event.admitted_at,
+        "updated_at": uow.clock.now(),
+    }
+    async with uow:
+        await ParticipantRepository(uow.session).upsert(event.participant_id, insert=known, update=known)
+        await uow.commit()
+
+
+async def record_withdrawal(uow: UnitOfWork, event: ParticipantWithdrawn) -> None:
+    changes = {
+        "withdrawn_at": event.withdrawn_at,
+        "withdrawal_reason": event.reason,
+        "updated_at": uow.clock.now(),
+    }
+    # The withdrawal carries no name; the RUC stands in until the admission event brings it.
+    first_seen = {
+        "company_id": event.company_id,
+        "ruc": event.ruc,
+        "legal_name": event.ruc,
+        "cohort_id": event.cohort_id,
+    }
+    async with uow:
+        await ParticipantRepository(uow.session).upsert(
+            event.participant_id, insert=first_seen | changes, update=changes
+        )
+        await uow.commit()
+
+
+async def record_eligibility(uow: UnitOfWork, event: ParticipantCertificationEligible) -> None:
+    changes = {"eligible_at": event.eligible_at, "updated_at": uow.clock.now()}
+    first_seen = {
+        "company_id": event.company_id,
+        "ruc": event.ruc,
+        "legal_name": event.legal_name,
+        "cohort_id": event.cohort_id,
+    }
+    async with uow:
+        await ParticipantRepository(uow.session).upsert(
+            event.participant_id, insert=first_seen | changes, update=changes
+        )
+        await uow.commit()
+
+
+async def list_participants(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    ruc: str | None,
+    monitor_id: uuid.UUID | None,
+    cohort_id: uuid.UUID | None,
+    eligible: bool | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[sa.Row], str | None]:
+    async with uow:
+        return await ParticipantRepository(uow.session).list(
+            ruc=company_filter(actor, ruc),
+            monitor_id=monitor_id,
+            cohort_id=cohort_id,
+            eligible=eligible,
+            cursor=cursor,
+            limit=limit,
+        )
+
+
+async def get_participant(uow: UnitOfWork, actor: Principal, participant_id: uuid.UUID) -> sa.Row:
+    async with uow:
+        participant = await ParticipantRepository(uow.session).get_or_raise(participant_id)
+    ensure_can_see(actor, participant.ruc)
+    return participant

@@ -1,0 +1,69 @@
+"""One audit app per session, on the real test database and Kafka (namespace ``test.``).
+
+The app runs its real lifespan: outbox relay, Kafka consumer of enrollment's events and
+the daily expiry job. Its clock follows real time unless a test pins it (and it is put
+back afterwards); evidence files go to a temporary directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from services.audit.main import SPEC
+from shared.app import create_app
+from shared.clock import Clock
+from shared.db import create_engine
+from shared.testing import running_app
+
+
+class SettableClock(Clock):
+    """Real time, or a pinned instant while a test needs one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pinned: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.pinned if self.pinned is not None else super().now()
+
+    @contextlib.contextmanager
+    def at(self, instant: datetime) -> Iterator[None]:
+        self.pinned = instant
+        try:
+            yield
+        finally:
+            self.pinned = None
+
+
+@pytest.fixture(scope="session")
+def audit_settings(settings_for, tmp_path_factory):
+    return settings_for("audit", storage_dir=str(tmp_path_factory.mktemp("storage")))
+
+
+@pytest.fixture(scope="session")
+def clock() -> SettableClock:
+    return SettableClock()
+
+
+@pytest.fixture(scope="session")
+async def audit_app(audit_settings, clock):
+    app = create_app(SPEC, settings=audit_settings, clock=clock)
+    async with running_app(app) as client:
+        app.state.client = client
+        yield app
+
+
+@pytest.fixture(scope="session")
+def client(audit_app):
+    return audit_app.state.client
+
+
+@pytest.fixture(scope="session")
+async def engine(audit_settings):
+    engine = create_engine(audit_settings)
+    yield engine
+    await engine.dispose()

@@ -1,0 +1,135 @@
+"""The participants read model, fed by enrollment's events on real Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import orjson
+import sqlalchemy as sa
+from kafka import KafkaProducer
+
+from services.audit.db.tables import MESSAGING
+from shared.auth import Role
+from shared.events.contracts.enrollment import ParticipantWithdrawn
+from shared.events.envelope import EventEnvelope
+from shared.testing import eventually, publish_event
+from tests.integration.audit.support import API, Company, admit, headers, lima_today, make_eligible
+
+
+async def test_admission_brings_company_cohort_and_monitor(client, audit_settings):
+    company = await admit(client, audit_settings)
+    r = await client.get(f"{API}/participants/{company.participant_id}", headers=company.as_company())
+    body = r.json()
+    assert body["ruc"] == company.ruc and body["legal_name"] == company.legal_name
+    assert body["monitor_id"] == str(company.monitor_id) and body["eligible_at"] is None
+
+
+async def test_the_same_event_delivered_twice_is_applied_once(client, audit_app, audit_settings, engine):
+    company = Company(audit_settings)
+    envelope = EventEnvelope.wrap(
+        company.admitted(), producer="enrollment", occurred_at=datetime.now(UTC), trace={}
+    )
+    value = orjson.dumps(envelope.model_dump(mode="json"))
+    duplicates_before = audit_app.state.consumer.stats.duplicates
+
+    def send_twice() -> None:
+        producer = KafkaProducer(bootstrap_servers=audit_settings.kafka_bootstrap, acks="all")
+        try:
+            for _ in range(2):
+                producer.send(
+                    audit_settings.topic(envelope.event_type), key=envelope.key.encode(), value=value
+                ).get(10)
+        finally:
+            producer.close()
+
+    await asyncio.to_thread(send_twice)
+    # Same RUC, same partition: once this later event is in, both copies have been handled.
+    marker = await admit(client, audit_settings, ruc=company.ruc)
+    assert marker.ruc == company.ruc
+    async with engine.connect() as conn:
+        claimed = (
+            await conn.execute(
+                sa.select(sa.func.count()).where(MESSAGING.inbox.c.event_id == envelope.event_id)
+            )
+        ).scalar_one()
+    assert claimed == 1
+    assert audit_app.state.consumer.stats.duplicates > duplicates_before
+    r = await client.get(f"{API}/participants/{company.participant_id}", headers=company.as_company())
+    assert r.status_code == 200
+
+
+async def test_eligibility_before_admission_is_kept_when_admission_arrives(client, audit_settings):
+    company = Company(audit_settings)
+    await make_eligible(client, audit_settings, company)
+    await asyncio.to_thread(publish_event, audit_settings, company.admitted())
+    officer = headers(audit_settings, Role.promperu_officer)
+
+    async def monitor_known():
+        return (await client.get(f"{API}/participants/{company.participant_id}", headers=officer)).json()[
+            "monitor_id"
+        ]
+
+    assert await eventually(monitor_known) == str(company.monitor_id)
+    body = (await client.get(f"{API}/participants/{company.participant_id}", headers=officer)).json()
+    assert body["eligible_at"] is not None
+
+
+async def test_a_withdrawn_participant_cannot_start_a_preaudit(client, audit_settings):
+    company = await admit(client, audit_settings)
+    withdrawn = ParticipantWithdrawn(
+        participant_id=company.participant_id,
+        company_id=company.company_id,
+        ruc=company.ruc,
+        cohort_id=company.cohort_id,
+        reason="cierre de planta",
+        withdrawn_at=datetime.now(UTC),
+    )
+    await asyncio.to_thread(publish_event, audit_settings, withdrawn)
+    officer = headers(audit_settings, Role.promperu_officer)
+
+    async def withdrawn_seen():
+        return (await client.get(f"{API}/participants/{company.participant_id}", headers=officer)).json()[
+            "withdrawn_at"
+        ]
+
+    await eventually(withdrawn_seen, message="withdrawal consumed")
+    r = await client.post(
+        f"{API}/preaudits",
+        json={"participant_id": str(company.participant_id), "audit_date": str(lima_today())},
+        headers=headers(audit_settings, Role.auditor),
+    )
+    assert r.status_code == 422 and r.json()["rule"] == "participant_withdrawn"
+
+
+async def test_company_lists_only_itself_and_cannot_read_another(client, audit_settings):
+    mine, theirs = await admit(client, audit_settings), await admit(client, audit_settings)
+    r = await client.get(f"{API}/participants", headers=mine.as_company())
+    assert {p["ruc"] for p in r.json()["data"]} == {mine.ruc}
+    r = await client.get(f"{API}/participants", params={"ruc": theirs.ruc}, headers=mine.as_company())
+    assert r.status_code == 403
+    r = await client.get(f"{API}/participants/{theirs.participant_id}", headers=mine.as_company())
+    assert r.status_code == 403
+
+
+async def test_listing_pages_with_a_stable_cursor(client, audit_settings):
+    company = await admit(client, audit_settings)
+    officer = headers(audit_settings, Role.promperu_officer)
+    seen: list[str] = []
+    cursor = None
+    for _ in range(3):
+        params = {"limit": 2, "monitor_id": str(company.monitor_id)} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get(f"{API}/participants", params=params, headers=officer)).json()
+        seen += [p["participant_id"] for p in page["data"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [str(company.participant_id)]
+    r = await client.get(f"{API}/participants", params={"cursor": "garbage!"}, headers=officer)
+    assert r.status_code == 400
+
+
+async def test_unknown_participant_is_a_404_problem(client, audit_settings):
+    r = await client.get(f"{API}/participants/{uuid.uuid4()}", headers=headers(audit_settings, Role.auditor))
+    assert r.status_code == 404 and r.json()["type"].endswith("/not-found")

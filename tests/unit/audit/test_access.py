@@ -1,0 +1,98 @@
+"""Record-level access rules: own company, assigned monitor, assigned certification body."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from services.audit.domain.access import (
+    body_filter,
+    company_filter,
+    ensure_assigned_body,
+    ensure_can_fill,
+    ensure_can_see,
+    ensure_can_see_audit,
+)
+from shared.auth import Principal, Role
+from shared.errors import Forbidden
+
+OWN, OTHER = "20100070970", "20131312955"
+MONITOR = uuid.uuid4()
+BODY, OTHER_BODY = uuid.uuid4(), uuid.uuid4()
+
+
+@dataclass
+class Participant:
+    ruc: str = OWN
+    monitor_id: uuid.UUID | None = MONITOR
+
+
+@dataclass
+class Audit:
+    ruc: str = OWN
+    body_id: uuid.UUID = BODY
+
+
+def who(role: Role, **kwargs) -> Principal:
+    return Principal(
+        subject=kwargs.pop("subject", "u1"), role=role, expires_at=int(time.time()) + 60, **kwargs
+    )
+
+
+def test_company_sees_and_fills_only_its_own_file():
+    company = who(Role.company, ruc=OWN)
+    ensure_can_see(company, OWN)
+    ensure_can_fill(company, Participant())
+    with pytest.raises(Forbidden):
+        ensure_can_see(company, OTHER)
+    with pytest.raises(Forbidden):
+        ensure_can_fill(company, Participant(ruc=OTHER))
+
+
+def test_company_listing_is_narrowed_to_its_ruc_and_cannot_ask_for_another():
+    company = who(Role.company, ruc=OWN)
+    assert company_filter(company, None) == OWN
+    with pytest.raises(Forbidden):
+        company_filter(company, OTHER)
+    assert company_filter(who(Role.promperu_officer), OTHER) == OTHER
+
+
+def test_only_the_assigned_monitor_fills_a_self_assessment():
+    ensure_can_fill(who(Role.monitor, subject=str(MONITOR)), Participant())
+    with pytest.raises(Forbidden):
+        ensure_can_fill(who(Role.monitor, subject=str(uuid.uuid4())), Participant())
+    with pytest.raises(Forbidden):
+        ensure_can_fill(who(Role.monitor, subject=str(MONITOR)), Participant(monitor_id=None))
+
+
+@pytest.mark.parametrize("role", [Role.auditor, Role.certification_body, Role.partner])
+def test_other_roles_never_fill_a_self_assessment(role):
+    with pytest.raises(Forbidden):
+        ensure_can_fill(who(role, ruc=OWN), Participant())
+
+
+def test_a_certification_body_sees_only_audits_assigned_to_it():
+    body = who(Role.certification_body, body_id=str(BODY))
+    ensure_assigned_body(body, BODY)
+    ensure_can_see_audit(body, Audit())
+    assert body_filter(body, None) == BODY
+    with pytest.raises(Forbidden):
+        ensure_can_see_audit(body, Audit(body_id=OTHER_BODY))
+    with pytest.raises(Forbidden):
+        body_filter(body, OTHER_BODY)
+    with pytest.raises(Forbidden):
+        ensure_can_see(body, OWN)  # a body has no business with a company's findings
+
+
+def test_a_body_credential_without_body_id_is_refused():
+    with pytest.raises(Forbidden):
+        body_filter(who(Role.certification_body), None)
+
+
+def test_staff_see_every_company_and_audit():
+    for role in (Role.promperu_officer, Role.auditor, Role.admin):
+        ensure_can_see(who(role), OTHER)
+        ensure_can_see_audit(who(role), Audit(ruc=OTHER, body_id=OTHER_BODY))
