@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://api.ecoeficiencia.pe/problems/"
@@ -209,6 +210,23 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No route matches {request.method} {request.url.path}."
         return problem_response(request, exc.status_code, slug, detail, headers=exc.headers)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # SQLSTATE class 22 (data exception: a NUL byte in text, a number out of range,
+        # an unparsable value) means the caller's input, not our failure: a 400 that
+        # names no SQL. Anything else is unexpected.
+        sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or ""
+        if not sqlstate.startswith("22"):
+            return await _unexpected(request, exc)
+        return problem_response(
+            request,
+            400,
+            "bad-request",
+            "A value in the request cannot be stored (for example a NUL character or a number out of range).",
+            detail_es="Un valor de la solicitud no se puede almacenar (por ejemplo un carácter NUL o un número fuera de rango).",
+            extra={"sqlstate": sqlstate},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
