@@ -29,7 +29,9 @@ class PlatformClient:
     def close(self) -> None:
         self.http.close()
 
-    def token(self, role: str, *, ruc: str | None = None, body_id: str | None = None, name: str | None = None) -> str:
+    def token(
+        self, role: str, *, ruc: str | None = None, body_id: str | None = None, name: str | None = None
+    ) -> str:
         key = (role, ruc, body_id)
         if key not in self._tokens:
             body = {"role": role, "ruc": ruc, "body_id": body_id, "name": name or f"demo {role}"}
@@ -57,7 +59,9 @@ class PlatformClient:
             headers["Idempotency-Key"] = uuid.uuid4().hex
         response = self.http.request(method, path, headers=headers, **kwargs)
         self._expect(response, expect, f"{method} {path}")
-        if response.headers.get("content-type", "").startswith(("application/json", "application/problem+json")):
+        if response.headers.get("content-type", "").startswith(
+            ("application/json", "application/problem+json")
+        ):
             return response.json()
         return response.text
 
@@ -65,7 +69,9 @@ class PlatformClient:
     def _expect(response: httpx.Response, expect: int | tuple[int, ...], what: str) -> None:
         wanted = (expect,) if isinstance(expect, int) else expect
         if response.status_code not in wanted:
-            raise JourneyError(f"{what}: expected {wanted}, got {response.status_code}: {response.text[:800]}")
+            raise JourneyError(
+                f"{what}: expected {wanted}, got {response.status_code}: {response.text[:800]}"
+            )
 
 
 def gateway_url() -> str:
