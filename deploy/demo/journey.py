@@ -31,6 +31,17 @@ ADMIN = ("admin", {})
 WORKSHOP_MINUTES = 120
 
 
+@dataclass(frozen=True)
+class CompanyProfile:
+    legal_name: str = "Café Orgánico del Valle S.A.C."
+    trade_name: str = "Valle Verde"
+    region: str = "Arequipa"
+    ciiu_code: str = "1079"
+    women_led: bool = True
+    products: tuple[str, ...] = ("café orgánico tostado", "cacao en grano")
+    search: str = "cafe organico valle"
+
+
 @dataclass
 class Journey:
     """What the journey learnt on its way, for the next steps and for assertions."""
@@ -41,6 +52,7 @@ class Journey:
     # Business dates are Lima dates (the services judge "today" in America/Lima).
     today: date = field(default_factory=lambda: datetime.now(LIMA).date())
     facts: dict[str, Any] = field(default_factory=dict)
+    profile: CompanyProfile = field(default_factory=CompanyProfile)
 
     @property
     def company(self) -> tuple[str, dict[str, Any]]:
@@ -67,6 +79,12 @@ class Journey:
 
 
 def enroll(j: Journey) -> None:
+    if "cohort_id" not in j.facts:
+        open_cohort(j)
+    register_and_admit(j)
+
+
+def open_cohort(j: Journey, name: str | None = None) -> None:
     c = j.client
     j.step("A programme officer opens the cohort and registers a follow-up monitor")
     cohort = c.call(
@@ -76,7 +94,7 @@ def enroll(j: Journey) -> None:
         expect=201,
         idempotent=True,
         json={
-            "name": f"BPE demo {j.ruc[-4:]}",
+            "name": name or f"BPE demo {j.ruc[-4:]}",
             "capacity": 30,
             "applications_open_on": str(j.today - timedelta(days=7)),
             "applications_close_on": str(j.today + timedelta(days=30)),
@@ -94,6 +112,11 @@ def enroll(j: Journey) -> None:
     )
     j.note(f"cohort {cohort['name']} ({cohort['id']})")
 
+
+def register_and_admit(j: Journey) -> None:
+    c = j.client
+    p = j.profile
+
     j.step(f"The company registers itself (RUC {j.ruc}) with its plant")
     company = c.call(
         "POST",
@@ -103,23 +126,23 @@ def enroll(j: Journey) -> None:
         idempotent=True,
         json={
             "ruc": j.ruc,
-            "legal_name": "Café Orgánico del Valle S.A.C.",
-            "trade_name": "Valle Verde",
+            "legal_name": p.legal_name,
+            "trade_name": p.trade_name,
             "legal_rep_name": "María Huamán Rojas",
             "legal_rep_dni": "41234567",
             "founded_on": str(j.today - timedelta(days=6 * 365)),
             "registry_entry": "11002345",
-            "region": "Arequipa",
-            "ciiu_code": "1079",
+            "region": p.region,
+            "ciiu_code": p.ciiu_code,
             "annual_sales_pen": "1250000.00",
-            "women_led": True,
+            "women_led": p.women_led,
             "phone": "+51 54 123456",
             "email": "gerencia@valleverde.pe",
             "website": "https://valleverde.pe",
             "direct_exports": True,
             "export_markets": ["DE", "US"],
             "own_production": True,
-            "products": ["café orgánico tostado", "cacao en grano"],
+            "products": list(p.products),
         },
     )
     size = company["size"]
@@ -132,7 +155,7 @@ def enroll(j: Journey) -> None:
         json={
             "name": "Planta Cerro Colorado",
             "address": "Av. Aviación 1204, Cerro Colorado",
-            "region": "Arequipa",
+            "region": p.region,
             "licence_number": "LF-2019-00871",
             "licence_expires_on": None,
             "indeci_number": "ITSE-2024-1187",
@@ -147,7 +170,7 @@ def enroll(j: Journey) -> None:
         as_=j.company,
         expect=201,
         idempotent=True,
-        json={"ruc": j.ruc, "cohort_id": cohort["id"]},
+        json={"ruc": j.ruc, "cohort_id": j.facts["cohort_id"]},
     )
     app_id = j.facts["participant_id"] = application["id"]
     path = f"/api/v1/enrollment/applications/{app_id}"
@@ -399,9 +422,7 @@ def certify(j: Journey) -> None:
         "the catalogue shows the organisation",
         lambda: any(
             o["ruc"] == j.ruc
-            for o in c.call("GET", "/api/v1/catalog/organisations", params={"q": "cafe organico valle"})[
-                "data"
-            ]
+            for o in c.call("GET", "/api/v1/catalog/organisations", params={"q": j.profile.search})["data"]
         ),
     )
     verification = c.call("GET", f"/api/v1/catalog/certificates/{certificate['number']}/verification")
@@ -423,7 +444,7 @@ def expire(j: Journey) -> None:
         "the verification says expired",
         lambda: c.call("GET", f"/api/v1/catalog/certificates/{number}/verification")["status"] == "expired",
     )
-    listed = c.call("GET", "/api/v1/catalog/organisations", params={"q": "cafe organico valle"})["data"]
+    listed = c.call("GET", "/api/v1/catalog/organisations", params={"q": j.profile.search})["data"]
     if any(o["ruc"] == j.ruc for o in listed):
         raise JourneyError(
             "an expired certificate's holder must leave the catalogue of certified organisations"
