@@ -22,7 +22,6 @@ from services.audit.domain.lifecycles import (
     NonconformityStatus,
     PreauditStatus,
 )
-from services.audit.domain.ruc import is_valid_ruc
 from services.audit.handlers.certificates import CertificateView
 from services.audit.handlers.nonconformities import NonconformityView
 from services.audit.handlers.preaudits import PreauditView
@@ -30,6 +29,7 @@ from services.audit.handlers.reports import ImplementationReport
 from services.audit.handlers.self_assessments import SelfAssessmentView
 from services.audit.handlers.standards import StandardView
 from shared.pagination import Page
+from shared.ruc import is_valid_ruc
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]

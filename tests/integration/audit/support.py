@@ -12,7 +12,6 @@ import httpx
 import sqlalchemy as sa
 
 from services.audit.db.tables import MESSAGING
-from services.audit.domain.ruc import complete_ruc
 from shared.auth import Role
 from shared.clock import Clock
 from shared.events.contracts.enrollment import (
@@ -20,6 +19,7 @@ from shared.events.contracts.enrollment import (
     ParticipantAdmitted,
     ParticipantCertificationEligible,
 )
+from shared.ruc import complete_ruc
 from shared.settings import Settings
 from shared.testing import TopicReader, eventually, identity_headers, publish_event
 

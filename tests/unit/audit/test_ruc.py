@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.audit.domain.ruc import check_digit, complete_ruc, is_valid_ruc
+from shared.ruc import check_digit, complete_ruc, is_valid_ruc
 
 
 @pytest.mark.parametrize("ruc", ["20100070970", "20131312955", "20100047218"])
