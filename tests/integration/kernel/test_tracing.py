@@ -46,7 +46,7 @@ async def count_widget(uow, event, envelope) -> None:
 @pytest.fixture(scope="module")
 def exporter():
     exporter = InMemorySpanExporter()
-    setup_tracing("kernel_test").add_span_processor(SimpleSpanProcessor(exporter))
+    setup_tracing("kernel_test", record=True).add_span_processor(SimpleSpanProcessor(exporter))
     return exporter
 
 
