@@ -33,7 +33,6 @@ import sqlalchemy as sa
 import uvicorn
 from kafka import KafkaProducer
 
-from services.audit.domain.ruc import complete_ruc
 from services.audit.main import SPEC
 from shared.app import create_app
 from shared.auth import Role
@@ -42,6 +41,7 @@ from shared.db import create_engine
 from shared.events.contracts.enrollment import MonitorRef, ParticipantAdmitted
 from shared.events.envelope import EventEnvelope
 from shared.events.kafka import create_topics
+from shared.ruc import complete_ruc
 from shared.settings import Settings
 from shared.testing import identity_headers
 

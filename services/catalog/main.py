@@ -7,9 +7,20 @@ from shared.app import ServiceSpec, create_app
 SPEC = ServiceSpec(
     name="catalog",
     title="Catalog: certified organisations, verification, knowledge hub, indicators",
+    description=(
+        "Public catalogue of organisations certified in Buenas Prácticas de Ecoeficiencia Perú, "
+        "certificate verification for buyers, the 'Mi Empresa Circular' knowledge hub (resources, "
+        "success stories, circularity calculator) and the programme's indicators, all built from events."
+    ),
     routers=[router],
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
+    tags=[
+        {"name": "catalogue", "description": "Certified organisations and certificate verification (public)"},
+        {"name": "knowledge hub", "description": "Mi Empresa Circular: resources and success stories"},
+        {"name": "circularity", "description": "Material Circularity Indicator calculator (public)"},
+        {"name": "indicators", "description": "Programme indicators for PROMPERÚ, PRODUCE and GIZ"},
+    ],
 )
 
 app = create_app(SPEC)

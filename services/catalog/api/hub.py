@@ -1,0 +1,220 @@
+"""Knowledge hub "Mi Empresa Circular": public reading, officer curation, company success stories."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from services.catalog.api.schemas import (
+    EmissionFactorsPublic,
+    ResourceCreate,
+    ResourceKind,
+    ResourcePublic,
+    ResourcesPublic,
+    ResourceUpdate,
+    StoryReview,
+    SuccessStoriesPublic,
+    SuccessStoryCreate,
+    SuccessStoryPublic,
+    SuccessStoryUpdate,
+)
+from services.catalog.domain.stories import StoryStatus
+from services.catalog.handlers import hub
+from shared.auth import Principal, Role, require_roles
+from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, UowDep
+from shared.idempotency import idempotent
+
+PUBLIC = {"x-public": True}
+public = APIRouter(prefix="/hub", tags=["knowledge hub"])
+router = APIRouter(prefix="/hub", tags=["knowledge hub"])
+
+Officer = Annotated[Principal, Depends(require_roles(Role.promperu_officer))]
+Company = Annotated[Principal, Depends(require_roles(Role.company))]
+Reader = Annotated[Principal, Depends(require_roles(Role.company, Role.promperu_officer))]
+
+# --- public reading --------------------------------------------------------------------------
+
+
+@public.get(
+    "/resources",
+    response_model=ResourcesPublic,
+    summary="Search the hub's resources",
+    description="Micro-courses, guides, methodologies and tools; `q` folds accents and case.",
+    openapi_extra=PUBLIC,
+)
+async def list_resources(
+    uow: UowDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    kind: ResourceKind | None = None,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
+    audience: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_PAGE_SIZE,
+) -> ResourcesPublic:
+    data, next_cursor = await hub.list_resources(
+        uow, q=q, kind=kind.value if kind else None, tag=tag, audience=audience, cursor=cursor, limit=limit
+    )
+    return ResourcesPublic(data=data, next_cursor=next_cursor)
+
+
+@public.get(
+    "/resources/{resource_id}", response_model=ResourcePublic, summary="A hub resource", openapi_extra=PUBLIC
+)
+async def get_resource(uow: UowDep, resource_id: uuid.UUID) -> ResourcePublic:
+    return await hub.get_resource(uow, resource_id)
+
+
+@public.get(
+    "/emission-factors",
+    response_model=EmissionFactorsPublic,
+    summary="Emission factors used for CO2e avoided (every version, with its citation)",
+    openapi_extra=PUBLIC,
+)
+async def list_emission_factors(uow: UowDep) -> EmissionFactorsPublic:
+    return EmissionFactorsPublic(data=await hub.list_emission_factors(uow))
+
+
+@public.get(
+    "/success-stories",
+    response_model=SuccessStoriesPublic,
+    summary="Published success stories (casos de éxito)",
+    description="Newest first, with savings in S/, simple payback and CO2e avoided.",
+    openapi_extra=PUBLIC,
+)
+async def list_success_stories(
+    uow: UowDep,
+    ruc: Annotated[str | None, Query(pattern=r"^\d{11}$")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_PAGE_SIZE,
+) -> SuccessStoriesPublic:
+    data, next_cursor = await hub.list_stories(
+        uow, statuses=[StoryStatus.published.value], ruc=ruc, cursor=cursor, limit=limit
+    )
+    return SuccessStoriesPublic(data=data, next_cursor=next_cursor)
+
+
+@public.get(
+    "/success-stories/{story_id}",
+    response_model=SuccessStoryPublic,
+    summary="A published success story",
+    openapi_extra=PUBLIC,
+)
+async def get_success_story(uow: UowDep, story_id: uuid.UUID) -> SuccessStoryPublic:
+    return await hub.get_published_story(uow, story_id)
+
+
+# --- curation (PROMPERÚ officers) ------------------------------------------------------------
+
+
+@router.post(
+    "/resources",
+    response_model=ResourcePublic,
+    status_code=201,
+    summary="Add a resource to the hub",
+    description="Honours `Idempotency-Key`. A slug already in use is a 409.",
+)
+async def create_resource(
+    request: Request, uow: UowDep, principal: Officer, data: ResourceCreate
+) -> ResourcePublic:
+    return await idempotent(
+        request, uow, lambda: hub.create_resource(uow, data), status_code=201, subject=principal.subject
+    )
+
+
+@router.patch("/resources/{resource_id}", response_model=ResourcePublic, summary="Edit a hub resource")
+async def update_resource(
+    uow: UowDep, principal: Officer, resource_id: uuid.UUID, data: ResourceUpdate
+) -> ResourcePublic:
+    return await hub.update_resource(uow, resource_id, data)
+
+
+# --- success stories: written by companies, reviewed by officers ---------------------------------
+
+
+@router.post(
+    "/success-stories",
+    response_model=SuccessStoryPublic,
+    status_code=201,
+    summary="Write a success story (draft)",
+    description=(
+        "A company writes its own story (its RUC only). Emission factors are the table's defaults "
+        "in force today unless `factor_codes` names others. Honours `Idempotency-Key`."
+    ),
+)
+async def create_success_story(
+    request: Request, uow: UowDep, principal: Company, data: SuccessStoryCreate
+) -> SuccessStoryPublic:
+    return await idempotent(
+        request,
+        uow,
+        lambda: hub.create_story(uow, principal, data),
+        status_code=201,
+        subject=principal.subject,
+    )
+
+
+@router.patch(
+    "/success-stories/{story_id}",
+    response_model=SuccessStoryPublic,
+    summary="Edit a draft or rejected success story",
+)
+async def update_success_story(
+    uow: UowDep, principal: Company, story_id: uuid.UUID, data: SuccessStoryUpdate
+) -> SuccessStoryPublic:
+    return await hub.update_story(uow, principal, story_id, data)
+
+
+@router.post(
+    "/success-stories/{story_id}/submit",
+    response_model=SuccessStoryPublic,
+    summary="Send a success story for review",
+)
+async def submit_success_story(uow: UowDep, principal: Company, story_id: uuid.UUID) -> SuccessStoryPublic:
+    return await hub.submit_story(uow, principal, story_id)
+
+
+@router.post(
+    "/success-stories/{story_id}/review",
+    response_model=SuccessStoryPublic,
+    summary="Publish or reject a submitted success story",
+    description="A rejection needs a `note` for the company.",
+)
+async def review_success_story(
+    uow: UowDep, principal: Officer, story_id: uuid.UUID, review: StoryReview
+) -> SuccessStoryPublic:
+    return await hub.review_story(uow, story_id, review)
+
+
+@router.get(
+    "/submissions",
+    response_model=SuccessStoriesPublic,
+    summary="Success stories in any state (a company sees its own; officers all)",
+)
+async def list_submissions(
+    uow: UowDep,
+    principal: Reader,
+    status: Annotated[list[StoryStatus] | None, Query()] = None,
+    ruc: Annotated[str | None, Query(pattern=r"^\d{11}$")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_PAGE_SIZE,
+) -> SuccessStoriesPublic:
+    data, next_cursor = await hub.list_submissions(
+        uow,
+        principal,
+        statuses=[s.value for s in status] if status else None,
+        ruc=ruc,
+        cursor=cursor,
+        limit=limit,
+    )
+    return SuccessStoriesPublic(data=data, next_cursor=next_cursor)
+
+
+@router.get(
+    "/submissions/{story_id}",
+    response_model=SuccessStoryPublic,
+    summary="A success story in any state (its company or an officer)",
+)
+async def get_submission(uow: UowDep, principal: Reader, story_id: uuid.UUID) -> SuccessStoryPublic:
+    return await hub.get_story(uow, principal, story_id)

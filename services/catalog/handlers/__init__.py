@@ -1,0 +1,1 @@
+"""Use cases of the catalog service: the only place a transaction opens."""

@@ -1,0 +1,312 @@
+"""Use cases of the knowledge hub "Mi Empresa Circular": resources and success stories.
+
+GIZ, "Integrar la economía circular en las mipymes manufactureras", Impacto: the hub
+hosts "micro curso de WhatsApp, historias de éxito, calculadora de circularidad". Resources
+are curated by PROMPERÚ officers; success stories are written by the companies themselves
+and become public only once an officer publishes them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from services.catalog.api.schemas import (
+    ResourceCreate,
+    ResourcePublic,
+    ResourceUpdate,
+    StoryFigures,
+    StoryReview,
+    SuccessStoryCreate,
+    SuccessStoryPublic,
+    SuccessStoryUpdate,
+)
+from services.catalog.db import hub as repo
+from services.catalog.domain import savings
+from services.catalog.domain.stories import StoryStatus, ensure_editable, transition
+from shared.auth import Principal, Role
+from shared.errors import Conflict, NotFound, RuleViolation
+from shared.uow import UnitOfWork
+
+# --- resources -----------------------------------------------------------------------------
+
+
+async def create_resource(uow: UnitOfWork, data: ResourceCreate) -> ResourcePublic:
+    async with uow:
+        now = uow.clock.now()
+        resource_id = uuid.uuid4()
+        values = {
+            **data.model_dump(mode="json"),
+            "resource_id": resource_id,
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            await repo.create_resource(uow.session, values=values)
+        except IntegrityError as exc:  # the slug's unique index: also settles concurrent creations
+            raise Conflict(
+                f"A resource with slug '{data.slug}' already exists.",
+                detail_es=f"Ya existe un recurso con el identificador '{data.slug}'.",
+            ) from exc
+        row = await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
+        await uow.commit()
+    return ResourcePublic.model_validate(row._asdict())
+
+
+async def update_resource(uow: UnitOfWork, resource_id: uuid.UUID, data: ResourceUpdate) -> ResourcePublic:
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    async with uow:
+        await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
+        if changes:
+            await repo.update_resource(
+                uow.session, resource_id=resource_id, values={**changes, "updated_at": uow.clock.now()}
+            )
+        row = await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
+        await uow.commit()
+    return ResourcePublic.model_validate(row._asdict())
+
+
+async def get_resource(uow: UnitOfWork, resource_id: uuid.UUID) -> ResourcePublic:
+    async with uow:
+        row = await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
+    return ResourcePublic.model_validate(row._asdict())
+
+
+async def list_resources(uow: UnitOfWork, **filters: Any) -> tuple[list[ResourcePublic], str | None]:
+    async with uow:
+        rows, next_cursor = await repo.list_resources(uow.session, **filters)
+    return [ResourcePublic.model_validate(r._asdict()) for r in rows], next_cursor
+
+
+async def list_emission_factors(uow: UnitOfWork) -> list[dict[str, Any]]:
+    async with uow:
+        return [row._asdict() for row in await repo.list_emission_factors(uow.session)]
+
+
+# --- success stories -------------------------------------------------------------------------
+
+
+def _figures_json(figures: StoryFigures) -> dict[str, dict[str, str]]:
+    """Decimals kept as strings in JSONB so no figure is ever rounded through a float."""
+    return {
+        resource: {k: str(v) for k, v in values.items()}
+        for resource, values in figures.model_dump().items()
+        if values is not None
+    }
+
+
+async def _resolve_factors(uow: UnitOfWork, codes: dict[savings.Resource, str]) -> dict[str, dict[str, str]]:
+    """The factor (code + version in force today) per resource: the chosen code, else the default."""
+    in_force = await repo.current_factors(uow.session, on=uow.clock.today())
+    by_code = {row.code: row for row in in_force}
+    refs: dict[str, dict[str, str]] = {}
+    for row in in_force:
+        if row.is_default:
+            refs[row.resource] = {"code": row.code, "version": row.version}
+    for resource, code in codes.items():
+        row = by_code.get(code)
+        if row is None or row.resource != resource.value:
+            known = sorted(r.code for r in in_force if r.resource == resource.value)
+            raise RuleViolation(
+                "story.unknown_emission_factor",
+                f"No emission factor '{code}' for {resource.value}; known: {', '.join(known) or 'none'}.",
+                detail_es=f"No hay factor de emisión '{code}' para {resource.value}.",
+                extra={
+                    "errors": [
+                        {"field": f"factor_codes.{resource.value}", "in": "body", "message": "unknown"}
+                    ]
+                },
+            )
+        refs[resource.value] = {"code": row.code, "version": row.version}
+    return refs
+
+
+async def _story_public(uow: UnitOfWork, row: sa.Row) -> SuccessStoryPublic:
+    refs = {resource: (ref["code"], ref["version"]) for resource, ref in row.factor_refs.items()}
+    factor_rows = {
+        (f.code, f.version): f for f in await repo.get_factors(uow.session, refs=list(refs.values()))
+    }
+    used = {resource: factor_rows[ref] for resource, ref in refs.items() if ref in factor_rows}
+    figures = {
+        savings.Resource(resource): savings.ResourceFigures(
+            baseline=Decimal(v["baseline"]), after=Decimal(v["after"]), unit_price=Decimal(v["unit_price"])
+        )
+        for resource, v in row.figures.items()
+    }
+    result = savings.outcome(
+        figures, Decimal(row.investment), {savings.Resource(k): Decimal(f.factor) for k, f in used.items()}
+    )
+    return SuccessStoryPublic(
+        story_id=row.story_id,
+        ruc=row.ruc,
+        company_name=row.company_name,
+        title=row.title,
+        measure=row.measure,
+        status=row.status,
+        investment=result.investment,
+        annual_savings=result.annual_savings,
+        payback_months=result.payback_months,
+        co2e_avoided_kg=result.co2e_avoided_kg,
+        resources=[
+            {
+                **vars(saving),
+                "baseline": figures[saving.resource].baseline,
+                "after": figures[saving.resource].after,
+                "unit_price": figures[saving.resource].unit_price,
+            }
+            for saving in result.per_resource
+        ],
+        factors=[
+            {
+                "resource": resource,
+                **{k: getattr(f, k) for k in ("code", "version", "factor", "unit", "source", "verified")},
+            }
+            for resource, f in sorted(used.items())
+        ],
+        review_note=row.review_note,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        submitted_at=row.submitted_at,
+        published_at=row.published_at,
+    )
+
+
+def _ensure_author(principal: Principal, ruc: str) -> None:
+    """The route admits only companies (and admin); a company writes only its own story."""
+    principal.ensure_company(ruc)
+
+
+async def create_story(uow: UnitOfWork, principal: Principal, data: SuccessStoryCreate) -> SuccessStoryPublic:
+    _ensure_author(principal, data.ruc)
+    async with uow:
+        now = uow.clock.now()
+        story_id = uuid.uuid4()
+        await repo.create_story(
+            uow.session,
+            values={
+                "story_id": story_id,
+                "ruc": data.ruc,
+                "company_name": data.company_name,
+                "title": data.title,
+                "measure": data.measure,
+                "status": StoryStatus.draft.value,
+                "figures": _figures_json(data.figures),
+                "investment": data.investment,
+                "factor_refs": await _resolve_factors(uow, data.factor_codes),
+                "created_by": principal.subject,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        await uow.commit()
+    return public
+
+
+async def update_story(
+    uow: UnitOfWork, principal: Principal, story_id: uuid.UUID, data: SuccessStoryUpdate
+) -> SuccessStoryPublic:
+    async with uow:
+        row = await repo.get_story_or_raise(uow.session, story_id=story_id, for_update=True)
+        _ensure_author(principal, row.ruc)
+        ensure_editable(row.status)
+        changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"figures", "factor_codes"})
+        if data.figures is not None:
+            changes["figures"] = _figures_json(data.figures)
+        if data.factor_codes is not None:
+            changes["factor_refs"] = await _resolve_factors(uow, data.factor_codes)
+        await repo.update_story(
+            uow.session, story_id=story_id, values={**changes, "updated_at": uow.clock.now()}
+        )
+        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        await uow.commit()
+    return public
+
+
+async def submit_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUID) -> SuccessStoryPublic:
+    async with uow:
+        row = await repo.get_story_or_raise(uow.session, story_id=story_id, for_update=True)
+        _ensure_author(principal, row.ruc)
+        status = transition(row.status, StoryStatus.submitted)
+        now = uow.clock.now()
+        await repo.update_story(
+            uow.session,
+            story_id=story_id,
+            values={"status": status.value, "submitted_at": now, "updated_at": now},
+        )
+        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        await uow.commit()
+    return public
+
+
+async def review_story(uow: UnitOfWork, story_id: uuid.UUID, review: StoryReview) -> SuccessStoryPublic:
+    target = StoryStatus.published if review.decision == "publish" else StoryStatus.rejected
+    if target is StoryStatus.rejected and not (review.note and review.note.strip()):
+        raise RuleViolation(
+            "story.rejection_needs_note",
+            "Rejecting a success story needs a note telling the company what to change.",
+            detail_es="Para rechazar un caso de éxito indique a la empresa qué debe corregir.",
+            extra={"errors": [{"field": "note", "in": "body", "message": "required when rejecting"}]},
+        )
+    async with uow:
+        row = await repo.get_story_or_raise(uow.session, story_id=story_id, for_update=True)
+        transition(row.status, target)
+        now = uow.clock.now()
+        values: dict[str, Any] = {"status": target.value, "review_note": review.note, "updated_at": now}
+        if target is StoryStatus.published:
+            values["published_at"] = now
+        await repo.update_story(uow.session, story_id=story_id, values=values)
+        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        await uow.commit()
+    return public
+
+
+async def get_published_story(uow: UnitOfWork, story_id: uuid.UUID) -> SuccessStoryPublic:
+    """Public read: a story not (yet) published does not exist for the public."""
+    async with uow:
+        row = await repo.get_story(uow.session, story_id=story_id)
+        if row is None or row.status != StoryStatus.published.value:
+            raise NotFound("Success story", story_id, detail_es=f"El caso de éxito {story_id} no existe.")
+        return await _story_public(uow, row)
+
+
+async def get_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUID) -> SuccessStoryPublic:
+    async with uow:
+        row = await repo.get_story_or_raise(uow.session, story_id=story_id)
+        principal.ensure_company(row.ruc)
+        return await _story_public(uow, row)
+
+
+async def list_stories(
+    uow: UnitOfWork,
+    *,
+    statuses: list[str] | None,
+    ruc: str | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[SuccessStoryPublic], str | None]:
+    async with uow:
+        rows, next_cursor = await repo.list_stories(
+            uow.session, statuses=statuses, ruc=ruc, cursor=cursor, limit=limit
+        )
+        return [await _story_public(uow, row) for row in rows], next_cursor
+
+
+async def list_submissions(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    statuses: list[str] | None,
+    ruc: str | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[SuccessStoryPublic], str | None]:
+    """Stories in any state: a company sees only its own RUC's, whatever filter it asks for."""
+    if principal.role == Role.company:
+        ruc = principal.ruc or ""
+        principal.ensure_company(ruc)  # a company credential bound to no RUC sees nothing
+    return await list_stories(uow, statuses=statuses, ruc=ruc, cursor=cursor, limit=limit)

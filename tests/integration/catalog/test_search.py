@@ -1,0 +1,150 @@
+"""Catalogue search: accents and case folded, prefixes, filters, cursor pagination, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.testing import eventually
+from tests.integration.catalog import events as ev
+
+ORGS = "/api/v1/catalog/organisations"
+
+
+async def search(client, **params) -> list[dict]:
+    response = await client.get(ORGS, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+@pytest.fixture(scope="module")
+async def catalogue(catalog_app, catalog_settings):
+    """Five certified organisations sharing a made-up word, with different profiles."""
+    word = ev.token()
+    profiles = [
+        ("Café Orgánico del Sur S.A.C.", ["café orgánico", word], "Cusco", "1079", "pequeña", True),
+        ("CAFETALERA NORTEÑA S.A.", ["Café tostado", word], "Junín", "1079", "mediana", False),
+        ("Ágata Textil E.I.R.L.", ["Chompas de alpaca", word], "Arequipa", "1430", "micro", True),
+        ("Bambú y Diseño S.A.C.", ["muebles de bambú", word], "Lima", "3100", "pequeña", False),
+        ("Zeta Envases S.A.", ["envases compostables", word], "La Libertad", "2220", "mediana", True),
+    ]
+    rucs = {}
+    companies, certificates = [], []
+    for name, products, region, ciiu, size, women in profiles:
+        ruc = ev.new_ruc()
+        rucs[name] = ruc
+        companies.append(
+            ev.registered(
+                ruc, name, products=products, region=region, ciiu_code=ciiu, size_class=size, women_led=women
+            )
+        )
+        certificates.append(ev.issued(ruc, name))
+    await ev.publish(catalog_settings, *companies, *certificates)
+    await eventually(
+        lambda: _count(catalog_app.state.client, word, len(profiles)),
+        message="all five listed with their profile",
+    )
+    return word, rucs
+
+
+async def _count(client, word: str, expected: int) -> bool:
+    rows = await search(client, q=word, limit=50)
+    return len(rows) == expected and all(r["region"] for r in rows)
+
+
+async def names(client, **params) -> list[str]:
+    return [o["name"] for o in await search(client, **params)]
+
+
+async def test_cafe_without_accent_finds_cafe_with_accent(client, catalogue):
+    word, _ = catalogue
+    assert await names(client, q=f"cafe {word}") == [
+        "Café Orgánico del Sur S.A.C.",
+        "CAFETALERA NORTEÑA S.A.",
+    ]
+
+
+async def test_upper_case_accented_query_finds_lower_case_products(client, catalogue):
+    word, _ = catalogue
+    assert await names(client, q=f"CAFÉ ORGÁNICO {word}") == ["Café Orgánico del Sur S.A.C."]
+
+
+async def test_partial_words_match_as_prefixes(client, catalogue):
+    word, _ = catalogue
+    assert await names(client, q=f"compost {word}") == ["Zeta Envases S.A."]
+    assert await names(client, q=f"alpac {word[:-2]}") == ["Ágata Textil E.I.R.L."]
+
+
+async def test_a_typo_still_finds_by_word_similarity(client, catalogue):
+    word, _ = catalogue
+    misspelt = word[:-1] + ("x" if word[-1] != "x" else "y")
+    assert len(await search(client, q=misspelt)) == 5
+
+
+async def test_results_sort_by_name_with_accents_folded(client, catalogue):
+    word, _ = catalogue
+    assert await names(client, q=word) == [
+        "Ágata Textil E.I.R.L.",
+        "Bambú y Diseño S.A.C.",
+        "Café Orgánico del Sur S.A.C.",
+        "CAFETALERA NORTEÑA S.A.",
+        "Zeta Envases S.A.",
+    ]
+
+
+async def test_filters_region_ciiu_size_and_women_led(client, catalogue):
+    word, _ = catalogue
+    assert await names(client, q=word, region="junin") == ["CAFETALERA NORTEÑA S.A."]
+    assert await names(client, q=word, ciiu="10") == [
+        "Café Orgánico del Sur S.A.C.",
+        "CAFETALERA NORTEÑA S.A.",
+    ]
+    assert await names(client, q=word, size_class="Mediana") == [
+        "CAFETALERA NORTEÑA S.A.",
+        "Zeta Envases S.A.",
+    ]
+    assert await names(client, q=word, women_led="true", ciiu="1") == [
+        "Ágata Textil E.I.R.L.",
+        "Café Orgánico del Sur S.A.C.",
+    ]
+
+
+async def test_cursor_pages_cover_everything_once_in_order(client, catalogue):
+    word, _ = catalogue
+    seen, cursor = [], None
+    for _ in range(5):
+        params = {"q": word, "limit": 2} | ({"cursor": cursor} if cursor else {})
+        body = (await client.get(ORGS, params=params)).json()
+        seen += [o["name"] for o in body["data"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == await names(client, q=word)
+    assert len(seen) == 5
+
+
+async def test_organisation_page_by_ruc(client, catalogue):
+    _, rucs = catalogue
+    ruc = rucs["Bambú y Diseño S.A.C."]
+    page = (await client.get(f"{ORGS}/{ruc}")).json()
+    assert page["ruc"] == ruc and page["ciiu_code"] == "3100" and page["certificate"]["status"] == "valid"
+
+
+async def test_bad_input_gets_precise_problems(client):
+    bad_cursor = await client.get(ORGS, params={"cursor": "not-a-cursor"})
+    assert bad_cursor.status_code == 400
+    assert bad_cursor.headers["content-type"].startswith("application/problem+json")
+    assert bad_cursor.json()["errors"][0]["field"] == "cursor"
+
+    bad_status = await client.get(ORGS, params={"certificate_status": "unknown"})
+    assert bad_status.status_code == 422
+    assert bad_status.json()["errors"][0]["field"] == "certificate_status.0"
+
+    bad_digit = await client.get(f"{ORGS}/20100070971")
+    assert bad_digit.status_code == 422 and bad_digit.json()["rule"] == "ruc.check_digit"
+
+    not_a_ruc = await client.get(f"{ORGS}/abc")
+    assert not_a_ruc.status_code == 422 and not_a_ruc.json()["errors"][0]["field"] == "ruc"
+
+    never_certified = await client.get(f"{ORGS}/{ev.new_ruc()}")
+    assert never_certified.status_code == 404
+    assert never_certified.json()["type"].endswith("/not-found")
