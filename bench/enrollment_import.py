@@ -28,8 +28,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.enrollment.domain.ruc import make_ruc  # noqa: E402
 from shared.auth import Role  # noqa: E402
+from shared.ruc import make_ruc  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 from shared.testing import identity_headers  # noqa: E402
 

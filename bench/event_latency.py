@@ -52,7 +52,7 @@ def main() -> int:
     settings = get_settings()
     client = PlatformClient(gateway_url(), log=lambda text: None)
     first = Journey(client)
-    open_cohort(first, f"bench latency {uuid.uuid4().hex[:6]}")
+    open_cohort(first, f"bench latency {uuid.uuid4().hex[:6]}", capacity=PARTICIPANTS)
     people = []
     print(f"admitting {PARTICIPANTS} participants through the gateway ...")
     for _ in range(PARTICIPANTS):

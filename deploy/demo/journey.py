@@ -84,7 +84,7 @@ def enroll(j: Journey) -> None:
     register_and_admit(j)
 
 
-def open_cohort(j: Journey, name: str | None = None) -> None:
+def open_cohort(j: Journey, name: str | None = None, capacity: int = 30) -> None:
     c = j.client
     j.step("A programme officer opens the cohort and registers a follow-up monitor")
     cohort = c.call(
@@ -95,7 +95,7 @@ def open_cohort(j: Journey, name: str | None = None) -> None:
         idempotent=True,
         json={
             "name": name or f"BPE demo {j.ruc[-4:]}",
-            "capacity": 30,
+            "capacity": capacity,
             "applications_open_on": str(j.today - timedelta(days=7)),
             "applications_close_on": str(j.today + timedelta(days=30)),
             "preaudit_on": str(j.today + timedelta(days=200)),

@@ -76,6 +76,10 @@ def merge_openapi(documents: dict[str, dict[str, Any]], *, title: str, version: 
                 renames[name] = service.capitalize() + name
         doc = _rewrite_refs(doc, renames)
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            if name in renames:
+                # Generators name classes after `title`: two "CertificatePublic" titles
+                # would collide in a generated client even under different keys.
+                schema = {**schema, "title": renames[name]}
             schemas[renames.get(name, name)] = schema
         for path, item in doc.get("paths", {}).items():
             if not path.startswith("/api/"):

@@ -60,6 +60,7 @@ def test_merge_keeps_paths_and_renames_clashing_schemas():
     )
     assert set(merged["paths"]) == {"/api/v1/enrollment/things", "/api/v1/catalog/things"}
     assert set(merged["components"]["schemas"]) == {"Thing", "CatalogThing"}
+    assert merged["components"]["schemas"]["CatalogThing"]["title"] == "CatalogThing", "generators use titles"
     ref = merged["paths"]["/api/v1/catalog/things"]["get"]["responses"]["200"]["content"]["application/json"]
     assert ref["schema"]["$ref"] == "#/components/schemas/CatalogThing"
 
