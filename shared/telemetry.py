@@ -67,7 +67,39 @@ def carrier_from_kafka_headers(headers: Iterable[tuple[str, bytes]] | None) -> d
     return {k: v.decode(errors="replace") for k, v in (headers or []) if k in ("traceparent", "tracestate")}
 
 
-def instrument_fastapi(app) -> None:
+class TraceContextMiddleware:
+    """Pure ASGI: the caller's W3C trace context becomes the request's context.
+
+    Used when spans are not recorded: the outbox rows and Kafka headers written while
+    handling the request then continue the caller's trace, without the full ASGI
+    instrumentation's per-request cost.
+    """
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        carrier = {
+            k.decode(): v.decode() for k, v in scope["headers"] if k in (b"traceparent", b"tracestate")
+        }
+        if not carrier:
+            await self.app(scope, receive, send)
+            return
+        token = otel_context.attach(propagate.extract(carrier))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            otel_context.detach(token)
+
+
+def instrument_fastapi(app) -> None:  # noqa: ANN001
+    """Server spans when spans are recorded; otherwise only carry the caller's context."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        app.add_middleware(TraceContextMiddleware)
+        return
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
