@@ -75,10 +75,10 @@ class TraceContextMiddleware:
     instrumentation's per-request cost.
     """
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -95,7 +95,7 @@ class TraceContextMiddleware:
             otel_context.detach(token)
 
 
-def instrument_fastapi(app) -> None:  # noqa: ANN001
+def instrument_fastapi(app) -> None:
     """Server spans when spans are recorded; otherwise only carry the caller's context."""
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         app.add_middleware(TraceContextMiddleware)
