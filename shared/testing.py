@@ -47,6 +47,20 @@ async def eventually(
         await asyncio.sleep(interval)  # the poll interval of a deadline loop
 
 
+def wait_until(
+    check: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.1, message: str = "condition"
+) -> Any:
+    """The blocking twin of :func:`eventually`, for sync fixtures (process start-up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} not reached within {timeout}s (last value: {value!r})")
+        time.sleep(interval)  # the poll interval of a deadline loop
+
+
 def identity_headers(
     settings: Settings,
     role: Role | str,

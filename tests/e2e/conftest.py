@@ -16,7 +16,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from jwt.algorithms import RSAAlgorithm
 from shared.events.kafka import create_topics
 from shared.migrations import upgrade
 from shared.settings import DB_SCHEMAS, SERVICES, Settings
+from shared.testing import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_NAMESPACE = "test.e2e."
@@ -80,18 +80,17 @@ class Stack:
         )
 
     def wait_healthy(self, name: str, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
         url = f"http://127.0.0.1:{PORTS[name]}{LIVENESS.get(name, '/health')}"
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
             if self.processes[name].poll() is not None:
                 raise RuntimeError(f"{name} exited; see .local/logs/e2e-{name}.log")
             try:
-                if httpx.get(url, timeout=1).is_success:
-                    return
+                return httpx.get(url, timeout=1).is_success
             except httpx.HTTPError:
-                pass
-            time.sleep(0.1)  # poll interval of a deadline loop
-        raise RuntimeError(f"{name} not healthy within {timeout}s")
+                return False
+
+        wait_until(healthy, timeout=timeout, message=f"{name} healthy")
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
