@@ -68,3 +68,14 @@ def test_stopped_service_gives_503_problem_json_quickly(stack):
     finally:
         stack.start("catalog")
         stack.wait_healthy("catalog")
+
+
+def test_nginx_problems_follow_accept_language(stack):
+    spanish = httpx.get(
+        f"{stack.gateway_url}/no/such/path", headers={"Accept-Language": "es-PE,es;q=0.9,en;q=0.5"}
+    )
+    assert spanish.status_code == 404
+    assert spanish.headers["content-language"] == "es"
+    assert spanish.json()["title"] == "Recurso no encontrado"
+    english = httpx.get(f"{stack.gateway_url}/no/such/path", headers={"Accept-Language": "en-GB,es;q=0.5"})
+    assert english.headers["content-language"] == "en" and english.json()["title"] == "Not found"
