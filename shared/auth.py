@@ -110,15 +110,7 @@ async def current_principal(request: Request) -> Principal:
     return principal
 
 
-async def optional_principal(request: Request) -> Principal | None:
-    """For public routes that show more to a signed-in caller."""
-    if not request.headers.get(IDENTITY_HEADER):
-        return None
-    return await current_principal(request)
-
-
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
 def require_roles(*roles: Role):

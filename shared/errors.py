@@ -238,20 +238,3 @@ def install_error_handlers(app: FastAPI) -> None:
             "The request could not be completed. It has been logged; quote the request id.",
             detail_es="No se pudo completar la solicitud. Se registró; indique el request id.",
         )
-
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "description": "RFC 9457 problem details",
-    "content": {
-        PROBLEM_MEDIA_TYPE: {
-            "schema": {"$ref": "#/components/schemas/Problem"},
-            "example": {
-                "type": PROBLEM_BASE + "not-found",
-                "title": "Resource not found",
-                "status": 404,
-                "detail": "Company 20100070970 does not exist.",
-                "instance": "/api/v1/enrollment/companies/20100070970",
-            },
-        }
-    },
-}
