@@ -2,8 +2,8 @@
 
 The route's ``require_roles`` admits a role; these rules then look at the record:
 a company sees only its own RUC, a monitor fills the self-assessment only of the
-participants assigned to it (the monitor id of the admission event is the monitor
-user's subject), and a certification body sees only the audits assigned to it.
+participants assigned to it (recognised by the login subject the admission event
+carries, or by the monitor id when enrollment has no login recorded), and a certification body sees only the audits assigned to it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from shared.errors import Forbidden
 class ParticipantLike(Protocol):
     ruc: str
     monitor_id: uuid.UUID | None
+    monitor_subject: str | None
 
 
 def company_filter(principal: Principal, ruc: str | None) -> str | None:
@@ -39,10 +40,15 @@ def ensure_can_see(principal: Principal, ruc: str) -> None:
     principal.ensure_company(ruc)
 
 
+def _monitor_identities(participant: ParticipantLike) -> set[str]:
+    ids = {participant.monitor_subject, str(participant.monitor_id) if participant.monitor_id else None}
+    return {i for i in ids if i}
+
+
 def ensure_can_fill(principal: Principal, participant: ParticipantLike) -> None:
     """The company itself, its assigned monitor, or PROMPERÚ staff fill a self-assessment."""
     if principal.role == Role.monitor:
-        if participant.monitor_id is None or str(participant.monitor_id) != principal.subject:
+        if principal.subject not in _monitor_identities(participant):
             raise Forbidden(
                 "A monitor fills in only the self-assessments of the participants assigned to it.",
                 detail_es="Un monitor solo completa autoevaluaciones de las empresas que acompaña.",

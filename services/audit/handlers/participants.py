@@ -30,6 +30,7 @@ async def record_admission(uow: UnitOfWork, event: ParticipantAdmitted) -> None:
         "cohort_name": event.cohort_name,
         "monitor_id": event.monitor.monitor_id if event.monitor else None,
         "monitor_name": event.monitor.name if event.monitor else None,
+        "monitor_subject": event.monitor.user_subject if event.monitor else None,
         "admitted_at": event.admitted_at,
         "updated_at": uow.clock.now(),
     }

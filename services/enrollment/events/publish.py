@@ -77,7 +77,9 @@ def participant_admitted(
         cohort_name=cohort.name,
         region=company.region,
         women_led=company.women_led,
-        monitor=MonitorRef(monitor_id=monitor.id, name=monitor.name, email=monitor.email),
+        monitor=MonitorRef(
+            monitor_id=monitor.id, name=monitor.name, email=monitor.email, user_subject=monitor.user_subject
+        ),
         admitted_at=app.admitted_at,
     )
 

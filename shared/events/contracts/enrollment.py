@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.events.envelope import EventContract
 
@@ -48,6 +48,9 @@ class MonitorRef(BaseModel):
     monitor_id: uuid.UUID
     name: str
     email: str | None = None
+    user_subject: str | None = Field(
+        None, description="the monitor's login subject (`sub` of their token): how other services know them"
+    )
 
 
 class ParticipantAdmitted(EventContract):

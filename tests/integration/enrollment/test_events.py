@@ -106,10 +106,12 @@ async def test_admitting_publishes_exactly_one_admitted_event_with_the_monitor(
     payload = envelope["payload"]
     assert payload["company_id"] == app["company"]["id"] and payload["cohort_id"] == app["cohort"]["id"]
     assert payload["cohort_name"] == app["cohort"]["name"] and payload["region"] == "La Libertad"
+    monitor = await api.ok("GET", f"/monitors/{admitted['monitor']['id']}", api.officer)
     assert payload["monitor"] == {
         "monitor_id": admitted["monitor"]["id"],
         "name": admitted["monitor"]["name"],
         "email": admitted["monitor"]["email"],
+        "user_subject": monitor["user_subject"],
     }
     again = await api.call("POST", f"/applications/{app['id']}/admit", api.officer)
     assert again.status_code == 409

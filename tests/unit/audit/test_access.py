@@ -28,6 +28,7 @@ BODY, OTHER_BODY = uuid.uuid4(), uuid.uuid4()
 class Participant:
     ruc: str = OWN
     monitor_id: uuid.UUID | None = MONITOR
+    monitor_subject: str | None = None
 
 
 @dataclass
@@ -66,6 +67,12 @@ def test_only_the_assigned_monitor_fills_a_self_assessment():
         ensure_can_fill(who(Role.monitor, subject=str(uuid.uuid4())), Participant())
     with pytest.raises(Forbidden):
         ensure_can_fill(who(Role.monitor, subject=str(MONITOR)), Participant(monitor_id=None))
+
+
+def test_a_monitor_is_known_by_the_login_subject_enrollment_recorded():
+    ensure_can_fill(who(Role.monitor, subject="rquispe"), Participant(monitor_subject="rquispe"))
+    with pytest.raises(Forbidden):
+        ensure_can_fill(who(Role.monitor, subject="jsalas"), Participant(monitor_subject="rquispe"))
 
 
 @pytest.mark.parametrize("role", [Role.auditor, Role.certification_body, Role.partner])

@@ -1,0 +1,21 @@
+"""The monitor's login subject on participants, from the admission event.
+
+Revision ID: audit_0004
+Revises: audit_0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "audit_0004"
+down_revision = "audit_0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("participants", sa.Column("monitor_subject", sa.Text), schema="audit")
+
+
+def downgrade() -> None:
+    op.drop_column("participants", "monitor_subject", schema="audit")
