@@ -90,6 +90,7 @@ participants = sa.Table(
     sa.Column("monitor_id", UUID(as_uuid=True)),
     sa.Column("monitor_name", sa.Text),
     sa.Column("monitor_subject", sa.Text),
+    sa.Column("monitor_assigned_at", sa.DateTime(timezone=True)),
     sa.Column("admitted_at", sa.DateTime(timezone=True)),
     sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
     sa.Column("withdrawal_reason", sa.Text),

@@ -11,6 +11,7 @@ from shared.events.contracts import enrollment
 TOPIC_HANDLERS: dict[str, Handler] = {
     enrollment.ParticipantAdmitted.TOPIC: lambda uow, event, _: participants.record_admission(uow, event),
     enrollment.ParticipantWithdrawn.TOPIC: lambda uow, event, _: participants.record_withdrawal(uow, event),
+    enrollment.MonitorReassigned.TOPIC: lambda uow, event, _: participants.record_monitor(uow, event),
     enrollment.ParticipantCertificationEligible.TOPIC: (
         lambda uow, event, _: participants.record_eligibility(uow, event)
     ),

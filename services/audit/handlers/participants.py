@@ -7,6 +7,8 @@ each one writes only the columns it knows and never erases what another one wrot
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -14,6 +16,8 @@ from services.audit.db.repositories import ParticipantRepository
 from services.audit.domain.access import company_filter, ensure_can_see
 from shared.auth import Principal
 from shared.events.contracts.enrollment import (
+    MonitorReassigned,
+    MonitorRef,
     ParticipantAdmitted,
     ParticipantCertificationEligible,
     ParticipantWithdrawn,
@@ -28,15 +32,42 @@ async def record_admission(uow: UnitOfWork, event: ParticipantAdmitted) -> None:
         "legal_name": event.legal_name,
         "cohort_id": event.cohort_id,
         "cohort_name": event.cohort_name,
-        "monitor_id": event.monitor.monitor_id if event.monitor else None,
-        "monitor_name": event.monitor.name if event.monitor else None,
-        "monitor_subject": event.monitor.user_subject if event.monitor else None,
         "admitted_at": event.admitted_at,
         "updated_at": uow.clock.now(),
     }
     async with uow:
-        await ParticipantRepository(uow.session).upsert(event.participant_id, insert=known, update=known)
+        repository = ParticipantRepository(uow.session)
+        await repository.upsert(event.participant_id, insert=known, update=known)
+        if event.monitor is not None:
+            await repository.upsert_monitor(
+                event.participant_id, insert=known, monitor=_monitor(event.monitor, event.admitted_at)
+            )
         await uow.commit()
+
+
+async def record_monitor(uow: UnitOfWork, event: MonitorReassigned) -> None:
+    # A reassignment carries no name; the RUC stands in until the admission event brings it.
+    first_seen = {
+        "company_id": event.company_id,
+        "ruc": event.ruc,
+        "legal_name": event.ruc,
+        "cohort_id": event.cohort_id,
+        "updated_at": uow.clock.now(),
+    }
+    async with uow:
+        await ParticipantRepository(uow.session).upsert_monitor(
+            event.participant_id, insert=first_seen, monitor=_monitor(event.monitor, event.reassigned_at)
+        )
+        await uow.commit()
+
+
+def _monitor(monitor: MonitorRef, since: datetime) -> dict[str, Any]:
+    return {
+        "monitor_id": monitor.monitor_id,
+        "monitor_name": monitor.name,
+        "monitor_subject": monitor.user_subject,
+        "monitor_assigned_at": since,
+    }
 
 
 async def record_withdrawal(uow: UnitOfWork, event: ParticipantWithdrawn) -> None:

@@ -17,6 +17,7 @@ from shared.events.contracts.enrollment import (
     CompanyDeleted,
     CompanyRegistered,
     CompanyUpdated,
+    MonitorReassigned,
     MonitorRef,
     ParticipantAdmitted,
     ParticipantCertificationEligible,
@@ -81,6 +82,23 @@ def participant_admitted(
             monitor_id=monitor.id, name=monitor.name, email=monitor.email, user_subject=monitor.user_subject
         ),
         admitted_at=app.admitted_at,
+    )
+
+
+def monitor_reassigned(
+    app: sa.Row, company: sa.Row, monitor: sa.Row, *, previous: sa.Row | None, reason: str, at: datetime
+) -> MonitorReassigned:
+    return MonitorReassigned(
+        participant_id=app.id,
+        company_id=company.id,
+        ruc=company.ruc,
+        cohort_id=app.cohort_id,
+        monitor=MonitorRef(
+            monitor_id=monitor.id, name=monitor.name, email=monitor.email, user_subject=monitor.user_subject
+        ),
+        previous_monitor_id=previous.monitor_id if previous is not None else None,
+        reason=reason,
+        reassigned_at=at,
     )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.enrollment.db.repositories import ApplicationRepository, MonitorRepository
+from services.enrollment.db.repositories import ApplicationRepository, CompanyRepository, MonitorRepository
 from services.enrollment.domain.applications import PARTICIPANT_STATES, Status
+from services.enrollment.events import publish
 from shared.auth import Principal
 from shared.errors import Conflict, RuleViolation
 from shared.uow import UnitOfWork
@@ -95,5 +96,11 @@ async def reassign_monitor(
             by=principal.subject,
         )
         history = await monitors.history(application_id=application_id)
+        company = await CompanyRepository(uow.session).get(company_id=app.company_id)
+        uow.publish(
+            publish.monitor_reassigned(
+                app, company, target, previous=current, reason=reason, at=uow.clock.now()
+            )
+        )
         await uow.commit()
     return history

@@ -69,6 +69,20 @@ class ParticipantAdmitted(EventContract):
     admitted_at: datetime
 
 
+class MonitorReassigned(EventContract):
+    """A participant's follow-up monitor changed (the admitted event named the first one)."""
+
+    TOPIC = "enrollment.participant.monitor_reassigned"
+    participant_id: uuid.UUID
+    company_id: uuid.UUID
+    ruc: str
+    cohort_id: uuid.UUID
+    monitor: MonitorRef
+    previous_monitor_id: uuid.UUID | None = None
+    reason: str
+    reassigned_at: datetime
+
+
 class CommitmentSigned(EventContract):
     TOPIC = "enrollment.commitment.signed"
     participant_id: uuid.UUID

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from kafka import KafkaProducer
 
 from services.audit.db.tables import MESSAGING
 from shared.auth import Role
-from shared.events.contracts.enrollment import ParticipantWithdrawn
+from shared.events.contracts.enrollment import MonitorReassigned, MonitorRef, ParticipantWithdrawn
 from shared.events.envelope import EventEnvelope
 from shared.testing import eventually, publish_event
 from tests.integration.audit.support import API, Company, admit, headers, lima_today, make_eligible
@@ -133,3 +133,42 @@ async def test_listing_pages_with_a_stable_cursor(client, audit_settings):
 async def test_unknown_participant_is_a_404_problem(client, audit_settings):
     r = await client.get(f"{API}/participants/{uuid.uuid4()}", headers=headers(audit_settings, Role.auditor))
     assert r.status_code == 404 and r.json()["type"].endswith("/not-found")
+
+
+async def test_a_reassigned_monitor_takes_over_whatever_order_the_events_arrive_in(client, audit_settings):
+    """The reassignment may overtake the admission (different topics): the newer one wins."""
+    officer = headers(audit_settings, Role.promperu_officer)
+    company = Company(audit_settings)
+    admitted = company.admitted()
+    newcomer = MonitorRef(monitor_id=uuid.uuid4(), name="Monitor Jorge Salas", user_subject="jsalas")
+    reassigned = MonitorReassigned(
+        participant_id=company.participant_id,
+        company_id=company.company_id,
+        ruc=company.ruc,
+        cohort_id=company.cohort_id,
+        monitor=newcomer,
+        previous_monitor_id=company.monitor_id,
+        reason="Cambio de zona",
+        reassigned_at=admitted.admitted_at + timedelta(days=3),
+    )
+    await asyncio.to_thread(publish_event, audit_settings, reassigned)
+    await asyncio.to_thread(publish_event, audit_settings, admitted)
+
+    async def both_applied():
+        r = await client.get(f"{API}/participants/{company.participant_id}", headers=officer)
+        return r.status_code == 200 and r.json()["legal_name"] == company.legal_name and r.json()
+
+    body = await eventually(both_applied, message="admission and reassignment consumed")
+    assert body["monitor_id"] == str(newcomer.monitor_id) and body["monitor_name"] == newcomer.name
+    assessment = await client.post(
+        f"{API}/self-assessments",
+        json={"participant_id": str(company.participant_id)},
+        headers=headers(audit_settings, Role.monitor, subject="jsalas"),
+    )
+    assert assessment.status_code == 201, "the new monitor, known by its login subject, may fill it in"
+    former = await client.post(
+        f"{API}/self-assessments",
+        json={"participant_id": str(company.participant_id)},
+        headers=company.as_monitor(),
+    )
+    assert former.status_code == 403

@@ -293,3 +293,24 @@ async def test_submission_update_and_signature_are_published(api, enrollment_set
         signed["payload"]["signed_by_dni"] == "41234567"
         and signed["payload"]["cohort_id"] == app["cohort"]["id"]
     )
+
+
+async def test_reassigning_the_monitor_publishes_it_with_the_login_subject(api, enrollment_settings):
+    await api.monitor()
+    app = await api.participant()
+    newcomer = await api.monitor(subject=f"login-{uuid.uuid4().hex[:6]}")
+    reassigned_reader = await reader(enrollment_settings, "enrollment.participant.monitor_reassigned")
+    try:
+        await api.ok(
+            "PUT",
+            f"/applications/{app['id']}/monitor",
+            api.officer,
+            json={"monitor_id": newcomer["id"], "reason": "Cambio de zona"},
+        )
+        [envelope] = await reassigned_reader.wait_for(about(app["id"]), timeout=60)
+    finally:
+        reassigned_reader.close()
+    payload = envelope["payload"]
+    assert payload["monitor"]["monitor_id"] == newcomer["id"]
+    assert payload["monitor"]["user_subject"] == newcomer["user_subject"]
+    assert payload["previous_monitor_id"] == app["monitor"]["id"] and payload["reason"] == "Cambio de zona"

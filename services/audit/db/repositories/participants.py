@@ -24,6 +24,26 @@ class ParticipantRepository(Repository):
             stmt.on_conflict_do_update(index_elements=[participants.c.participant_id], set_=update)
         )
 
+    async def upsert_monitor(
+        self, participant_id: uuid.UUID, *, insert: dict[str, Any], monitor: dict[str, Any]
+    ) -> None:
+        """Create the participant or take the monitor columns only when they are newer.
+
+        The admission and a later reassignment travel on different topics, so either may
+        arrive first: ``monitor_assigned_at`` decides, not the arrival order.
+        """
+        stmt = pg_insert(participants).values(participant_id=participant_id, **insert, **monitor)
+        t = participants.c
+        newer = sa.or_(
+            t.monitor_assigned_at.is_(None), t.monitor_assigned_at <= stmt.excluded.monitor_assigned_at
+        )
+        set_ = {column: sa.case((newer, stmt.excluded[column]), else_=t[column]) for column in monitor}
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[t.participant_id], set_=set_ | {"updated_at": sa.func.now()}
+            )
+        )
+
     async def list(
         self,
         *,

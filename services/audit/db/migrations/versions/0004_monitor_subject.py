@@ -1,4 +1,4 @@
-"""The monitor's login subject on participants, from the admission event.
+"""The monitor's login subject and since when, from the admission and reassignment events.
 
 Revision ID: audit_0004
 Revises: audit_0003
@@ -15,7 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("participants", sa.Column("monitor_subject", sa.Text), schema="audit")
+    op.add_column("participants", sa.Column("monitor_assigned_at", sa.DateTime(timezone=True)), schema="audit")
 
 
 def downgrade() -> None:
+    op.drop_column("participants", "monitor_assigned_at", schema="audit")
     op.drop_column("participants", "monitor_subject", schema="audit")
