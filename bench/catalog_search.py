@@ -234,7 +234,10 @@ async def load(count: int) -> float:
         await conn.copy_records_to_table(
             "organisations", schema_name="catalog", records=rows, columns=COLUMNS
         )
-        await conn.execute("ANALYZE catalog.organisations")
+        # The state autovacuum reaches moments after a bulk load: statistics, and the
+        # visibility map set so the covering-index walks really are index-only (measured
+        # here: 5.3 ms -> 1.7 ms of execution for a word + region search).
+        await conn.execute("VACUUM (ANALYZE) catalog.organisations")
         return time.perf_counter() - started
     finally:
         await conn.close()
