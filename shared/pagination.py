@@ -43,6 +43,15 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def invalid_cursor() -> BadRequest:
+    """The one answer to a cursor that is not this listing's (tampered, stale, foreign)."""
+    return BadRequest(
+        "The cursor is not valid for this listing; start again without it.",
+        detail_es="El cursor no es válido para este listado; vuelva a empezar sin él.",
+        extra={"errors": [{"field": "cursor", "in": "query", "message": "invalid cursor"}]},
+    )
+
+
 def decode_cursor(cursor: str, size: int) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -50,11 +59,7 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
         if not isinstance(values, list) or len(values) != size:
             raise ValueError("wrong shape")
     except ValueError as exc:
-        raise BadRequest(
-            "The cursor is not valid for this listing; start again without it.",
-            detail_es="El cursor no es válido para este listado; vuelva a empezar sin él.",
-            extra={"errors": [{"field": "cursor", "in": "query", "message": "invalid cursor"}]},
-        ) from exc
+        raise invalid_cursor() from exc
     out = []
     for v in values:
         if isinstance(v, dict) and "$dt" in v:
@@ -82,11 +87,7 @@ def _typed(value: Any, column: sa.ColumnElement) -> Any:
             return float(value)
     except ValueError:
         pass
-    raise BadRequest(
-        "The cursor does not belong to this listing; start again without it.",
-        detail_es="El cursor no corresponde a este listado; vuelva a empezar sin él.",
-        extra={"errors": [{"field": "cursor", "in": "query", "message": "invalid cursor"}]},
-    )
+    raise invalid_cursor()
 
 
 def keyset_page(

@@ -157,14 +157,23 @@ def publish_event(settings: Settings, event: EventContract, *, producer: str = "
     For tests of a consumer: the upstream service is not needed, its contract is.
     """
     envelope = EventEnvelope.wrap(event, producer=producer, occurred_at=datetime.now(UTC), trace={})
+    send_envelope(settings, envelope)
+    return envelope
+
+
+def send_envelope(settings: Settings, envelope: EventEnvelope, *, times: int = 1) -> None:
+    """Send an envelope (again): ``times=2`` is a redelivery, as Kafka does after a consumer crash."""
     kafka = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     try:
-        kafka.send(
-            settings.topic(event.TOPIC),
-            key=envelope.key.encode(),
-            value=orjson.dumps(envelope.model_dump(mode="json")),
-            headers=[("event_type", event.TOPIC.encode()), ("event_id", str(envelope.event_id).encode())],
-        ).get(timeout=10)
+        for _ in range(times):
+            kafka.send(
+                settings.topic(envelope.event_type),
+                key=envelope.key.encode(),
+                value=orjson.dumps(envelope.model_dump(mode="json")),
+                headers=[
+                    ("event_type", envelope.event_type.encode()),
+                    ("event_id", str(envelope.event_id).encode()),
+                ],
+            ).get(timeout=10)
     finally:
         kafka.close()
-    return envelope

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.catalog.db.tables import certificates, companies, organisations, participants
 
+# What the catalogue keeps of enrollment's company snapshot. Listed here, not derived from
+# the contract: a field enrollment adds later must not need a catalogue column first.
 SNAPSHOT_FIELDS = (
     "company_id",
     "legal_name",

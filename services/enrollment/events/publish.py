@@ -16,6 +16,7 @@ from shared.events.contracts.enrollment import (
     CommitmentSigned,
     CompanyDeleted,
     CompanyRegistered,
+    CompanySnapshot,
     CompanyUpdated,
     MonitorReassigned,
     MonitorRef,
@@ -24,18 +25,8 @@ from shared.events.contracts.enrollment import (
     ParticipantWithdrawn,
 )
 
-SNAPSHOT_FIELDS = (
-    "ruc",
-    "legal_name",
-    "trade_name",
-    "region",
-    "ciiu_code",
-    "size_class",
-    "women_led",
-    "website",
-    "products",
-    "founded_on",
-)
+# The snapshot is exactly the contract's fields; the row calls company_id "id".
+SNAPSHOT_FIELDS = tuple(name for name in CompanySnapshot.model_fields if name != "company_id")
 
 
 def snapshot_fields(company: dict[str, Any] | sa.Row) -> dict[str, Any]:

@@ -27,8 +27,7 @@ from services.training.db.tables import (
 from services.training.domain.curriculum import WORKSHOP_NUMBERS
 from services.training.domain.progress import SessionPresence
 from services.training.domain.sessions import SessionStatus
-from shared.errors import BadRequest
-from shared.pagination import decode_cursor, encode_cursor, keyset_page, page_of
+from shared.pagination import decode_cursor, encode_cursor, invalid_cursor, keyset_page, page_of
 
 
 async def session_presences(
@@ -349,8 +348,4 @@ def _uuid_or_bad_cursor(value) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError as exc:
-        raise BadRequest(
-            "The cursor is not valid for this listing; start again without it.",
-            detail_es="El cursor no es válido para este listado; vuelva a empezar sin él.",
-            extra={"errors": [{"field": "cursor", "in": "query", "message": "invalid cursor"}]},
-        ) from exc
+        raise invalid_cursor() from exc

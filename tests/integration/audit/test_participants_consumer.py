@@ -6,15 +6,13 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import orjson
 import sqlalchemy as sa
-from kafka import KafkaProducer
 
 from services.audit.db.tables import MESSAGING
 from shared.auth import Role
 from shared.events.contracts.enrollment import MonitorReassigned, MonitorRef, ParticipantWithdrawn
 from shared.events.envelope import EventEnvelope
-from shared.testing import eventually, publish_event
+from shared.testing import eventually, publish_event, send_envelope
 from tests.integration.audit.support import API, Company, admit, headers, lima_today, make_eligible
 
 
@@ -31,20 +29,9 @@ async def test_the_same_event_delivered_twice_is_applied_once(client, audit_app,
     envelope = EventEnvelope.wrap(
         company.admitted(), producer="enrollment", occurred_at=datetime.now(UTC), trace={}
     )
-    value = orjson.dumps(envelope.model_dump(mode="json"))
     duplicates_before = audit_app.state.consumer.stats.duplicates
 
-    def send_twice() -> None:
-        producer = KafkaProducer(bootstrap_servers=audit_settings.kafka_bootstrap, acks="all")
-        try:
-            for _ in range(2):
-                producer.send(
-                    audit_settings.topic(envelope.event_type), key=envelope.key.encode(), value=value
-                ).get(10)
-        finally:
-            producer.close()
-
-    await asyncio.to_thread(send_twice)
+    await asyncio.to_thread(send_envelope, audit_settings, envelope, times=2)
     # Same RUC, same partition: once this later event is in, both copies have been handled.
     marker = await admit(client, audit_settings, ruc=company.ruc)
     assert marker.ruc == company.ruc

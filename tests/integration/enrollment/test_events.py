@@ -6,17 +6,15 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import orjson
 import pytest
 import sqlalchemy as sa
-from kafka import KafkaProducer
 
 from services.enrollment.db.tables import MESSAGING
 from shared.db import create_engine
 from shared.events.contracts.audit import PreauditPassed
 from shared.events.contracts.training import ProgramCompleted, ProgramCompletionRevoked
 from shared.events.envelope import EventEnvelope
-from shared.testing import TopicReader, eventually, publish_event
+from shared.testing import TopicReader, eventually, publish_event, send_envelope
 
 ADMITTED = "enrollment.participant.admitted"
 ELIGIBLE = "enrollment.participant.certification_eligible"
@@ -134,19 +132,6 @@ async def test_withdrawing_a_participant_publishes_it(api, enrollment_settings):
     assert envelope["payload"]["reason"] == "merger"
 
 
-def _redeliver(settings, envelope: EventEnvelope) -> None:
-    """Send an already-published envelope again, as Kafka does after a consumer crash."""
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
-    try:
-        producer.send(
-            settings.topic(envelope.event_type),
-            key=envelope.key.encode(),
-            value=orjson.dumps(envelope.model_dump(mode="json")),
-        ).get(timeout=10)
-    finally:
-        producer.close()
-
-
 def completed(app: dict, at: datetime) -> ProgramCompleted:
     return ProgramCompleted(
         participant_id=app["id"],
@@ -191,7 +176,7 @@ async def test_both_upstream_events_in_either_order_make_it_eligible_exactly_onc
         assert view["certification"]["eligible_at"] is None
         sent.append(await _publish(enrollment_settings, second))
         sent.append(await _publish(enrollment_settings, second))  # the same fact published twice
-        await asyncio.to_thread(_redeliver, enrollment_settings, sent[0])  # and a plain redelivery
+        await asyncio.to_thread(send_envelope, enrollment_settings, sent[0])  # and a plain redelivery
         [envelope] = await eligible_reader.wait_for(about(app["id"]), timeout=60)
         await eventually(
             lambda: consumed(engine, [e.event_id for e in sent]), timeout=60, message="all consumed"
