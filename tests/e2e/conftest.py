@@ -34,8 +34,11 @@ ROOT = Path(__file__).resolve().parents[2]
 E2E_NAMESPACE = "test.e2e."
 # Its own database: the in-process integration tests' relays must not publish its outbox rows.
 E2E_DATABASE = "ecoeficiencia_e2e"
-PORTS = {"gateway": 18100, "enrollment": 18101, "training": 18102, "audit": 18103, "catalog": 18104}
-NGINX_PORT = 18080
+# ECO_E2E_PORT_BASE moves the whole e2e stack (nginx at the base, the apps at base+20..24), so
+# two checkouts on one machine can run their suites side by side.
+_BASE = int(os.environ.get("ECO_E2E_PORT_BASE", "18080"))
+PORTS = {name: _BASE + 20 + i for i, name in enumerate(("gateway", "enrollment", "training", "audit", "catalog"))}
+NGINX_PORT = _BASE
 # The gateway app's /health aggregates every service's readiness; that it is up itself shows
 # in its answer to a credential check (204, cheap, no other process involved).
 LIVENESS = {"gateway": "/_auth"}
