@@ -37,7 +37,9 @@ E2E_DATABASE = "ecoeficiencia_e2e"
 # ECO_E2E_PORT_BASE moves the whole e2e stack (nginx at the base, the apps at base+20..24), so
 # two checkouts on one machine can run their suites side by side.
 _BASE = int(os.environ.get("ECO_E2E_PORT_BASE", "18080"))
-PORTS = {name: _BASE + 20 + i for i, name in enumerate(("gateway", "enrollment", "training", "audit", "catalog"))}
+PORTS = {
+    name: _BASE + 20 + i for i, name in enumerate(("gateway", "enrollment", "training", "audit", "catalog"))
+}
 NGINX_PORT = _BASE
 # The e2e stack exports its spans to a Zipkin viewer of its own (deploy/zipkin), as `make traces` does.
 ZIPKIN_PORT = _BASE + 30

@@ -34,7 +34,9 @@ def _company(ruc: str) -> dict:
     }
 
 
-def test_one_request_is_one_trace_across_gateway_service_sql_kafka_and_consumer(stack: Stack, issue_token) -> None:
+def test_one_request_is_one_trace_across_gateway_service_sql_kafka_and_consumer(
+    stack: Stack, issue_token
+) -> None:
     ruc = make_ruc("20", f"{secrets.randbelow(10**8):08d}")
     # A fresh token: nginx has no cached decision for it, so the gateway app checks it (its span).
     token = issue_token("company", ruc=ruc)
@@ -42,7 +44,10 @@ def test_one_request_is_one_trace_across_gateway_service_sql_kafka_and_consumer(
     response = httpx.post(
         f"{stack.gateway_url}/api/v1/enrollment/companies",
         json=_company(ruc),
-        headers={"Authorization": f"Bearer {token}", "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
+        headers={
+            "Authorization": f"Bearer {token}",
+            "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01",
+        },
         timeout=30,
     )
     assert response.status_code == 201, response.text
@@ -70,7 +75,8 @@ def test_one_request_is_one_trace_across_gateway_service_sql_kafka_and_consumer(
     assert any(s.get("kind") == "SERVER" and "companies" in s["name"] for s in enrollment), enrollment
     assert any(s.get("tags", {}).get("db.system") == "postgresql" for s in enrollment), "enrollment's SQL"
     assert any(
-        s.get("kind") == "PRODUCER" and s["name"] == "publish enrollment.company.registered" for s in enrollment
+        s.get("kind") == "PRODUCER" and s["name"] == "publish enrollment.company.registered"
+        for s in enrollment
     ), "the outbox relay's publish to Kafka"
     catalog = by_service["eco-catalog"]
     assert any(s.get("tags", {}).get("db.system") == "postgresql" for s in catalog), "the consumer's SQL"

@@ -110,7 +110,9 @@ def test_each_app_has_probes_resources_pdb_and_hpa(which: str, request: pytest.F
 
 
 @pytest.mark.parametrize("which", ["default_objects", "production_objects"])
-def test_secrets_come_from_kubernetes_secrets_never_from_values(which: str, request: pytest.FixtureRequest) -> None:
+def test_secrets_come_from_kubernetes_secrets_never_from_values(
+    which: str, request: pytest.FixtureRequest
+) -> None:
     objects = request.getfixturevalue(which)
     assert not _by_kind(objects, "Secret"), "the chart must not carry secrets"
     for obj in objects:
@@ -150,7 +152,10 @@ def test_topics_file_is_up_to_date_with_the_contracts() -> None:
 def test_network_policies_let_only_nginx_and_the_gateway_reach_services(default_objects: list[dict]) -> None:
     policies = _by_kind(default_objects, "NetworkPolicy")
     services = policies["eco-ecoeficiencia-services"]["spec"]
-    sources = [peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for peer in services["ingress"][0]["from"]]
+    sources = [
+        peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+        for peer in services["ingress"][0]["from"]
+    ]
     assert sorted(sources) == ["gateway", "nginx"]
     assert set(services["policyTypes"]) == {"Ingress", "Egress"}
     egress_ports = {p["port"] for rule in services["egress"] for p in rule.get("ports", [])}
