@@ -37,7 +37,7 @@ def helm() -> str:
 
 def _render(helm: str, *args: str) -> list[dict]:
     out = subprocess.run(
-        [helm, "template", "eco", str(CHART), "--namespace", "eco", *args],
+        [helm, "template", "eco", str(CHART), "--namespace", "eco", "--kube-version", K8S_VERSION, *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -64,13 +64,21 @@ def _by_kind(objects: list[dict], kind: str) -> dict[str, dict]:
 def test_chart_lints(helm: str, values: str) -> None:
     args = REQUIRED if values == "default" else ["-f", str(CHART / "values-production.yaml")]
     out = subprocess.run(
-        [helm, "lint", "--strict", str(CHART), *args], capture_output=True, text=True, timeout=120
+        [helm, "lint", "--strict", "--kube-version", K8S_VERSION, str(CHART), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_chart_refuses_to_render_without_a_token_issuer(helm: str) -> None:
-    out = subprocess.run([helm, "template", "eco", str(CHART)], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [helm, "template", "eco", str(CHART), "--kube-version", K8S_VERSION],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode != 0 and "jwt.issuer is required" in out.stderr
 
 

@@ -78,3 +78,35 @@ securityContext:
   capabilities:
     drop: ["ALL"]
 {{- end -}}
+
+{{/* Egress every Python app needs: DNS, Postgres, Kafka (and OTLP when set). */}}
+{{- define "eco.egressDeps" -}}
+- to:
+    - podSelector: {}
+      namespaceSelector: {}
+  ports:
+    - {protocol: UDP, port: 53}
+    - {protocol: TCP, port: 53}
+- to:
+    - podSelector:
+        {{- toYaml (.Values.postgres.podSelector | default dict) | nindent 8 }}
+      {{- with .Values.postgres.namespaceSelector }}
+      namespaceSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+  ports:
+    - {protocol: TCP, port: {{ .Values.postgres.port }}}
+- to:
+    - podSelector:
+        {{- toYaml (.Values.kafka.podSelector | default dict) | nindent 8 }}
+      {{- with .Values.kafka.namespaceSelector }}
+      namespaceSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+  ports:
+    - {protocol: TCP, port: {{ (splitList ":" .Values.kafka.bootstrap | last) | int }}}
+{{- if .Values.otlpEndpoint }}
+- ports:
+    - {protocol: TCP, port: 4318}
+{{- end }}
+{{- end }}
