@@ -1,8 +1,9 @@
 """OpenTelemetry wiring: FastAPI, SQLAlchemy and Kafka spans in one trace.
 
 Trace context always flows (HTTP ``traceparent`` -> outbox row -> Kafka headers ->
-consumer); spans are recorded only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, or
-when a test asks for them with an in-memory exporter.
+consumer); spans are recorded only when an exporter is configured —
+``OTEL_EXPORTER_OTLP_ENDPOINT`` (a collector) or ``OTEL_EXPORTER_ZIPKIN_ENDPOINT`` (the local
+Zipkin viewer of ``make traces``) — or when a test asks for them with an in-memory exporter.
 """
 
 from __future__ import annotations
@@ -32,13 +33,18 @@ def setup_tracing(service_name: str, *, record: bool | None = None) -> TracerPro
     if isinstance(current, TracerProvider):
         return current
     endpoint = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-    if not (record if record is not None else bool(endpoint)):
+    zipkin = os.environ.get("OTEL_EXPORTER_ZIPKIN_ENDPOINT")
+    if not (record if record is not None else bool(endpoint or zipkin)):
         return None
     provider = TracerProvider(resource=Resource.create({"service.name": f"eco-{service_name}"}))
     if endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    if zipkin:
+        from opentelemetry.exporter.zipkin.json import ZipkinExporter
+
+        provider.add_span_processor(BatchSpanProcessor(ZipkinExporter(endpoint=zipkin)))
     trace.set_tracer_provider(provider)
     instrument_sqlalchemy()
     return provider

@@ -24,7 +24,8 @@ PG_OS_USER=postgres
 SQL_DIR="$ECO_ROOT/deploy/postgres"
 # ecoeficiencia_e2e: the processes behind nginx in tests/e2e, apart from the in-process
 # integration tests (their relays would otherwise publish each other's outbox rows).
-DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e)
+# ecoeficiencia_scale: tests/e2e/test_scale_out.py, two instances of a service on one outbox.
+DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale)
 # Schemas with their own role: the four services and the gateway app (API keys).
 SERVICES=(enrollment training audit catalog gateway)
 

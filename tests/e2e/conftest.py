@@ -41,6 +41,8 @@ PORTS = {
     name: _BASE + 20 + i for i, name in enumerate(("gateway", "enrollment", "training", "audit", "catalog"))
 }
 NGINX_PORT = _BASE
+# The e2e stack exports its spans to a Zipkin viewer of its own (deploy/zipkin), as `make traces` does.
+ZIPKIN_PORT = _BASE + 30
 # The gateway app's /health aggregates every service's readiness; that it is up itself shows
 # in its answer to a credential check (204, cheap, no other process involved).
 LIVENESS = {"gateway": "/_auth"}
@@ -54,6 +56,7 @@ class Stack:
     env: dict[str, str]
     gateway_url: str
     rsa_key: rsa.RSAPrivateKey
+    zipkin_url: str = f"http://127.0.0.1:{ZIPKIN_PORT}"
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def app_url(self, name: str) -> str:
@@ -114,6 +117,15 @@ def _nginx(action: str, env: dict[str, str]) -> None:
     )
 
 
+def _zipkin(action: str) -> None:
+    subprocess.run(
+        ["bash", str(ROOT / "deploy" / "zipkin" / "zipkin.sh"), action],
+        env=os.environ | {"ECO_ZIPKIN_PORT": str(ZIPKIN_PORT)},
+        check=True,
+        timeout=300,
+    )
+
+
 def _jwks_file(directory: Path, key: rsa.RSAPrivateKey) -> Path:
     jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key())) | {"kid": RSA_KID, "alg": "RS256", "use": "sig"}
     path = directory / "jwks.json"
@@ -137,6 +149,9 @@ def stack(platform_ready: Settings, tmp_path_factory: pytest.TempPathFactory) ->
         "ECO_JWT_PUBLIC_KEYS_FILE": str(_jwks_file(tmp_path_factory.mktemp("jwt"), rsa_key)),
         "ECO_CORS_ORIGINS": CORS_ORIGIN,
         "ECO_AUTH_CACHE_SECONDS": str(AUTH_CACHE_SECONDS),
+        "OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"http://127.0.0.1:{ZIPKIN_PORT}/api/v2/spans",
+        # Export soon after a span ends, so a test finds its trace within seconds.
+        "OTEL_BSP_SCHEDULE_DELAY": "200",
     }
     e2e_settings = platform_ready.model_copy(
         update={"kafka_namespace": E2E_NAMESPACE, "pg_database": E2E_DATABASE}
@@ -145,6 +160,7 @@ def stack(platform_ready: Settings, tmp_path_factory: pytest.TempPathFactory) ->
     for schema in DB_SCHEMAS:
         asyncio.run(upgrade(e2e_settings.for_service(schema)))
     stack = Stack(env=env, gateway_url=f"http://127.0.0.1:{NGINX_PORT}", rsa_key=rsa_key)
+    _zipkin("up")
     try:
         for name in PORTS:
             stack.start(name)
@@ -156,6 +172,7 @@ def stack(platform_ready: Settings, tmp_path_factory: pytest.TempPathFactory) ->
         for name in list(stack.processes):
             stack.stop(name)
         _nginx("down", env)
+        _zipkin("down")
 
 
 @pytest.fixture(scope="session")

@@ -95,3 +95,23 @@ def test_apps_use_their_own_database_role(compose: dict) -> None:
         assert env["ECO_PG_USER"] == f"{name}_svc"
         assert env["ECO_PG_HOST"] == "postgres"
         assert env["ECO_KAFKA_BOOTSTRAP"] == "kafka:19092"
+
+
+def test_compose_file_follows_the_compose_specification() -> None:
+    """The file is validated against the Compose specification's own JSON schema (the copy
+    check-jsonschema vendors), so a typo in a key or a wrong type fails here, not on `docker compose up`."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(
+        resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text()
+    )
+    document = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
+
+    broken = dict(document, services={**document["services"], "nginx": {"image": 1.27, "ports": "x"}})
+    assert list(validator.iter_errors(broken)), "the schema must catch a wrong type"
