@@ -15,6 +15,9 @@ from shared.events.kafka import create_topics
 from shared.migrations import upgrade
 from shared.settings import DB_SCHEMAS, Settings
 
+# The real-browser fixtures (headless Chromium through Selenium): tests/support/browser.py.
+pytest_plugins = ["tests.support.browser"]
+
 TEST_DATABASE = os.environ.get("ECO_TEST_DATABASE", "ecoeficiencia_test")
 TEST_NAMESPACE = "test."
 
