@@ -53,6 +53,10 @@ class ServiceSpec:
     tags: list[dict[str, Any]] = field(default_factory=list)
     database: bool = True
     version: str = "1.0.0"
+    # operationId -> description, schema name -> example: the service's words for its OpenAPI,
+    # kept beside its routes (api/openapi_text.py) and attached by shared.openapi.
+    operation_docs: Mapping[str, str] = field(default_factory=dict)
+    schema_examples: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -80,7 +84,7 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     app.state.spec = spec
     app.state.clock = clock or Clock()
     install_error_handlers(app)
-    install_openapi(app)
+    install_openapi(app, operation_docs=spec.operation_docs, schema_examples=spec.schema_examples)
     app.add_middleware(RequestIdMiddleware)
     install_metrics(app, spec.name)
     if settings.cors_origins:

@@ -15,6 +15,7 @@ from services.audit.handlers import standards
 from shared.auth import Principal
 from shared.deps import CursorQuery, LimitQuery, UowDep
 from shared.idempotency import idempotent
+from shared.openapi import csv_request_body
 
 router = APIRouter(prefix="/standards", tags=["standard"])
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -46,7 +47,7 @@ IMPORT_BODY = {
                 ],
             },
         },
-        "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+        **csv_request_body(CSV_EXAMPLE, form_field=None)["content"],
     },
 }
 
@@ -104,7 +105,7 @@ async def import_standard(
                 "The body is not valid JSON.", [{"field": "body", "in": "body", "message": str(exc)}]
             ) from exc
         document = parse_json_document(data)
-    elif media_type in ("text/csv", "application/csv"):
+    elif media_type in ("text/csv", "application/csv", "application/octet-stream"):
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:

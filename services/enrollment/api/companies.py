@@ -27,6 +27,7 @@ from services.enrollment.handlers import sites as site_cases
 from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, ReadConnDep, UowDep
 from shared.errors import BadRequest
 from shared.idempotency import idempotent
+from shared.openapi import csv_request_body
 
 router = APIRouter(tags=["companies"])
 
@@ -48,21 +49,12 @@ async def create_company(body: CompanyCreate, request: Request, uow: UowDep, pri
 
 
 CSV_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {
-                "schema": {"type": "string"},
-                "example": "ruc;razon_social;representante_legal;dni_representante;fecha_constitucion;region;"
-                "ventas_anuales;correo;web;exporta_directamente;produccion_propia;productos\n"
-                "20100070970;Textiles Andinos S.A.C.;María Quispe;41234567;10/03/2015;Arequipa;"
-                "2.500.000,00;contacto@andinoknits.pe;andinoknits.pe;sí;sí;alpaca sweaters|scarves\n",
-            },
-            "multipart/form-data": {
-                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
-            },
-        },
-    }
+    "requestBody": csv_request_body(
+        "ruc;razon_social;representante_legal;dni_representante;fecha_constitucion;region;"
+        "ventas_anuales;correo;web;exporta_directamente;produccion_propia;productos\n"
+        "20100070970;Textiles Andinos S.A.C.;María Quispe;41234567;10/03/2015;Arequipa;"
+        "2.500.000,00;contacto@andinoknits.pe;andinoknits.pe;sí;sí;alpaca sweaters|scarves\n"
+    )
 }
 
 

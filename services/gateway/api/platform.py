@@ -6,38 +6,62 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import re
+import importlib.util
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from services.gateway.openapi_merge import merge_openapi
+from shared.errors import NotFound
 from shared.metrics import render
 from shared.settings import SERVICES, Settings
 
 OPENAPI_TTL_SECONDS = 30.0
-DOCS_PAGE = get_swagger_ui_html(openapi_url="/openapi.json", title="Ecoeficiencia Platform API")
-
-
-def _docs_policy(page: bytes) -> str:
-    """A CSP admitting exactly the Swagger UI page we serve: its CDN, and its one inline
-    script by hash (no 'unsafe-inline' for scripts). nginx leaves /docs' CSP to us."""
-    inline = re.findall(rb"<script>(.*?)</script>", page, re.DOTALL)
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'" for s in inline)
-    return (
-        f"default-src 'none'; script-src https://cdn.jsdelivr.net {hashes}; "
-        "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src 'self' data: https://fastapi.tiangolo.com; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-    )
-
-
-DOCS_POLICY = _docs_policy(DOCS_PAGE.body)
+# Swagger UI 5 (OpenAPI 3.1) as the swagger-ui-py package ships it: served from here, so the docs
+# render on a machine without internet, and the page's policy admits nothing but this origin.
+SWAGGER_UI_DIR = Path(importlib.util.find_spec("swagger_ui").submodule_search_locations[0]) / "static"
+DOCS_ASSETS = "/docs/assets"
+DOCS_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Ecoeficiencia Platform API</title>
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css">
+<link rel="icon" type="image/png" href="{DOCS_ASSETS}/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+"""
+# No inline script: the initialiser is a file of its own, so script-src is 'self' and nothing else.
+DOCS_INIT = """window.ui = SwaggerUIBundle({
+  url: "/openapi.json",
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  displayOperationId: true,
+  docExpansion: "none",
+  filter: true,
+  showExtensions: true,
+  tryItOutEnabled: false,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout",
+});
+"""
+# Swagger UI's icons are data: URIs in its stylesheet; React sets styles through the DOM, which a
+# policy does not restrict. Nothing may load from another origin.
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+_DOCS_ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+DOCS_ASSET_FILES = {path.name: path for path in SWAGGER_UI_DIR.iterdir() if path.suffix in _DOCS_ASSET_TYPES}
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,7 +96,28 @@ async def openapi(request: Request) -> JSONResponse:
 
 @router.get("/docs")
 async def docs() -> HTMLResponse:
-    return HTMLResponse(DOCS_PAGE.body, headers={"Content-Security-Policy": DOCS_POLICY})
+    return HTMLResponse(DOCS_PAGE, headers={"Content-Security-Policy": DOCS_POLICY})
+
+
+@router.get("/docs/init.js")
+async def docs_init() -> Response:
+    return Response(
+        DOCS_INIT,
+        media_type="text/javascript",
+        headers={"Content-Security-Policy": DOCS_POLICY, "Cache-Control": "no-cache"},
+    )
+
+
+@router.get(DOCS_ASSETS + "/{name}")
+async def docs_asset(name: str) -> FileResponse:
+    path = DOCS_ASSET_FILES.get(name)
+    if path is None:
+        raise NotFound("docs asset", name)
+    return FileResponse(
+        path,
+        media_type=_DOCS_ASSET_TYPES[path.suffix],
+        headers={"Content-Security-Policy": DOCS_POLICY, "Cache-Control": "public, max-age=86400"},
+    )
 
 
 @router.get("/health")

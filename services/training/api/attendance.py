@@ -21,6 +21,7 @@ from services.training.handlers import attendance as handlers
 from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
 from shared.errors import BadRequest, DomainError
 from shared.idempotency import idempotent
+from shared.openapi import csv_request_body
 
 router = APIRouter(tags=["attendance"])
 
@@ -115,20 +116,7 @@ async def _report_bytes(request: Request) -> bytes:
     "meeting platform exports them (name, email, join time, leave time, duration in minutes) plus DNI and "
     "RUC. Several rows of one person add up; bad rows are listed with their line number and the rest is "
     "recorded. Uploading a report again replaces those people's attendance (same result).",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "text/csv": {"schema": {"type": "string"}, "example": REPORT_EXAMPLE},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                    }
-                },
-            },
-        }
-    },
+    openapi_extra={"requestBody": csv_request_body(REPORT_EXAMPLE)},
 )
 async def import_attendance_report(
     session_id: uuid.UUID, request: Request, uow: UowDep, principal: AttendanceWriter
