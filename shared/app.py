@@ -70,12 +70,15 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     configure_logging(spec.name)
     setup_tracing(spec.name)
 
+    tags = list(spec.tags)
+    if not any(tag["name"] == "health" for tag in tags):
+        tags.append({"name": "health", "description": "Liveness and readiness of the service (public)"})
     app = FastAPI(
         title=spec.title,
         description=spec.description,
         version=spec.version,
         lifespan=_lifespan(spec),
-        openapi_tags=spec.tags or None,
+        openapi_tags=tags,
         generate_unique_id_function=lambda route: f"{spec.name}_{route.name}",
         docs_url="/docs",
         openapi_url="/openapi.json",
@@ -227,11 +230,23 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
 def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
     probes = APIRouter(tags=["health"])
 
-    @probes.get("/health", openapi_extra={"x-public": True}, summary="Liveness")
+    @probes.get(
+        "/health",
+        openapi_extra={"x-public": True},
+        summary="Liveness",
+        description="200 while the process answers; says nothing about its database or Kafka (see ready).",
+    )
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": spec.name}
 
-    @probes.get("/ready", openapi_extra={"x-public": True}, summary="Readiness: database and Kafka")
+    @probes.get(
+        "/ready",
+        openapi_extra={"x-public": True},
+        summary="Readiness: database and Kafka",
+        description="200 when the service reaches its database and Kafka, 503 otherwise; the body says "
+        "which part is down, the outbox backlog and the consumer's progress.",
+        responses={503: {"description": "not ready: the report says what is missing"}},
+    )
     async def ready() -> JSONResponse:
         ok, report = await readiness(app)
         return JSONResponse(report, status_code=200 if ok else 503)

@@ -263,12 +263,20 @@ def _apply_identifier_patterns(schema: dict[str, Any]) -> None:
                     _with_pattern(param["schema"], pattern)
 
 
+class Examples(list):
+    """Several examples of one schema in ``schema_examples`` (a plain value is one example)."""
+
+
 def _apply_examples(schema: dict[str, Any], examples: Mapping[str, Any]) -> None:
     components = schema.get("components", {}).get("schemas", {})
+    for component in components.values():  # OpenAPI 3.1: `example` is deprecated for `examples`
+        if "example" in component:
+            component.setdefault("examples", [component.pop("example")])
     for name, example in examples.items():
         if name not in components:
             raise KeyError(f"schema_examples names {name!r}, which is not a schema of this service")
-        components[name]["examples"] = [copy.deepcopy(example)]
+        given = list(example) if isinstance(example, Examples) else [example]
+        components[name]["examples"] = copy.deepcopy(given)
 
 
 def shape_operation(
@@ -291,10 +299,17 @@ def shape_operation(
     codes = ["400", "404", "409", "422", "429", "503"]
     if op.get("requestBody"):
         codes.append("413")
-    for code in sorted(codes):
-        responses[code] = _problem(_ERROR_TEXT[code], retry=code in ("429", "503"))
-    responses["401"] = _problem(_PUBLIC_401 if public else _ERROR_TEXT["401"])
-    responses["403"] = _problem(_PUBLIC_403 if public else _ERROR_TEXT["403"])
+    texts = {code: _ERROR_TEXT[code] for code in codes}
+    texts |= {"401": _PUBLIC_401 if public else _ERROR_TEXT["401"]}
+    texts |= {"403": _PUBLIC_403 if public else _ERROR_TEXT["403"]}
+    declared = {str(code) for code in (route.responses if route else {})}
+    for code, text in texts.items():
+        if code in declared:  # the route documents this answer itself (/ready's 503 is a report)
+            responses[code].setdefault("headers", {}).setdefault("X-Request-ID", _header_ref("X-Request-ID"))
+            if code in ("429", "503"):
+                responses[code]["headers"].setdefault("Retry-After", _header_ref("Retry-After"))
+            continue
+        responses[code] = _problem(text, retry=code in ("429", "503"))
     op["responses"] = dict(sorted(responses.items()))
 
     params = op.setdefault("parameters", [])
@@ -348,17 +363,13 @@ def install_openapi(
             if isinstance(ctx.original_route, APIRoute)
             for method in ctx.original_route.methods
         }
-        unknown = set(operation_docs)
         for path, item in schema.get("paths", {}).items():
             for method, op in item.items():
-                unknown.discard(op.get("operationId"))
                 shape_operation(
                     op,
                     route=routes.get((path, method)),
                     description=operation_docs.get(op.get("operationId", "")),
                 )
-        if unknown:
-            raise KeyError(f"operation_docs names operations that do not exist: {sorted(unknown)}")
         _apply_identifier_patterns(schema)
         _apply_examples(schema, schema_examples)
         app.openapi_schema = schema

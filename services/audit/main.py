@@ -1,5 +1,6 @@
 """The audit service's ASGI app."""
 
+from services.audit.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.audit.api.routes import public, router
 from services.audit.events.consume import TOPIC_HANDLERS
 from services.audit.jobs import certificate_expiry_job
@@ -14,6 +15,27 @@ SPEC = ServiceSpec(
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
     background_jobs=[certificate_expiry_job],
+    tags=[
+        {"name": "standard", "description": "The standard's versions: 8 aspects, 112 requirements"},
+        {
+            "name": "participants",
+            "description": "Participants as audit knows them, and their implementation level",
+        },
+        {"name": "self-assessment", "description": "The company's self-assessment and its evidence files"},
+        {"name": "pre-audit", "description": "PROMPERÚ's pre-audit: passed only with zero non-conformities"},
+        {
+            "name": "non-conformities",
+            "description": "Findings to fix, corrective actions and their verification",
+        },
+        {"name": "certification bodies", "description": "Third-party bodies authorised by PROMPERÚ"},
+        {
+            "name": "certification audit",
+            "description": "The body's audit, requested and paid by the organisation",
+        },
+        {"name": "certificates", "description": "Certificates: two years, suspension, withdrawal, expiry"},
+    ],
+    operation_docs=OPERATION_DOCS,
+    schema_examples=SCHEMA_EXAMPLES,
 )
 
 app = create_app(SPEC)

@@ -1,5 +1,6 @@
 """The catalog service's ASGI app."""
 
+from services.catalog.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.catalog.api.routes import public, router
 from services.catalog.events.consume import TOPIC_HANDLERS
 from shared.app import ServiceSpec, create_app
@@ -21,6 +22,8 @@ SPEC = ServiceSpec(
         {"name": "circularity", "description": "Material Circularity Indicator calculator (public)"},
         {"name": "indicators", "description": "Programme indicators for PROMPERÚ, PRODUCE and GIZ"},
     ],
+    operation_docs=OPERATION_DOCS,
+    schema_examples=SCHEMA_EXAMPLES,
 )
 
 app = create_app(SPEC)

@@ -1,5 +1,6 @@
 """The enrollment service's ASGI app."""
 
+from services.enrollment.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.enrollment.api.routes import public, router
 from services.enrollment.events.consume import TOPIC_HANDLERS
 from shared.app import ServiceSpec, create_app
@@ -10,6 +11,22 @@ SPEC = ServiceSpec(
     routers=[router],
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
+    tags=[
+        {
+            "name": "companies",
+            "description": "Companies (by RUC) and their sites, with licences and certificates",
+        },
+        {"name": "cohorts", "description": "Programme editions: application window, dates, seats"},
+        {"name": "monitors", "description": "PROMPERÚ's follow-up monitors and their load"},
+        {
+            "name": "applications",
+            "description": "Applications checked against section V, admission with a monitor, the "
+            "commitment letter, and participants' certification progress",
+        },
+        {"name": "reports", "description": "Figures per region for PROMPERÚ and partners"},
+    ],
+    operation_docs=OPERATION_DOCS,
+    schema_examples=SCHEMA_EXAMPLES,
 )
 
 app = create_app(SPEC)

@@ -14,6 +14,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.gateway.api import api_keys, auth, dev_tokens, platform
+from services.gateway.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES, TAGS
 from services.gateway.handlers import DEV_ENVIRONMENTS
 from services.gateway.metrics import install_gateway_metrics
 from services.gateway.signing_keys import token_verifier
@@ -57,6 +58,7 @@ def create_gateway_app(settings: Settings | None = None, *, clock: Clock | None 
         docs_url=None,
         openapi_url=None,
         redoc_url=None,
+        openapi_tags=TAGS,
         generate_unique_id_function=lambda route: f"{NAME}_{route.name}",
     )
     app.state.settings = settings
@@ -64,7 +66,7 @@ def create_gateway_app(settings: Settings | None = None, *, clock: Clock | None 
     app.state.openapi_cache = (0.0, None)
     install_error_handlers(app)
     auth.install_rejection_handler(app)
-    install_openapi(app)
+    install_openapi(app, operation_docs=OPERATION_DOCS, schema_examples=SCHEMA_EXAMPLES)
     app.add_middleware(RequestIdMiddleware)
     install_gateway_metrics(app)
 

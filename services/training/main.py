@@ -1,5 +1,6 @@
 """The training service's ASGI app."""
 
+from services.training.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.training.api.routes import public, router
 from services.training.events.consume import TOPIC_HANDLERS
 from shared.app import ServiceSpec, create_app
@@ -10,6 +11,22 @@ SPEC = ServiceSpec(
     routers=[router],
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
+    tags=[
+        {"name": "curriculum", "description": "The programme's eleven workshops, Talleres 0-10 (public)"},
+        {
+            "name": "cohorts",
+            "description": "Per cohort: completion rule and the companies x workshops matrix",
+        },
+        {"name": "sessions", "description": "Workshop sessions delivered to a cohort, in person or virtual"},
+        {"name": "attendance", "description": "Who attended, for how long: one by one or a meeting's report"},
+        {
+            "name": "participants",
+            "description": "Admitted companies, their people, progress and certificates of attendance",
+        },
+        {"name": "technical assistance", "description": "The follow-up monitor's visits and calls"},
+    ],
+    operation_docs=OPERATION_DOCS,
+    schema_examples=SCHEMA_EXAMPLES,
 )
 
 app = create_app(SPEC)

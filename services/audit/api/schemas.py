@@ -507,7 +507,7 @@ class CertificationAuditsPublic(Page[CertificationAuditPublic]):
 # --- certificates -------------------------------------------------------------------------------
 class CertificatePublic(RowModel):
     id: uuid.UUID
-    number: str = Field(examples=["BPE-2026-000123-K"])
+    number: str = Field(examples=["BPE-2026-000123-C"])
     certification_audit_id: uuid.UUID
     participant_id: uuid.UUID
     company_id: uuid.UUID | None

@@ -53,7 +53,7 @@ class OrganisationPublic(BaseModel):
                 "website": "https://cafedelsur.pe",
                 "products": ["café orgánico", "cacao"],
                 "certificate": {
-                    "number": "BPE-2025-0001",
+                    "number": "BPE-2025-000001-F",
                     "status": "valid",
                     "issued_on": "2025-05-20",
                     "expires_on": "2027-05-20",

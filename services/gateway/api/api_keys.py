@@ -17,6 +17,7 @@ router = APIRouter(prefix="/api-keys", tags=["api keys"], dependencies=[Depends(
     status_code=201,
     response_model=ApiKeyCreated,
     summary="Create an API key for a partner system; the key is in this response only",
+    responses={201: {"headers": {"Location": {"$ref": "#/components/headers/Location"}}}},
 )
 async def create_api_key(
     body: ApiKeyCreate, engine: EngineDep, clock: ClockDep, admin: CurrentPrincipal, response: Response

@@ -46,7 +46,6 @@ DOCS_INIT = """window.ui = SwaggerUIBundle({
   dom_id: "#swagger-ui",
   deepLinking: true,
   displayOperationId: true,
-  docExpansion: "none",
   filter: true,
   showExtensions: true,
   tryItOutEnabled: false,
