@@ -453,9 +453,14 @@ def expire(j: Journey) -> None:
 
 
 def run(
-    base_url: str | None = None, *, log: Callable[[str], None] = print, wait_seconds: float = 60.0
+    base_url: str | None = None,
+    *,
+    log: Callable[[str], None] = print,
+    wait_seconds: float = 60.0,
+    client: PlatformClient | None = None,
 ) -> Journey:
-    client = PlatformClient(base_url or gateway_url(), log=log)
+    """The whole journey; ``client`` replaces the plain HTTP one (a generated client's adapter)."""
+    client = client or PlatformClient(base_url or gateway_url(), log=log)
     journey = Journey(client, wait_seconds=wait_seconds)
     started = time.monotonic()
     try:

@@ -6,16 +6,16 @@ page is opened through nginx, exactly as a front-end developer opens it.
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.support.browser import Browser
+from tests.support.openapi import served_document
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_docs_list_every_operation_offline(stack, browser: Browser) -> None:
-    doc = httpx.get(f"{stack.gateway_url}/openapi.json").json()
+    doc = served_document(stack.gateway_url)
     operations = sum(
         1
         for item in doc["paths"].values()

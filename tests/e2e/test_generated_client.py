@@ -1,76 +1,81 @@
-"""A typed client generated from the gateway's merged OpenAPI calls the platform.
+"""Clients generated from the gateway's merged OpenAPI run the whole programme.
 
-Front-end and partner teams generate clients from ``/openapi.json``; this proves the
-document is complete enough (stable operation ids, schemas, security) by generating a
-Python client with openapi-python-client and calling a public and an authenticated
-operation through nginx with it.
+Front-end and partner teams generate clients from ``/openapi.json``. Here openapi-python-client
+generates one from the document nginx serves, and the demo's journey (registration to expired
+certificate, deploy/demo/journey.py) runs through it unchanged: every request is made by generated
+code with generated types, every answer parsed by it (tests/support/generated_client.py).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
+
+from deploy.demo import journey
+from tests.support.generated_client import GeneratedPlatformClient
+from tests.support.openapi import served_document
 
 pytestmark = pytest.mark.e2e
 
 
-def _operation_module(package: Path, operation_id: str) -> str:
-    [found] = package.glob(f"api/*/{operation_id}.py")
-    return ".".join(found.relative_to(package.parent).with_suffix("").parts)
-
-
-def _operation_id(doc: dict, path: str, method: str) -> str:
-    return doc["paths"][path][method]["operationId"]
-
-
-def test_generated_python_client_calls_public_and_authenticated_operations(stack, tmp_path, issue_token):
-    doc = httpx.get(f"{stack.gateway_url}/openapi.json").json()
-    spec = tmp_path / "openapi.json"
+@pytest.fixture(scope="module")
+def generated(stack, tmp_path_factory) -> tuple[Path, dict]:
+    doc = served_document(stack.gateway_url)
+    workdir = tmp_path_factory.mktemp("generated")
+    spec = workdir / "openapi.json"
     spec.write_text(json.dumps(doc))
-    subprocess.run(
+    package = workdir / "eco_journey_client"  # with --meta none the output folder is the package
+    result = subprocess.run(
         [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec),
-         "--output-path", str(tmp_path / "eco_client"), "--meta", "none"],
-        check=True, capture_output=True, timeout=300,
+         "--output-path", str(package), "--meta", "none"],
+        capture_output=True, text=True, timeout=300,
+        env=os.environ | {"PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"},
     )  # fmt: skip
-    package = tmp_path / "eco_client"  # with --meta none the output folder is the package
-    sys.path.insert(0, str(package.parent))
-    try:
-        client_module = importlib.import_module(f"{package.name}.client")
-        mci_op = importlib.import_module(
-            _operation_module(package, _operation_id(doc, "/api/v1/catalog/circularity/mci", "post"))
-        )
-        cohorts_op = importlib.import_module(
-            _operation_module(package, _operation_id(doc, "/api/v1/enrollment/cohorts", "get"))
-        )
-        body_class = mci_op.sync_detailed.__annotations__["body"]
-        if isinstance(body_class, str):
-            body_class = getattr(importlib.import_module(f"{package.name}.models"), body_class)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Warning" not in result.stdout + result.stderr, result.stdout + result.stderr
+    sys.path.insert(0, str(workdir))
+    yield package, doc
+    sys.path.remove(str(workdir))
 
-        anonymous = client_module.Client(base_url=stack.gateway_url)
-        linear = mci_op.sync_detailed(
-            client=anonymous,
-            body=body_class.from_dict(
-                {"recycled_feedstock": 0, "reused_feedstock": 0, "collected_for_recycling": 0,
-                 "collected_for_reuse": 0, "feedstock_recycling_efficiency": 1,
-                 "collection_recycling_efficiency": 1, "lifetime": 1, "average_lifetime": 1}
-            ),
-        )  # fmt: skip
-        assert linear.status_code == 200, linear.content
-        assert linear.parsed is not None and abs(linear.parsed.to_dict()["mci"] - 0.1) < 1e-9
 
-        officer = client_module.AuthenticatedClient(
-            base_url=stack.gateway_url, token=issue_token("promperu_officer")
-        )
-        cohorts = cohorts_op.sync_detailed(client=officer)
-        assert cohorts.status_code == 200, cohorts.content
-        assert isinstance(cohorts.parsed.data, list)
-        refused = cohorts_op.sync_detailed(client=anonymous)
-        assert refused.status_code == 401
-    finally:
-        sys.path.remove(str(package.parent))
+def test_the_whole_programme_runs_through_the_generated_python_client(stack, generated):
+    package, doc = generated
+    lines: list[str] = []
+    client = GeneratedPlatformClient(stack.gateway_url, package, doc, log=lines.append)
+    done = journey.run(client=client, log=lines.append, wait_seconds=90)
+    transcript = "\n".join(lines)
+    assert re.fullmatch(r"BPE-\d{4}-\d{6}-[A-Z]", done.facts["certificate"])
+    for milestone in ("eligibility: 12/12 rules passed", "pre-audit passed", "left the catalogue"):
+        assert milestone in transcript, f"missing milestone {milestone!r}:\n{transcript}"
+    # Services, public and authenticated operations, idempotent creations: all generated code.
+    assert {
+        "gateway_issue_dev_token",
+        "enrollment_create_company",
+        "enrollment_admit_application",
+        "training_get_participant",
+        "audit_decide_certification_audit",
+        "catalog_verify_certificate",
+    } <= set(client.calls)
+
+
+def test_public_operations_take_a_plain_client_and_refused_credentials_are_typed(stack, generated):
+    package = generated[0]
+    client_module = importlib.import_module(f"{package.name}.client")
+    verify = importlib.import_module(f"{package.name}.api.catalog_catalogue.catalog_verify_certificate")
+    cohorts = importlib.import_module(f"{package.name}.api.enrollment_cohorts.enrollment_list_cohorts")
+    anonymous = client_module.Client(base_url=stack.gateway_url)
+    answer = verify.sync_detailed(client=anonymous, certificate_number="BPE-2026-000123-C")
+    assert answer.status_code == 200 and answer.parsed.status.value == "unknown"
+    refused = cohorts.sync_detailed(client=anonymous)
+    assert refused.status_code == 401
+    assert refused.parsed.type_ == "https://api.ecoeficiencia.pe/problems/unauthorized"
+    forged = client_module.AuthenticatedClient(base_url=stack.gateway_url, token="not-a-jwt")
+    bad_credential = verify.sync_detailed(client=forged, certificate_number="BPE-2026-000123-C")
+    assert bad_credential.status_code == 401 and bad_credential.parsed.reason == "malformed-token"
