@@ -8,7 +8,8 @@ after two years → leaves the catalogue.
 
 Every cross-service step travels through Kafka; the journey only ever sees HTTP, so it
 waits for each step's effect by polling with a deadline. ``make demo`` runs it against
-``make run``; ``tests/e2e/test_programme_journey.py`` runs it against the test stack.
+``make run``; ``tests/e2e/test_generated_client.py`` runs it against the test stack through a
+client generated from the OpenAPI document.
 """
 
 from __future__ import annotations
