@@ -273,8 +273,8 @@ def _apply_examples(schema: dict[str, Any], examples: Mapping[str, Any]) -> None
         if "example" in component:
             component.setdefault("examples", [component.pop("example")])
     for name, example in examples.items():
-        if name not in components:
-            raise KeyError(f"schema_examples names {name!r}, which is not a schema of this service")
+        if name not in components:  # a route absent here (the dev issuer outside dev and test)
+            continue
         given = list(example) if isinstance(example, Examples) else [example]
         components[name]["examples"] = copy.deepcopy(given)
 

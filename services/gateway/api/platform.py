@@ -65,10 +65,16 @@ DOCS_ASSET_FILES = {path.name: path for path in SWAGGER_UI_DIR.iterdir() if path
 router = APIRouter(include_in_schema=False)
 
 
-async def _fetch(request: Request, name: str, path: str) -> tuple[int, Any]:
+# A service builds its document on the first request (about a second, much more on a loaded
+# machine); readiness checks keep the client's short timeout.
+DOCUMENT_TIMEOUT_SECONDS = 15.0
+
+
+async def _fetch(request: Request, name: str, path: str, *, timeout: float | None = None) -> tuple[int, Any]:
     settings: Settings = request.app.state.settings
     try:
-        response = await request.app.state.http.get(settings.service_url(name) + path)
+        extra = {"timeout": timeout} if timeout is not None else {}
+        response = await request.app.state.http.get(settings.service_url(name) + path, **extra)
         return response.status_code, response.json()
     except (httpx.HTTPError, ValueError) as exc:
         return 503, {"status": "unavailable", "error": type(exc).__name__}
@@ -80,7 +86,9 @@ async def openapi(request: Request) -> JSONResponse:
     cached_at, cached = app.state.openapi_cache
     if cached is not None and time.monotonic() - cached_at < OPENAPI_TTL_SECONDS:
         return JSONResponse(cached)
-    results = await asyncio.gather(*(_fetch(request, name, "/openapi.json") for name in SERVICES))
+    results = await asyncio.gather(
+        *(_fetch(request, name, "/openapi.json", timeout=DOCUMENT_TIMEOUT_SECONDS) for name in SERVICES)
+    )
     documents = {"gateway": app.openapi()} | {
         name: doc for name, (status, doc) in zip(SERVICES, results, strict=True) if status == 200
     }
