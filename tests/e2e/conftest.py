@@ -87,7 +87,7 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_healthy(self, name: str, timeout: float = 60.0) -> None:
+    def wait_healthy(self, name: str, timeout: float = 120.0) -> None:
         url = f"http://127.0.0.1:{PORTS[name]}{LIVENESS.get(name, '/health')}"
 
         def healthy() -> bool:
