@@ -4,6 +4,13 @@ It wires settings, logging, telemetry, the DB engine and unit-of-work factory, e
 handlers, OpenAPI shaping, ``/health`` and ``/ready``, and starts the outbox relay and
 the Kafka consumers (plus any periodic job the service declares) for the app's
 lifetime. Routers are authenticated by default; public routers are listed apart.
+
+Every background task is supervised (``supervise``): if it ends or raises while the service
+runs, the failure is logged, counted (``eco_background_task_restarts``) and shown in
+``/ready``, and the task is started again with backoff. ``/ready`` answers 503 ``degraded``
+when the database or Kafka is unreachable, a background task is not running, the oldest
+unpublished outbox row is older than ``ECO_OUTBOX_MAX_AGE_SECONDS``, or the consumer is
+retrying a transient failure.
 """
 
 from __future__ import annotations
@@ -39,6 +46,55 @@ from shared.uow import UnitOfWorkFactory
 log = logging.getLogger("eco.app")
 
 BackgroundJob = Callable[[FastAPI, asyncio.Event], Awaitable[None]]
+SUPERVISOR_BACKOFF_MAX_SECONDS = 30.0
+
+
+@dataclass
+class TaskHealth:
+    """What ``/ready`` and ``/metrics`` show of one supervised background task."""
+
+    name: str
+    running: bool = False
+    restarts: int = 0
+    last_error: str | None = None
+    last_failure_at: float | None = None
+
+
+async def supervise(
+    health: TaskHealth,
+    start: Callable[[], Awaitable[None]],
+    stop: asyncio.Event,
+    *,
+    backoff: float = 1.0,
+    max_backoff: float = SUPERVISOR_BACKOFF_MAX_SECONDS,
+) -> None:
+    """Run ``start()`` until ``stop`` is set, starting it again (with backoff) whenever it
+    ends or raises before that. Never raises itself (except on cancellation)."""
+    delay = backoff
+    while not stop.is_set():
+        started = time.monotonic()
+        health.running = True
+        try:
+            await start()
+            if stop.is_set():
+                break
+            health.last_error = "ended while the service was running"
+            log.error("background task %s ended on its own; restarting in %.1f s", health.name, delay)
+        except asyncio.CancelledError:
+            health.running = False
+            raise
+        except Exception as exc:
+            health.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            log.exception("background task %s failed; restarting in %.1f s", health.name, delay)
+        health.running = False
+        health.restarts += 1
+        health.last_failure_at = time.time()
+        if time.monotonic() - started > 10 * max_backoff:
+            delay = backoff  # it had run for a good while: not a crash loop
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        delay = min(delay * 2, max_backoff)
+    health.running = False
 
 
 @dataclass
@@ -144,6 +200,12 @@ def _lifespan(spec: ServiceSpec):
         tasks: list[asyncio.Task] = []
         app.state.stop = stop
         app.state.relay = app.state.consumer = None
+        app.state.task_health = {}
+
+        def start_supervised(name: str, start: Callable[[], Awaitable[None]]) -> None:
+            health = app.state.task_health[name] = TaskHealth(name)
+            tasks.append(asyncio.create_task(supervise(health, start, stop), name=f"{spec.name}-{name}"))
+
         if spec.database:
             engine = create_engine(settings)
             app.state.engine = engine
@@ -157,10 +219,13 @@ def _lifespan(spec: ServiceSpec):
             app.state.relay = OutboxRelay(engine, settings)
             app.state.consumer = ConsumerRunner(settings, app.state.uow_factory, spec.topic_handlers)
             if settings.run_background:
-                tasks.append(asyncio.create_task(app.state.relay.run(stop), name=f"{spec.name}-relay"))
-                tasks.append(asyncio.create_task(app.state.consumer.run(stop), name=f"{spec.name}-consumer"))
+                relay, consumer = app.state.relay, app.state.consumer
+                start_supervised("relay", lambda: relay.run(stop))
+                if consumer.handlers:
+                    start_supervised("consumer", lambda: consumer.run(stop))
         if settings.run_background:
-            tasks += [asyncio.create_task(job(app, stop), name=job.__name__) for job in spec.background_jobs]
+            for job in spec.background_jobs:
+                start_supervised(job.__name__, lambda job=job: job(app, stop))
         try:
             yield
         finally:
@@ -200,18 +265,46 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
     settings: Settings = app.state.settings
     report: dict[str, Any] = {"service": app.state.spec.name}
     ok = True
+    problems: list[str] = []
     if app.state.spec.database:
         try:
             async with app.state.engine.connect() as conn:
                 await asyncio.wait_for(conn.execute(sa.text("SELECT 1")), timeout=2)
             report["database"] = "ok"
-            report["outbox_backlog"] = app.state.outbox_backlog = await app.state.relay.backlog()
+            state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
+            app.state.outbox_backlog = state.backlog
+            app.state.outbox_oldest_age = state.oldest_age_seconds
+            report["outbox_backlog"] = state.backlog
+            report["outbox_oldest_age_seconds"] = round(state.oldest_age_seconds, 1)
+            if state.oldest_age_seconds > settings.outbox_max_age_seconds:
+                problems.append(
+                    f"outbox: oldest unpublished event waits {state.oldest_age_seconds:.0f} s "
+                    f"(> {settings.outbox_max_age_seconds:g} s)"
+                )
         except Exception as exc:
-            ok = False
+            problems.append("database unavailable")
             report["database"] = f"unavailable: {type(exc).__name__}"
     kafka_ok = await asyncio.to_thread(kafka_reachable, settings.kafka_bootstrap)
     report["kafka"] = "ok" if kafka_ok else "unavailable"
-    ok = ok and kafka_ok
+    if not kafka_ok:
+        problems.append("kafka unavailable")
+    relay = getattr(app.state, "relay", None)
+    task_health: dict[str, TaskHealth] = getattr(app.state, "task_health", {})
+    if relay is not None and "relay" in task_health:
+        report["relay"] = {
+            "running": relay.running,
+            "listening": relay.listening,
+            "published": relay.published,
+            "last_error": relay.last_error,
+        }
+    if task_health:
+        report["tasks"] = {
+            name: {"running": h.running, "restarts": h.restarts, "last_error": h.last_error}
+            for name, h in task_health.items()
+        }
+        problems += [
+            f"background task {name} not running" for name, h in task_health.items() if not h.running
+        ]
     consumer = getattr(app.state, "consumer", None)
     if consumer is not None and consumer.handlers:
         s = consumer.stats
@@ -220,10 +313,19 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
             "processed": s.processed,
             "duplicates": s.duplicates,
             "dead_lettered": s.dead_lettered,
+            "transient_failures": s.transient_failures,
+            "retrying_since": s.retrying_since,
             "lag": s.lag,
             "last_error": s.last_error,
         }
+        if s.retrying_since is not None:
+            problems.append(
+                f"consumer retrying a transient failure for {time.time() - s.retrying_since:.0f} s"
+            )
+    ok = not problems
     report["status"] = "ok" if ok else "degraded"
+    if problems:
+        report["problems"] = problems
     return ok, report
 
 
@@ -258,7 +360,9 @@ def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
     async def metrics() -> Response:
         if spec.database:
             try:
-                app.state.outbox_backlog = await app.state.relay.backlog()
+                state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
+                app.state.outbox_backlog = state.backlog
+                app.state.outbox_oldest_age = state.oldest_age_seconds
             except Exception:
                 log.warning("outbox backlog unavailable for metrics")
         return Response(render(app.state.metrics_registry), media_type="text/plain; version=0.0.4")

@@ -8,12 +8,17 @@ responses, and no stack trace ever reaches a client.
 
 from __future__ import annotations
 
+import errno
 import logging
-from typing import Any
+import socket
+from typing import Any, Literal
 
+import asyncpg
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from kafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError, NoBrokersAvailable
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -43,6 +48,109 @@ TITLES: dict[str, tuple[str, str]] = {
         "Idempotency-Key reutilizada con otra solicitud",
     ),
 }
+
+
+# --- Failure classes shared by the HTTP handlers and the Kafka consumer -----------------------
+#
+# A *transient* failure is a dependency that is away for a while (Postgres restarting, the broker
+# down, a serialization conflict): retrying later succeeds, so a consumer retries it without limit
+# and never dead-letters it, and an HTTP request answers 503 with Retry-After. A *permanent*
+# failure can never succeed however often it is retried (not an envelope, a contract violation, an
+# unknown version): a consumer dead-letters it at once. Anything else is "unknown" (most likely a
+# bug): a consumer retries it a bounded number of times, then dead-letters it.
+
+FailureKind = Literal["transient", "permanent", "unknown"]
+
+# SQLSTATE classes: 08 connection exception, 53 insufficient resources (too many connections,
+# disk full), 57P operator intervention (admin/crash shutdown, cannot connect now); and the two
+# codes whose transaction simply lost a race: 40001 serialization failure, 40P01 deadlock.
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57P")
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+_NETWORK_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.EPIPE,
+        errno.ETIMEDOUT,
+        errno.EHOSTUNREACH,
+        errno.ENETUNREACH,
+        errno.ENETDOWN,
+        errno.EHOSTDOWN,
+        errno.ENOTCONN,
+    }
+)
+# Seconds a client is told to wait when a dependency is away.
+RETRY_AFTER_SECONDS = 5
+
+
+class PermanentError(Exception):
+    """A message or request that can never succeed by retrying it (raise it to dead-letter at once)."""
+
+
+def _sqlstate(exc: BaseException) -> str:
+    return str(getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None) or "")
+
+
+def _transient_itself(exc: BaseException) -> bool:
+    if isinstance(exc, ConnectionError | TimeoutError | socket.gaierror):
+        return True
+    if isinstance(exc, OSError) and (
+        exc.errno in _NETWORK_ERRNOS or (type(exc) is OSError and exc.errno is None)
+    ):
+        return True  # errno None: asyncio's "Multiple exceptions: [Errno 111] ..." on connect
+    if isinstance(exc, sqlalchemy.exc.InterfaceError | sqlalchemy.exc.TimeoutError):
+        return True  # connection closed under us; no pooled connection within the pool timeout
+    if isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
+        return True
+    if isinstance(exc, asyncpg.InterfaceError) and "connection" in str(exc) and "closed" in str(exc):
+        return True
+    state = _sqlstate(exc)
+    if state and (state.startswith(TRANSIENT_SQLSTATE_CLASSES) or state in TRANSIENT_SQLSTATES):
+        return True
+    if isinstance(exc, KafkaError):
+        return bool(
+            exc.retriable or isinstance(exc, KafkaConnectionError | KafkaTimeoutError | NoBrokersAvailable)
+        )
+    return False
+
+
+def classify_failure(exc: BaseException) -> FailureKind:
+    """Transient, permanent or unknown: one answer for the consumer and the HTTP handlers.
+
+    Wrapped errors are unwrapped: SQLAlchemy's ``.orig`` and the ``__cause__``/``__context__``
+    chain, so a ``ConnectionRefusedError`` under a ``DBAPIError`` is still transient.
+    """
+    if isinstance(exc, PermanentError):
+        return "permanent"
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if _transient_itself(current):
+            return "transient"
+        pending += [getattr(current, "orig", None), current.__cause__, current.__context__]
+    return "unknown"
+
+
+def is_transient(exc: BaseException) -> bool:
+    return classify_failure(exc) == "transient"
+
+
+def _dependency_of(exc: BaseException) -> str:
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None:
+            break
+        if isinstance(current, KafkaError):
+            return "message broker"
+        current = current.__cause__ or current.__context__
+    return "database"
 
 
 class DomainError(Exception):
@@ -211,8 +319,39 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = f"No route matches {request.method} {request.url.path}."
         return problem_response(request, exc.status_code, slug, detail, headers=exc.headers)
 
+    async def _unavailable(request: Request, exc: BaseException) -> JSONResponse:
+        dependency = _dependency_of(exc)
+        log.warning(
+            "%s unavailable on %s %s: %s", dependency, request.method, request.url.path, type(exc).__name__
+        )
+        spanish = {"database": "la base de datos", "message broker": "el bus de eventos"}[dependency]
+        return problem_response(
+            request,
+            503,
+            "service-unavailable",
+            f"The {dependency} is unavailable for a moment; nothing was changed. "
+            f"Retry in {RETRY_AFTER_SECONDS} seconds.",
+            detail_es=f"{spanish.capitalize()} no está disponible por un momento; no se cambió nada. "
+            f"Reintente en {RETRY_AFTER_SECONDS} segundos.",
+            extra={"dependency": dependency},
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    async def _dependency_failure(request: Request, exc: Exception) -> JSONResponse:
+        if is_transient(exc):
+            return await _unavailable(request, exc)
+        return await _unexpected(request, exc)
+
+    # Connection failures arrive raw (asyncpg, sockets, Kafka) or wrapped by SQLAlchemy: each
+    # family answers 503 when the classifier calls it transient, and 500 otherwise.
+    for family in (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError):
+        app.add_exception_handler(family, _dependency_failure)
+    app.add_exception_handler(sqlalchemy.exc.SQLAlchemyError, _dependency_failure)
+
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if is_transient(exc):
+            return await _unavailable(request, exc)
         # SQLSTATE class 22 (data exception: a NUL byte in text, a number out of range,
         # an unparsable value) means the caller's input, not our failure: a 400 that
         # names no SQL. Anything else is unexpected.
@@ -230,6 +369,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_transient(exc):  # e.g. a connection error wrapped in another exception
+            return await _unavailable(request, exc)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(
             request,

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,6 +82,30 @@ class PipelineCollector(Collector):
         backlog = GaugeMetricFamily("eco_outbox_backlog", "Outbox rows not yet published", labels=["service"])
         backlog.add_metric([service], float(getattr(self.app.state, "outbox_backlog", 0)))
         yield backlog
+        age = GaugeMetricFamily(
+            "eco_outbox_oldest_age_seconds",
+            "Age of the oldest outbox row not yet published (0 when none)",
+            labels=["service"],
+        )
+        age.add_metric([service], float(getattr(self.app.state, "outbox_oldest_age", 0.0)))
+        yield age
+        task_health = getattr(self.app.state, "task_health", {})
+        if task_health:
+            up = GaugeMetricFamily(
+                "eco_background_task_up",
+                "1 while a supervised background task runs",
+                labels=["service", "task"],
+            )
+            restarts = CounterMetricFamily(
+                "eco_background_task_restarts",
+                "Times a background task ended or failed and was started again",
+                labels=["service", "task"],
+            )
+            for name, health in task_health.items():
+                up.add_metric([service, name], 1.0 if health.running else 0.0)
+                restarts.add_metric([service, name], float(health.restarts))
+            yield up
+            yield restarts
         consumer = getattr(self.app.state, "consumer", None)
         if consumer is None or not consumer.handlers:
             return
@@ -95,6 +119,16 @@ class PipelineCollector(Collector):
             ("eco_consumer_dead_lettered", "Messages sent to a .dlq topic", consumer.stats.dead_lettered),
             ("eco_consumer_processed", "Messages applied", consumer.stats.processed),
             ("eco_consumer_duplicates", "Redeliveries skipped by the inbox", consumer.stats.duplicates),
+            (
+                "eco_consumer_transient_failures",
+                "Handler attempts that failed for a transient reason (retried, never dead-lettered)",
+                consumer.stats.transient_failures,
+            ),
+            (
+                "eco_consumer_retrying",
+                "1 while a message is being retried for a transient failure",
+                0 if consumer.stats.retrying_since is None else 1,
+            ),
         ):
             family = GaugeMetricFamily(name, help_text, labels=["group"])
             family.add_metric([consumer.group], float(value))

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     kafka_namespace: str = Field("", description="prefix for topic and group names (tests use one)")
     consumer_max_attempts: int = 5
     outbox_poll_seconds: float = 0.5
+    outbox_max_age_seconds: float = Field(
+        30.0, description="/ready says degraded when an unpublished outbox row is older than this"
+    )
     run_background: bool = Field(True, description="start the outbox relay and consumers with the app")
 
     identity_secret: str = DEV_IDENTITY_SECRET

@@ -3,9 +3,18 @@
 For each message: parse the envelope and its versioned contract, open the service's
 unit of work, claim ``(consumer_group, event_id)`` in the inbox (a clash means a
 redelivery: skip), run the handler, commit. Offsets are committed to Kafka only after
-the database commit, so a crash in between redelivers and the inbox absorbs it. A
-message that keeps failing is retried a bounded number of times, then copied to
-``<topic>.dlq`` with the error in its headers, and the consumer moves on.
+the database commit, so a crash in between redelivers and the inbox absorbs it.
+
+Failures are classified once (``shared.errors.classify_failure``, the same families the HTTP
+handlers answer 503 for):
+
+- transient (Postgres or Kafka away, a serialization conflict): retried without limit and
+  without committing the offset; the partitions are sought back to the failed message and
+  polled again after an exponential backoff with jitter (capped at a few seconds), and
+  ``stats.retrying_since`` makes the service's ``/ready`` say ``degraded`` meanwhile;
+- permanent (not an envelope, a payload that breaks its contract, anything raising
+  ``PermanentError``): copied to ``<topic>.dlq`` at once;
+- unknown (a handler bug): retried a bounded number of times, then dead-lettered.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,8 +34,10 @@ from kafka.structs import OffsetAndMetadata
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
 
+from shared.errors import FailureKind, PermanentError, classify_failure
 from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
 from shared.events.envelope import EventContract, EventEnvelope
+from shared.events.kafka import close_quietly
 from shared.settings import Settings
 from shared.telemetry import carrier_from_kafka_headers, context_from_carrier, kafka_headers, tracer
 from shared.uow import UnitOfWork, UnitOfWorkFactory
@@ -35,8 +47,12 @@ log = logging.getLogger("eco.consumer")
 Handler = Callable[[UnitOfWork, Any, EventEnvelope], Awaitable[None]]
 
 
-class PoisonMessage(Exception):
+class PoisonMessage(PermanentError):
     """A message that can never succeed (unparseable, unknown or invalid): no retries."""
+
+
+class TransientFailure(Exception):
+    """Raised by ``_process`` when a message failed for a transient reason: do not commit it."""
 
 
 @dataclass
@@ -45,9 +61,12 @@ class ConsumerStats:
     duplicates: int = 0
     dead_lettered: int = 0
     failures: int = 0
+    transient_failures: int = 0
     lag: dict[str, int] = field(default_factory=dict)
     last_poll_at: float | None = None
     last_error: str | None = None
+    # Set while a message is being retried for a transient failure (epoch seconds of the first).
+    retrying_since: float | None = None
 
 
 class ConsumerRunner:
@@ -60,6 +79,7 @@ class ConsumerRunner:
         consumer_factory: Callable[[list[str]], Any] | None = None,
         producer_factory: Callable[[], Any] | None = None,
         retry_backoff_seconds: float = 0.2,
+        transient_backoff_max_seconds: float = 5.0,
     ) -> None:
         from shared.events.kafka import make_consumer, make_producer
 
@@ -72,6 +92,8 @@ class ConsumerRunner:
         self._producer_factory = producer_factory or (lambda: make_producer(settings))
         self._producer = None
         self.retry_backoff_seconds = retry_backoff_seconds
+        self.transient_backoff_max_seconds = transient_backoff_max_seconds
+        self._transient_attempts = 0
         self.stats = ConsumerStats()
         self.assigned = asyncio.Event()
 
@@ -92,24 +114,45 @@ class ConsumerRunner:
                 backoff = min(backoff * 2, 10.0)
             finally:
                 if consumer is not None:
-                    await asyncio.to_thread(consumer.close)
-        if self._producer is not None:
-            await asyncio.to_thread(self._producer.close, 2)
+                    await asyncio.to_thread(close_quietly, consumer)
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await asyncio.to_thread(close_quietly, producer, 2)
 
     async def _loop(self, consumer, stop: asyncio.Event) -> None:
         last_lag = 0.0
+        rewound: set[TopicPartition] = set()
         while not stop.is_set():
             batches = await asyncio.to_thread(consumer.poll, 500)
             self.stats.last_poll_at = time.time()
             if consumer.assignment():
                 self.assigned.set()
             offsets: dict[TopicPartition, OffsetAndMetadata] = {}
+            # Where each partition must be read again after a transient failure.
+            rewind: dict[TopicPartition, int] = {}
             for tp, messages in batches.items():
                 for message in messages:
-                    await self._process(message)
+                    if rewind:
+                        rewind.setdefault(tp, message.offset)
+                        break
+                    try:
+                        await self._process(message)
+                    except TransientFailure:
+                        rewind[tp] = message.offset
+                        break
                     offsets[tp] = OffsetAndMetadata(message.offset + 1, "", -1)
             if offsets:
                 await asyncio.to_thread(consumer.commit, offsets)
+            if rewind:
+                for tp, offset in rewind.items():
+                    consumer.seek(tp, offset)
+                rewound = set(rewind)
+                await _wait(stop, self._transient_delay())
+                continue
+            if self.stats.retrying_since is not None and (batches or not rewound & consumer.assignment()):
+                # Passed (or the partition went to another member in a rebalance).
+                self.stats.retrying_since = None
+                self._transient_attempts = 0
             if time.time() - last_lag > 5:
                 last_lag = time.time()
                 await asyncio.to_thread(self._measure_lag, consumer)
@@ -143,17 +186,25 @@ class ConsumerRunner:
                 attempts += 1
                 try:
                     await self.handle_message(message)
-                    return
-                except PoisonMessage as exc:
-                    span.set_status(Status(StatusCode.ERROR, str(exc)))
-                    await self._dead_letter(message, exc, attempts)
+                    if self.stats.retrying_since is not None:
+                        log.info("consumer %s recovered after transient failures", self.group)
+                    self.stats.retrying_since = None
+                    self._transient_attempts = 0
                     return
                 except Exception as exc:
-                    self.stats.failures += 1
+                    kind = self.classify(exc)
+                    if kind == "permanent":
+                        span.set_status(Status(StatusCode.ERROR, str(exc)))
+                        await self._dead_letter_or_retry(message, exc, attempts)
+                        return
                     span.record_exception(exc)
+                    if kind == "transient":
+                        self._note_transient(message, exc)
+                        raise TransientFailure(str(exc)) from exc
+                    self.stats.failures += 1
                     if attempts >= self.settings.consumer_max_attempts:
                         span.set_status(Status(StatusCode.ERROR, str(exc)))
-                        await self._dead_letter(message, exc, attempts)
+                        await self._dead_letter_or_retry(message, exc, attempts)
                         return
                     log.warning(
                         "handler failed (%s/%s) on %s: %s",
@@ -163,6 +214,35 @@ class ConsumerRunner:
                         exc,
                     )
                     await asyncio.sleep(min(self.retry_backoff_seconds * 2 ** (attempts - 1), 2.0))
+
+    def classify(self, exc: BaseException) -> FailureKind:
+        """Transient (retry forever, keep the offset), permanent (DLQ now) or unknown (bounded
+        retries, then DLQ). The one hook to widen: services and contracts raise
+        ``PermanentError`` (e.g. an unknown schema version) rather than override this."""
+        return classify_failure(exc)
+
+    def _note_transient(self, message, exc: BaseException) -> None:
+        self.stats.transient_failures += 1
+        self.stats.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if self.stats.retrying_since is None:
+            self.stats.retrying_since = time.time()
+            log.warning(
+                "consumer %s: transient failure on %s@%s offset %s, retrying until it passes: %s",
+                self.group,
+                message.topic,
+                message.partition,
+                message.offset,
+                self.stats.last_error,
+            )
+
+    def _transient_delay(self) -> float:
+        """Exponential backoff with full jitter on the upper half, capped."""
+        self._transient_attempts += 1
+        ceiling = min(
+            self.transient_backoff_max_seconds,
+            self.retry_backoff_seconds * 2 ** min(self._transient_attempts - 1, 16),
+        )
+        return ceiling * random.uniform(0.5, 1.0)
 
     async def handle_message(self, message) -> None:
         """Parse and apply one message once; raises PoisonMessage for unusable input."""
@@ -188,6 +268,20 @@ class ConsumerRunner:
             await self.handlers[topic](uow, event, envelope)
             await uow.commit()
         self.stats.processed += 1
+
+    async def _dead_letter_or_retry(self, message, exc: Exception, attempts: int) -> None:
+        """Dead-letter; when the broker is away for that, retry the message later like any
+        transient failure (its offset is not committed)."""
+        try:
+            await self._dead_letter(message, exc, attempts)
+        except Exception as dlq_exc:
+            if self.classify(dlq_exc) != "transient":
+                raise
+            producer, self._producer = self._producer, None
+            if producer is not None:
+                await asyncio.to_thread(close_quietly, producer, 0)
+            self._note_transient(message, dlq_exc)
+            raise TransientFailure(str(dlq_exc)) from dlq_exc
 
     async def _dead_letter(self, message, exc: Exception, attempts: int) -> None:
         """Copy the message to ``<topic>.dlq`` and wait for the ack before moving on."""

@@ -32,6 +32,32 @@ def make_producer(settings: Settings) -> KafkaProducer:
     )
 
 
+def close_quietly(client, timeout: float | None = None) -> None:
+    """Close a producer or consumer without ever raising; a producer is discarded if need be.
+
+    ``KafkaProducer.close(t)`` first flushes, and raises ``KafkaTimeoutError`` when records are
+    still buffered because the broker is away, leaving its sender thread running. Here the sender
+    is then force-closed (its records are abandoned: the outbox rows they came from are still
+    unpublished and go out again), so a broken client is let go instead of taking its caller down.
+    """
+    try:
+        if timeout is None:
+            client.close()
+        else:
+            client.close(timeout)
+        return
+    except Exception as exc:
+        log.warning("closing %s raised %s: %s; discarding it", type(client).__name__, type(exc).__name__, exc)
+    sender = getattr(client, "_sender", None)
+    try:
+        if sender is not None and sender.is_alive():
+            sender.force_close()
+            sender.join(timeout or 1.0)
+        client.close(0)
+    except Exception as exc:
+        log.warning("discarding %s: %s: %s", type(client).__name__, type(exc).__name__, exc)
+
+
 def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
     return KafkaConsumer(
         *topics,

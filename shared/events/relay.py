@@ -5,13 +5,23 @@ fallback, so events leave within milliseconds while a lost notification costs at
 one poll interval. Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several replicas
 can run relays side by side. While Kafka is unreachable, writes keep succeeding and
 rows simply wait: nothing is lost, they go out when the broker is back.
+
+Nothing in the loop may end it while the service runs: a failed batch closes the producer
+quietly (``close_quietly`` never raises, and discards a producer whose buffered records cannot
+be flushed) and backs off; the ``LISTEN`` connection is checked on every turn and opened again,
+with backoff, when Postgres dropped it. ``running``, ``listening`` and ``last_error`` feed the
+service's ``/ready`` (see ``shared.app``), which also degrades when the oldest unpublished row
+is older than ``ECO_OUTBOX_MAX_AGE_SECONDS``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -19,11 +29,20 @@ import sqlalchemy as sa
 from opentelemetry.trace import SpanKind
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.events.kafka import close_quietly
 from shared.events.tables import messaging_tables, outbox_channel
 from shared.settings import Settings
 from shared.telemetry import context_from_carrier, current_trace_carrier, kafka_headers, tracer
 
 log = logging.getLogger("eco.relay")
+
+LISTEN_BACKOFF_MAX_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class OutboxState:
+    backlog: int
+    oldest_age_seconds: float  # 0 when nothing is pending
 
 
 class OutboxRelay:
@@ -47,21 +66,32 @@ class OutboxRelay:
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self.published = 0
+        self.failures = 0
         self.last_error: str | None = None
+        self.running = False
+        self._listener: asyncpg.Connection | None = None
+        self._listen_backoff = 0.5
+        self._next_listen_at = 0.0
+
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None and not self._listener.is_closed()
 
     async def run(self, stop: asyncio.Event) -> None:
-        listener = await self._listen()
         backoff = self.settings.outbox_poll_seconds
+        self.running = True
         try:
             while not stop.is_set():
+                await self._ensure_listener()
                 try:
                     sent = await self.publish_pending()
                     backoff = self.settings.outbox_poll_seconds
                     if sent >= self.batch_size:
                         continue
                 except Exception as exc:  # Kafka or DB down: keep the rows, retry later
-                    self.last_error = str(exc)
-                    log.warning("outbox relay for %s failed: %s", self.schema, exc)
+                    self.failures += 1
+                    self.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+                    log.warning("outbox relay for %s failed: %s", self.schema, self.last_error)
                     await self._close_producer()
                     backoff = min(backoff * 2, 5.0)
                 self._wake.clear()
@@ -72,30 +102,62 @@ class OutboxRelay:
                 for waiter in pending:
                     waiter.cancel()
         finally:
-            if listener is not None:
-                await listener.close()
+            self.running = False
+            await self._drop_listener()
             await self._close_producer()
 
-    async def _listen(self) -> asyncpg.Connection | None:
+    async def _ensure_listener(self) -> None:
+        """(Re)open the LISTEN connection when it is missing or Postgres dropped it."""
+        if self.listening:
+            return
+        if self._listener is not None:
+            log.warning("relay for %s lost its LISTEN connection; opening it again", self.schema)
+            await self._drop_listener()
+        if time.monotonic() < self._next_listen_at:
+            return
         url = self.engine.url
+        conn: asyncpg.Connection | None = None
         try:
-            conn = await asyncpg.connect(
-                host=url.host,
-                port=url.port,
-                user=url.username,
-                password=url.password,
-                database=url.database,
+            conn = await asyncio.wait_for(
+                asyncpg.connect(
+                    host=url.host,
+                    port=url.port,
+                    user=url.username,
+                    password=url.password,
+                    database=url.database,
+                ),
+                timeout=5,
             )
             await conn.add_listener(outbox_channel(self.schema), lambda *_: self._wake.set())
-            return conn
-        except (OSError, asyncpg.PostgresError) as exc:
-            log.warning("relay falls back to polling only: %s", exc)
-            return None
+        except Exception as exc:
+            if conn is not None:
+                conn.terminate()
+            self._next_listen_at = time.monotonic() + self._listen_backoff
+            log.warning(
+                "relay for %s polls only for now (LISTEN retried in %.1f s): %s",
+                self.schema,
+                self._listen_backoff,
+                exc,
+            )
+            self._listen_backoff = min(self._listen_backoff * 2, LISTEN_BACKOFF_MAX_SECONDS)
+            return
+        self._listener = conn
+        self._listen_backoff = 0.5
+        self._wake.set()  # a notification may have been missed while not listening
+
+    async def _drop_listener(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(listener.close(), timeout=2)
+            if not listener.is_closed():
+                listener.terminate()
 
     async def _close_producer(self) -> None:
+        """Never raises: a producer that cannot flush (broker away) is discarded."""
         producer, self._producer = self._producer, None
         if producer is not None:
-            await asyncio.to_thread(producer.close, 2)
+            await asyncio.to_thread(close_quietly, producer, 2)
 
     async def _ensure_producer(self):
         if self._producer is None:
@@ -176,11 +238,20 @@ class OutboxRelay:
         return results
 
     async def backlog(self) -> int:
+        return (await self.state()).backlog
+
+    async def state(self) -> OutboxState:
+        """How many rows wait to be published, and how long the oldest has waited."""
+        outbox = self.outbox
         async with self.engine.connect() as conn:
-            return (
+            count, age = (
                 await conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(self.outbox)
-                    .where(self.outbox.c.published_at.is_(None))
+                    sa.select(
+                        sa.func.count(),
+                        sa.func.coalesce(
+                            sa.func.extract("epoch", sa.func.now() - sa.func.min(outbox.c.created_at)), 0
+                        ),
+                    ).where(outbox.c.published_at.is_(None))
                 )
-            ).scalar_one()
+            ).one()
+        return OutboxState(backlog=int(count), oldest_age_seconds=max(0.0, float(age)))
