@@ -23,8 +23,14 @@ TEST_NAMESPACE = "test."
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that stop the shared Kafka broker run last, so nothing else sees the outage."""
-    items.sort(key=lambda item: item.get_closest_marker("kafka_outage") is not None)
+    """Tests that stop the shared Kafka broker run last, so nothing else sees the outage; the
+    fault drills (which also stop Postgres and kill processes) after them, at the very end."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("drill") is not None,
+            item.get_closest_marker("kafka_outage") is not None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 -- Per-database part of the bootstrap. Idempotent; run as the superuser connected to each of
--- `ecoeficiencia`, `ecoeficiencia_test`, `ecoeficiencia_e2e` and `ecoeficiencia_scale` (after bootstrap.sql created the roles).
+-- `ecoeficiencia`, `ecoeficiencia_test`, `ecoeficiencia_e2e`, `ecoeficiencia_scale` and `ecoeficiencia_drill`
+-- (after bootstrap.sql created the roles).
 --
 -- Isolation model: each service role (and the gateway's) owns exactly one schema and can reach no other
 -- (no USAGE on other schemas, nothing granted to PUBLIC). Extensions live in `public`, where the

@@ -25,7 +25,8 @@ SQL_DIR="$ECO_ROOT/deploy/postgres"
 # ecoeficiencia_e2e: the processes behind nginx in tests/e2e, apart from the in-process
 # integration tests (their relays would otherwise publish each other's outbox rows).
 # ecoeficiencia_scale: tests/e2e/test_scale_out.py, two instances of a service on one outbox.
-DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale)
+# ecoeficiencia_drill: the fault drills' processes (tests/drills), apart from the others.
+DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale ecoeficiencia_drill)
 # Schemas with their own role: the four services and the gateway app (API keys).
 SERVICES=(enrollment training audit catalog gateway)
 
