@@ -111,7 +111,7 @@ class ConsumerRunner:
                 self.stats.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("consumer %s restarting after: %s", self.group, self.stats.last_error)
                 await _wait(stop, backoff)
-                backoff = min(backoff * 2, 10.0)
+                backoff = min(backoff * 2, 5.0)
             finally:
                 if consumer is not None:
                     await asyncio.to_thread(close_quietly, consumer)
@@ -155,7 +155,10 @@ class ConsumerRunner:
                 self._transient_attempts = 0
             if time.time() - last_lag > 5:
                 last_lag = time.time()
-                await asyncio.to_thread(self._measure_lag, consumer)
+                try:
+                    await asyncio.to_thread(self._measure_lag, consumer)
+                except Exception as exc:  # best effort: never restart (and rejoin) over a metric
+                    log.debug("consumer %s lag not measured: %s", self.group, exc)
 
     def _measure_lag(self, consumer) -> None:
         assignment = list(consumer.assignment())
