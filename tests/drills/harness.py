@@ -75,6 +75,15 @@ class Target:
     def pid(self, service: str) -> int:
         raise NotImplementedError
 
+    def ensure_running(self, service: str) -> None:
+        """Start the service again if it is not answering (after a drill that failed half-way)."""
+        try:
+            if httpx.get(self.url(service) + "/health", timeout=2).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        self.start(service)
+
     def pause(self, service: str) -> None:
         """SIGSTOP: the process is frozen (a consumer that falls behind), not gone."""
         os.kill(self.pid(service), signal.SIGSTOP)
@@ -516,6 +525,8 @@ class Drill:
         self.writers: list[Writer] = []
         self.fault_start = self.fault_end = 0.0
         self.catalog_restarted = False
+        self.down: set[str] = set()  # components this drill stopped and has not started again
+        self.paused: set[str] = set()
 
     async def __aenter__(self) -> Drill:
         self.kafka = await asyncio.to_thread(KafkaProbe, self.target.settings)
@@ -528,7 +539,24 @@ class Drill:
         self.monitor.finish()
         for writer in self.writers:
             writer.finish()
-        await self.db.close()
+        try:
+            # A drill that failed half-way leaves nothing stopped for the next one.
+            for service in sorted(self.paused):
+                self.target.resume(service)
+            for component in sorted(self.down):
+                await asyncio.to_thread(self.target.script, component, "up")
+            for service in self.services:
+                await asyncio.to_thread(self.target.ensure_running, service)
+        finally:
+            await self.db.close()
+
+    async def stop_component(self, component: str) -> None:
+        self.down.add(component)
+        await asyncio.to_thread(self.target.script, component, "down")
+
+    async def start_component(self, component: str) -> None:
+        await asyncio.to_thread(self.target.script, component, "up")
+        self.down.discard(component)
 
     def writer(self, **kwargs) -> Writer:
         writer = Writer(self.target, **kwargs)
@@ -661,11 +689,11 @@ async def broker_down_mid_burst(target: Target, *, outage: float = BROKER_DOWN_S
         writer = drill.writer(rate=20)
         await eventually(lambda: writer.count() >= 40, timeout=30, message="burst under way")
         drill.fault_began()
-        await asyncio.to_thread(target.script, "kafka", "down")
+        await drill.stop_component("kafka")
         await eventually(lambda: writer.count() >= 120, timeout=60, message="writes while the broker is down")
         writer.finish()
         await drill.hold(outage)
-        await asyncio.to_thread(target.script, "kafka", "up")
+        await drill.start_component("kafka")
         drill.fault_ended()
         return await drill.recover_and_count()
 
@@ -678,19 +706,21 @@ async def postgres_down_under_lagging_consumer(
     the outage must answer 503 with Retry-After."""
     async with Drill(target, "b", f"Postgres stopped >= {outage:.0f} s under a lagging consumer") as drill:
         target.pause("catalog")
+        drill.paused.add("catalog")
         try:
             writer = drill.writer(rate=60, limit=burst)
             await asyncio.to_thread(writer.join, 60)
             await eventually(lambda: _equals(drill.db.backlog(), 0), timeout=60, message="events on Kafka")
             drill.fault_began()
-            await asyncio.to_thread(target.script, "postgres", "down")
+            await drill.stop_component("postgres")
         finally:
             target.resume("catalog")  # with its whole backlog to apply, and no database
+            drill.paused.discard("catalog")
         during = drill.writer(rate=4, limit=40)
         await eventually(lambda: during.count() >= 3, timeout=30, message="writes during the outage")
         await drill.hold(outage)
         during.finish()
-        await asyncio.to_thread(target.script, "postgres", "up")
+        await drill.start_component("postgres")
         drill.fault_ended()
         report = await drill.recover_and_count()
         # After the outage the relay listens again (NOTIFY, not polling, wakes it).
@@ -723,7 +753,7 @@ async def relay_killed_with_backlog_while_broker_down(target: Target, *, burst: 
     while the broker is still down; then the broker returns."""
     async with Drill(target, "d", "relay's service killed with SIGKILL, backlog, broker down") as drill:
         drill.fault_began()
-        await asyncio.to_thread(target.script, "kafka", "down")
+        await drill.stop_component("kafka")
         writer = drill.writer(rate=50, limit=burst)
         await asyncio.to_thread(writer.join, 60)
         await eventually(
@@ -736,7 +766,7 @@ async def relay_killed_with_backlog_while_broker_down(target: Target, *, burst: 
             timeout=30,
             message="restarted enrollment reports the broker away",
         )
-        await asyncio.to_thread(target.script, "kafka", "up")
+        await drill.start_component("kafka")
         drill.fault_ended()
         return await drill.recover_and_count()
 
