@@ -730,7 +730,7 @@ async def postgres_down_under_lagging_consumer(
         return report
 
 
-async def consumer_killed_mid_burst(target: Target, *, burst: int = 300) -> DrillReport:
+async def consumer_killed_mid_burst(target: Target, *, burst: int = 200) -> DrillReport:
     """(c) The catalog process is SIGKILLed while it applies a burst, then started again."""
     async with Drill(target, "c", "consumer (catalog) killed with SIGKILL mid-burst") as drill:
         writer = drill.writer(rate=60, limit=burst)
