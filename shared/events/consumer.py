@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 from kafka import TopicPartition
+from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
@@ -142,7 +143,14 @@ class ConsumerRunner:
                         break
                     offsets[tp] = OffsetAndMetadata(message.offset + 1, "", -1)
             if offsets:
-                await asyncio.to_thread(consumer.commit, offsets)
+                try:
+                    await asyncio.to_thread(consumer.commit, offsets)
+                except CommitFailedError as exc:
+                    # The group moved on without us (e.g. the broker restarted and forgot this
+                    # member). The next poll re-joins; what was applied but not committed comes
+                    # again and the inbox absorbs it. Cheaper than a new consumer from scratch.
+                    self.stats.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+                    log.warning("consumer %s: offsets not committed, re-joining: %s", self.group, exc)
             if rewind:
                 for tp, offset in rewind.items():
                     consumer.seek(tp, offset)
