@@ -343,8 +343,10 @@ def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
         "/ready",
         openapi_extra={"x-public": True},
         summary="Readiness: database and Kafka",
-        description="200 when the service reaches its database and Kafka, 503 otherwise; the body says "
-        "which part is down, the outbox backlog and the consumer's progress.",
+        description="200 when the service reaches its database and Kafka, its background tasks run, no "
+        "outbox event waits longer than ECO_OUTBOX_MAX_AGE_SECONDS and its consumer is not retrying a "
+        "transient failure; 503 `degraded` otherwise. The body lists the `problems`, the outbox backlog "
+        "and the age of its oldest event, the relay's and tasks' state and the consumer's progress.",
         responses={503: {"description": "not ready: the report says what is missing"}},
     )
     async def ready() -> JSONResponse:
