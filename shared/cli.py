@@ -62,7 +62,11 @@ def _dlq_selection(store, settings, args: argparse.Namespace) -> list:
     if not args.group:
         raise SystemExit("name the copies (REF...) or a consumer group (--group)")
     topics = [args.topic] if args.topic else None
-    group = settings.kafka_namespace + args.group if not args.group.startswith(settings.kafka_namespace) else args.group
+    group = (
+        settings.kafka_namespace + args.group
+        if not args.group.startswith(settings.kafka_namespace)
+        else args.group
+    )
     return store.letters(group=group, topics=topics, include_handled=False)
 
 
@@ -78,13 +82,16 @@ def _dlq(args: argparse.Namespace) -> int:
             topics = [args.topic] if args.topic else None
             letters = store.letters(topics=topics)
             if args.group:
-                letters = [x for x in letters if x.group in (args.group, settings.kafka_namespace + args.group)]
+                letters = [
+                    x for x in letters if x.group in (args.group, settings.kafka_namespace + args.group)
+                ]
             counts: dict[tuple[str, str], list[int]] = {}
             for letter in letters:
                 row = counts.setdefault((letter.group, letter.original_topic), [0, 0])
                 row[1 if letter.handled else 0] += 1
             rows = [
-                {"group": g, "topic": t, "unhandled": u, "handled": h} for (g, t), (u, h) in sorted(counts.items())
+                {"group": g, "topic": t, "unhandled": u, "handled": h}
+                for (g, t), (u, h) in sorted(counts.items())
             ]
             if args.json:
                 out = {"groups": rows}
@@ -112,7 +119,9 @@ def _dlq(args: argparse.Namespace) -> int:
             return 0
         if args.action == "redrive":
             for letter, partition, offset in store.redrive(letters):
-                print(f"re-driven {letter.ref(settings)} -> {letter.original_topic}:{partition}:{offset} for {letter.group}")
+                print(
+                    f"re-driven {letter.ref(settings)} -> {letter.original_topic}:{partition}:{offset} for {letter.group}"
+                )
             return 0
         if args.action == "discard":
             if not args.yes and not args.refs:
@@ -134,7 +143,9 @@ def _prune_outbox(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     for schema, deleted in asyncio.run(prune_all(settings, args.schemas or None)).items():
-        print(f"{schema}: {deleted} published outbox rows older than {settings.outbox_retention_days} days deleted")
+        print(
+            f"{schema}: {deleted} published outbox rows older than {settings.outbox_retention_days} days deleted"
+        )
     return 0
 
 

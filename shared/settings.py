@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 0.5
     run_background: bool = Field(True, description="start the outbox relay and consumers with the app")
     outbox_retention_days: float = Field(7, description="published outbox rows are deleted after this")
-    idempotency_retention_days: float = Field(7, description="stored Idempotency-Key answers are deleted after this")
+    idempotency_retention_days: float = Field(
+        7, description="stored Idempotency-Key answers are deleted after this"
+    )
     retention_interval_seconds: float = Field(3600, description="how often each service prunes them")
 
     identity_secret: str = DEV_IDENTITY_SECRET

@@ -202,7 +202,9 @@ class DeadLetterStore:
                 client_id=f"eco-{self.settings.service}-dlq",
                 group_id=name,
                 enable_auto_commit=False,
-                request_timeout_ms=5000,
+                session_timeout_ms=6000,
+                heartbeat_interval_ms=2000,
+                request_timeout_ms=8000,
             )
         return self._committers[name]
 

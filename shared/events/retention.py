@@ -49,7 +49,10 @@ async def prune_outbox(engine: AsyncEngine, schema: str, *, now: datetime, reten
     outbox = messaging_tables(schema).outbox
     cutoff = now - retention
     return await _delete_in_batches(
-        engine, outbox, outbox.c.id, sa.and_(outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff)
+        engine,
+        outbox,
+        outbox.c.id,
+        sa.and_(outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff),
     )
 
 

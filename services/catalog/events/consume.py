@@ -82,7 +82,9 @@ async def on_certificate_reinstated(
     )
 
 
-async def on_company_deleted(uow: UnitOfWork, event: enrollment.CompanyDeleted, envelope: EventEnvelope) -> None:
+async def on_company_deleted(
+    uow: UnitOfWork, event: enrollment.CompanyDeleted, envelope: EventEnvelope
+) -> None:
     await projection.record_company_deleted(uow, event)
 
 

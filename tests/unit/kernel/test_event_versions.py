@@ -99,4 +99,3 @@ def test_any_other_error_is_its_class_and_a_bounded_message():
 def test_an_error_that_quotes_sql_loses_the_statement():
     text = describe_error(RuntimeError("boom [SQL: SELECT * FROM x WHERE email = 'a@b.pe']"))
     assert text == "RuntimeError: boom" and "a@b.pe" not in text
-
