@@ -13,6 +13,9 @@ dlq redrive (REF... | --group G [--topic T])
 dlq discard (REF... | --group G [--topic T]) [--yes]
                               mark copies handled without re-driving them
 prune-outbox [SCHEMA...]      delete published outbox rows older than ECO_OUTBOX_RETENTION_DAYS
+topic-delete-before TOPIC --schema-version N [--yes]
+                              delete, per partition, the records before its first one of version >= N
+                              (e.g. v1 records with personal data on a topic nobody consumes)
 """
 
 from __future__ import annotations
@@ -149,6 +152,24 @@ def _prune_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _topic_delete_before(args: argparse.Namespace) -> int:
+    from shared.events.retention import delete_records_before, first_offsets_at_version
+
+    settings = get_settings()
+    found = first_offsets_at_version(settings, args.topic, args.schema_version)
+    if not found:
+        print(f"no record of version >= {args.schema_version} on {args.topic}: nothing deleted")
+        return 0
+    for partition, (start, first) in sorted(found.items()):
+        print(f"{args.topic}:{partition}: {first - start} record(s) before offset {first}")
+    if not args.yes:
+        print("dry run: repeat with --yes to delete them")
+        return 0
+    delete_records_before(settings, args.topic, {p: first for p, (_start, first) in found.items()})
+    print("deleted")
+    return 0
+
+
 def _module_command(module: str):
     def run(_: argparse.Namespace) -> int:
         return importlib.import_module(module).main()
@@ -191,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("prune-outbox")
     p.add_argument("schemas", nargs="*", metavar="SCHEMA", help="default: every service schema")
     p.set_defaults(func=_prune_outbox)
+    p = sub.add_parser("topic-delete-before")
+    p.add_argument("topic")
+    p.add_argument("--schema-version", type=int, required=True)
+    p.add_argument("--yes", action="store_true")
+    p.set_defaults(func=_topic_delete_before)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -4,12 +4,14 @@ A consumer that gives up on a message copies it to ``<topic>.dlq`` with ``dlq.*`
 headers (``shared.events.consumer``). Several groups consume one topic, so one DLQ topic
 holds one copy *per failing group*, told apart by ``dlq.consumer_group``.
 
-What has been handled is kept in Kafka, not in memory, so it survives restarts: for each
-consumer group ``G`` the group ``G.dlq-handled`` commits, on each DLQ partition, the offset
-below which every copy of ``G`` is handled (re-driven or discarded); copies handled out
-of order beyond that offset are listed in the commit's metadata. A group's DLQ depth is
-therefore "its copies from the committed offset to the end, minus those listed", and is 0
-without reading a message when the committed offset is the end offset.
+What has been handled is kept in Kafka, not in memory, so it survives restarts: the
+compacted topic ``eco.dlq.handled`` holds, per (consumer group, DLQ partition), the offset
+below which every copy of that group is handled (re-driven or discarded), the copies
+handled out of order beyond it, and the last action (what, which copies, when, by whom).
+A group's DLQ depth is therefore "its copies from that offset to the end, minus those
+listed", and is 0 without reading a message when that offset is the end offset. (Not a
+consumer group's committed offset: Kafka expires those of a group without members after
+``offsets.retention.minutes``, and the copies would come back as un-handled.)
 
 Re-driving puts the copy back on its original topic with the same key through the
 platform's producer (kafka-python's default murmur2 partitioner, the one the relay uses),
@@ -21,10 +23,11 @@ so it lands on the same partition as the original; its ``dlq.*`` headers are dro
 from __future__ import annotations
 
 import asyncio
-import json
+import getpass
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -37,9 +40,9 @@ REDRIVE_FROM_HEADER = "redrive.from"
 REDRIVE_AT_HEADER = "redrive.at"
 DLQ_HEADER_PREFIX = "dlq."
 MAX_ERROR_CHARS = 500
-HANDLED_GROUP_SUFFIX = ".dlq-handled"
-# Kafka's default offset.metadata.max.bytes is 4096; stay well below.
-MAX_METADATA_BYTES = 3500
+HANDLED_TOPIC = "eco.dlq.handled"
+HANDLED_TOPIC_CONFIG = {"cleanup.policy": "compact", "retention.ms": "-1"}
+MAX_BEYOND = 1000  # copies handled out of order per partition before the oldest must be handled
 
 
 # --- what a DLQ copy says about its error ----------------------------------------------------
@@ -145,10 +148,6 @@ def _logical(settings: Settings, physical: str) -> str:
     return physical[len(ns) :] if ns and physical.startswith(ns) else physical
 
 
-def handled_group(group: str) -> str:
-    return group + HANDLED_GROUP_SUFFIX
-
-
 @dataclass
 class _Handled:
     """One group's handled state on one DLQ partition: the offset below which all its
@@ -175,7 +174,6 @@ class DeadLetterStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._reader = None
-        self._committers: dict[str, Any] = {}
         self._producer = None
 
     # kafka clients ---------------------------------------------------------------------
@@ -192,29 +190,19 @@ class DeadLetterStore:
             )
         return self._reader
 
-    def _committer(self, group: str):
-        from kafka import KafkaConsumer
-
-        name = handled_group(group)
-        if name not in self._committers:
-            self._committers[name] = KafkaConsumer(
-                bootstrap_servers=self.settings.kafka_bootstrap,
-                client_id=f"eco-{self.settings.service}-dlq",
-                group_id=name,
-                enable_auto_commit=False,
-                session_timeout_ms=6000,
-                heartbeat_interval_ms=2000,
-                request_timeout_ms=8000,
-            )
-        return self._committers[name]
-
     def close(self) -> None:
-        for client in (self._reader, *self._committers.values()):
-            if client is not None:
-                client.close()
+        if self._reader is not None:
+            self._reader.close()
         if self._producer is not None:
             self._producer.close(2)
-        self._reader, self._committers, self._producer = None, {}, None
+        self._reader, self._producer = None, None
+
+    def _producer_(self):
+        from shared.events.kafka import make_producer
+
+        if self._producer is None:
+            self._producer = make_producer(self.settings)
+        return self._producer
 
     # reading -----------------------------------------------------------------------------
     def dlq_topics(self, logical_topics: Iterable[str] | None = None) -> list[str]:
@@ -256,33 +244,57 @@ class DeadLetterStore:
                 )
         return out
 
-    def _handled(self, group: str, tp) -> _Handled | None:
-        committed = self._committer(group).committed(tp, metadata=True)
-        if committed is None or committed.offset is None or committed.offset < 0:
-            return None
+    def _states(self) -> dict[tuple[str, str, int], _Handled]:
+        """The latest handled state of every (group, DLQ topic, partition), from the compacted topic."""
+        from kafka import TopicPartition
+
+        consumer = self._consumer()
+        topic = self.settings.topic(HANDLED_TOPIC)
+        if topic not in consumer.topics():
+            return {}
+        states: dict[tuple[str, str, int], _Handled] = {}
+        for tp in [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]:
+            start, end = consumer.beginning_offsets([tp])[tp], consumer.end_offsets([tp])[tp]
+            for record in self._read(tp, start, end):
+                group, dlq_topic, partition = orjson.loads(record.key)
+                if not record.value:
+                    states.pop((group, dlq_topic, partition), None)
+                    continue
+                value = orjson.loads(record.value)
+                states[(group, dlq_topic, partition)] = _Handled(value["below"], set(value["beyond"]))
+        return states
+
+    def _ensure_handled_topic(self) -> None:
+        from kafka import KafkaAdminClient
+        from kafka.admin import NewTopic
+        from kafka.errors import TopicAlreadyExistsError
+
+        topic = self.settings.topic(HANDLED_TOPIC)
+        if topic in self._consumer().topics():
+            return
+        admin = KafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, client_id="eco-dlq")
         try:
-            beyond = set(json.loads(committed.metadata or "{}").get("beyond", []))
-        except ValueError:
-            beyond = set()
-        return _Handled(committed.offset, beyond)
+            admin.create_topics([NewTopic(topic, 1, 1, topic_configs=HANDLED_TOPIC_CONFIG)], timeout_ms=30000)
+        except TopicAlreadyExistsError:
+            pass
+        finally:
+            admin.close()
 
     def letters(
         self, *, group: str | None = None, topics: Iterable[str] | None = None, include_handled: bool = True
     ) -> list[DeadLetter]:
         """Every DLQ copy (of ``group``, on ``topics``), each marked handled or not."""
         consumer = self._consumer()
+        states = self._states()
         out: list[DeadLetter] = []
         for topic in self.dlq_topics(topics):
             tps = self._partitions(topic)
             starts, ends = consumer.beginning_offsets(tps), consumer.end_offsets(tps)
             for tp in tps:
-                states: dict[str, _Handled | None] = {}
                 for letter in self._read(tp, starts[tp], ends[tp]):
                     if group is not None and letter.group != group:
                         continue
-                    if letter.group not in states:
-                        states[letter.group] = self._handled(letter.group, tp)
-                    state = states[letter.group]
+                    state = states.get((letter.group, tp.topic, tp.partition))
                     handled = state is not None and state.contains(letter.offset)
                     if handled and not include_handled:
                         continue
@@ -296,19 +308,20 @@ class DeadLetterStore:
         found = self._read(tp, offset, offset + 1)
         if not found:
             raise LookupError(f"no message at {topic}:{partition}:{offset}")
-        state = self._handled(found[0].group, tp)
+        state = self._states().get((found[0].group, topic, partition))
         return _with_handled(found[0], state is not None and state.contains(offset))
 
     def depth(self, group: str, logical_topics: Iterable[str]) -> dict[str, int]:
         """Un-handled copies of ``group`` per logical topic (only topics with some)."""
         consumer = self._consumer()
+        states = self._states()
         depth: dict[str, int] = {}
         for topic in self.dlq_topics(logical_topics):
             tps = self._partitions(topic)
             starts, ends = consumer.beginning_offsets(tps), consumer.end_offsets(tps)
             count = 0
             for tp in tps:
-                state = self._handled(group, tp)
+                state = states.get((group, tp.topic, tp.partition))
                 start = max(starts[tp], state.below if state else 0)
                 if start >= ends[tp]:
                     continue  # nothing past the handled offset: no need to read
@@ -322,42 +335,51 @@ class DeadLetterStore:
         return depth
 
     # handling ------------------------------------------------------------------------------
-    def mark_handled(self, letters: Iterable[DeadLetter]) -> None:
-        """Record ``letters`` as handled for their groups (commits on ``<group>.dlq-handled``)."""
+    def mark_handled(self, letters: Iterable[DeadLetter], *, action: str = "discard") -> None:
+        """Record ``letters`` as handled for their groups (one state record per DLQ partition)."""
         from kafka import TopicPartition
-        from kafka.structs import OffsetAndMetadata
 
         by_slot: dict[tuple[str, str, int], set[int]] = {}
         for letter in letters:
             by_slot.setdefault((letter.group, letter.dlq_topic, letter.partition), set()).add(letter.offset)
-        consumer = self._consumer()
+        if not by_slot:
+            return
+        self._ensure_handled_topic()
+        consumer, states = self._consumer(), self._states()
         for (group, topic, partition), offsets in by_slot.items():
             tp = TopicPartition(topic, partition)
-            state = self._handled(group, tp) or _Handled(consumer.beginning_offsets([tp])[tp])
+            state = states.get((group, topic, partition)) or _Handled(consumer.beginning_offsets([tp])[tp])
             done = state.beyond | offsets
             end = consumer.end_offsets([tp])[tp]
-            # Advance over every copy that is handled or is another group's.
             below = end
             for letter in self._read(tp, state.below, end):
                 if letter.group == group and letter.offset not in done:
                     below = letter.offset  # the oldest copy of the group still to handle
                     break
             beyond = sorted(o for o in done if o >= below)
-            metadata = json.dumps({"beyond": beyond}, separators=(",", ":"))
-            if len(metadata) > MAX_METADATA_BYTES:
+            if len(beyond) > MAX_BEYOND:
                 raise ValueError(
                     f"too many copies handled out of order on {topic}:{partition}; handle the oldest first"
                 )
-            committer = self._committer(group)
-            committer.commit({tp: OffsetAndMetadata(below, metadata, -1)})
+            record = {
+                "below": below,
+                "beyond": beyond,
+                "last_action": {
+                    "action": action,
+                    "offsets": sorted(offsets),
+                    "at": datetime.now(UTC).isoformat(),
+                    "by": _operator(),
+                },
+            }
+            self._producer_().send(
+                self.settings.topic(HANDLED_TOPIC),
+                key=orjson.dumps([group, topic, partition]).decode(),
+                value=orjson.dumps(record),
+            ).get(timeout=10)
 
     def redrive(self, letters: Iterable[DeadLetter]) -> list[tuple[DeadLetter, int, int]]:
         """Put each copy back on its original topic for its one group; returns (copy, partition,
         offset) of each re-driven message. Each is marked handled once Kafka has acked it."""
-        from shared.events.kafka import make_producer
-
-        if self._producer is None:
-            self._producer = make_producer(self.settings)
         done = []
         for letter in letters:
             if letter.handled:
@@ -372,12 +394,21 @@ class DeadLetterStore:
                 (REDRIVE_FROM_HEADER, f"{letter.dlq_topic}:{letter.partition}:{letter.offset}".encode()),
                 (REDRIVE_AT_HEADER, str(int(time.time() * 1000)).encode()),
             ]
-            meta = self._producer.send(
-                letter.original_topic, key=letter.key, value=letter.value, headers=headers
-            ).get(timeout=10)
-            self.mark_handled([letter])
+            meta = (
+                self._producer_()
+                .send(letter.original_topic, key=letter.key, value=letter.value, headers=headers)
+                .get(timeout=10)
+            )
+            self.mark_handled([letter], action="redrive")
             done.append((letter, meta.partition, meta.offset))
         return done
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _with_handled(letter: DeadLetter, handled: bool) -> DeadLetter:

@@ -101,3 +101,53 @@ async def prune_job(app, stop: asyncio.Event) -> None:
             log.warning("retention pass on %s failed: %s", settings.schema, type(exc).__name__)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=settings.retention_interval_seconds)
+
+
+def first_offsets_at_version(
+    settings: Settings, logical_topic: str, version: int
+) -> dict[int, tuple[int, int]]:
+    """Per partition of the topic: (log start offset, offset of its first record whose envelope has
+    ``schema_version >= version``); partitions without such a record are left out."""
+    import orjson
+    from kafka import KafkaConsumer, TopicPartition
+
+    topic = settings.topic(logical_topic)
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False
+    )
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        starts, ends = consumer.beginning_offsets(tps), consumer.end_offsets(tps)
+        found: dict[int, tuple[int, int]] = {}
+        for tp in tps:
+            if starts[tp] >= ends[tp]:
+                continue
+            consumer.assign([tp])
+            consumer.seek(tp, starts[tp])
+            while tp.partition not in found and consumer.position(tp) < ends[tp]:
+                for records in consumer.poll(timeout_ms=500).values():
+                    for record in records:
+                        try:
+                            written = orjson.loads(record.value).get("schema_version", 0)
+                        except (orjson.JSONDecodeError, AttributeError):
+                            continue
+                        if isinstance(written, int) and written >= version:
+                            found[tp.partition] = (starts[tp], record.offset)
+                            break
+                    if tp.partition in found:
+                        break
+        return found
+    finally:
+        consumer.close()
+
+
+def delete_records_before(settings: Settings, logical_topic: str, offsets: dict[int, int]) -> None:
+    """Kafka DeleteRecords: drop every record of ``partition`` below ``offset``."""
+    from kafka import KafkaAdminClient, TopicPartition
+
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="eco-retention")
+    try:
+        topic = settings.topic(logical_topic)
+        admin.delete_records({TopicPartition(topic, p): o for p, o in offsets.items()})
+    finally:
+        admin.close()
