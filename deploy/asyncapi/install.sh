@@ -17,5 +17,5 @@ want="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     exit 0
 fi
-(cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+(cd "$here" && npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 echo "$want" >"$stamp"

@@ -170,6 +170,9 @@ class ConsumerRunner:
 
     async def handle_message(self, message) -> None:
         """Parse and apply one message once; raises PoisonMessage for unusable input."""
+        if self._addressed_elsewhere(message):
+            self.stats.skipped_redrives += 1
+            return
         topic = self._physical.get(message.topic)
         try:
             envelope = EventEnvelope.model_validate(orjson.loads(message.value))
@@ -177,9 +180,6 @@ class ConsumerRunner:
             raise PoisonMessage(f"not an event envelope: {_brief(exc)}") from exc
         if topic is None or envelope.event_type != topic:
             raise PoisonMessage(f"event type {envelope.event_type!r} does not belong on {message.topic!r}")
-        if self._addressed_elsewhere(message):
-            self.stats.skipped_redrives += 1
-            return
         contract = CONTRACTS.get(topic)
         try:
             event: EventContract | dict = (
