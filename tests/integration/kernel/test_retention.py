@@ -16,22 +16,42 @@ from services.catalog.main import SPEC as CATALOG
 from services.enrollment.main import SPEC as ENROLLMENT
 from services.training.main import SPEC as TRAINING
 from shared.clock import Clock
+from shared.events.envelope import EventEnvelope
 from shared.events.retention import prune_job, prune_outbox
 from shared.testing import eventually
-from tests.integration.kernel.conftest import SCHEMA, TABLES
+from tests.integration.kernel.conftest import SCHEMA, TABLES, ProbeCreated
 
 OUTBOX, KEYS = TABLES.outbox, TABLES.idempotency
 
 
+@pytest.fixture(autouse=True)
+async def _cleanup(kernel_engine):
+    """The kernel schema's outbox is shared with the relay tests: leave no row behind
+    (an unpublished one would be published by their relay, and count in their backlog)."""
+    yield
+    async with kernel_engine.begin() as conn:
+        await conn.execute(sa.delete(OUTBOX).where(OUTBOX.c.key == RETENTION_KEY))
+        await conn.execute(sa.delete(KEYS).where(KEYS.c.scope == "retention-test"))
+
+
+RETENTION_KEY = "retention-test"
+
+
 async def _outbox_row(engine, *, created_ago: timedelta, published_ago: timedelta | None, now) -> uuid.UUID:
-    event_id = uuid.uuid4()
+    envelope = EventEnvelope.wrap(
+        ProbeCreated(widget_id=f"retention-{uuid.uuid4().hex}"),
+        producer="kernel_test",
+        occurred_at=now,
+        trace={},
+    )
+    event_id = envelope.event_id
     async with engine.begin() as conn:
         await conn.execute(
             sa.insert(OUTBOX).values(
                 event_id=event_id,
                 topic="kernel.probe.created",
-                key="k",
-                envelope={"event_id": str(event_id)},
+                key=RETENTION_KEY,
+                envelope=envelope.model_dump(mode="json"),
                 created_at=now - created_ago,
                 published_at=None if published_ago is None else now - published_ago,
             )
@@ -85,7 +105,12 @@ async def test_the_background_job_prunes_outbox_and_idempotency_keys_with_the_co
         for key, age in ((stale_key, timedelta(days=2)), (fresh_key, timedelta(hours=1))):
             await conn.execute(
                 sa.insert(KEYS).values(
-                    scope="test", key=key, fingerprint="f", status_code=201, body={}, created_at=now - age
+                    scope="retention-test",
+                    key=key,
+                    fingerprint="f",
+                    status_code=201,
+                    body={},
+                    created_at=now - age,
                 )
             )
 
