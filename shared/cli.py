@@ -12,6 +12,7 @@ dlq redrive (REF... | --group G [--topic T])
                               group that failed them, and mark them handled
 dlq discard (REF... | --group G [--topic T]) [--yes]
                               mark copies handled without re-driving them
+dlq history                   what was re-driven or discarded, when and by whom
 prune-outbox [SCHEMA...]      delete published outbox rows older than ECO_OUTBOX_RETENTION_DAYS
 topic-delete-before TOPIC --schema-version N [--yes]
                               delete, per partition, the records before its first one of version >= N
@@ -90,7 +91,9 @@ def _dlq(args: argparse.Namespace) -> int:
                 ]
             counts: dict[tuple[str, str], list[int]] = {}
             for letter in letters:
-                row = counts.setdefault((letter.group, letter.original_topic), [0, 0])
+                ns = settings.kafka_namespace
+                key = (letter.group.removeprefix(ns), letter.original_topic.removeprefix(ns))
+                row = counts.setdefault(key, [0, 0])
                 row[1 if letter.handled else 0] += 1
             rows = [
                 {"group": g, "topic": t, "unhandled": u, "handled": h}
@@ -111,6 +114,14 @@ def _dlq(args: argparse.Namespace) -> int:
                 for x in letters:
                     if not x.handled:
                         print(f"{x.ref(settings)}  {x.group}  key={x.key}  {x.error}")
+            return 0
+        if args.action == "history":
+            for entry in store.history():
+                offsets = ",".join(map(str, entry.get("offsets", [])))
+                print(
+                    f"{entry.get('at')}  {entry.get('by')}  {entry.get('action'):<8} {entry['group']}  "
+                    f"{entry['dlq_topic'].removeprefix(settings.kafka_namespace)}:{entry['partition']}:{offsets}"
+                )
             return 0
         if args.action == "show":
             letter = store.letter(*parse_ref(settings, args.ref))
@@ -198,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--topic", help="logical topic, e.g. enrollment.company.registered")
     p.add_argument("--messages", action="store_true", help="also list each un-handled copy")
     p.add_argument("--json", action="store_true")
+    dlq.add_parser("history")
     p = dlq.add_parser("show")
     p.add_argument("ref", help="<topic>.dlq:<partition>:<offset>")
     for action in ("redrive", "discard"):

@@ -264,6 +264,26 @@ class DeadLetterStore:
                 states[(group, dlq_topic, partition)] = _Handled(value["below"], set(value["beyond"]))
         return states
 
+    def history(self) -> list[dict[str, Any]]:
+        """Every re-drive and discard still in ``eco.dlq.handled`` (compaction keeps at least the
+        latest per group and DLQ partition), oldest first."""
+        from kafka import TopicPartition
+
+        consumer = self._consumer()
+        topic = self.settings.topic(HANDLED_TOPIC)
+        if topic not in consumer.topics():
+            return []
+        out = []
+        tp = TopicPartition(topic, 0)
+        start, end = consumer.beginning_offsets([tp])[tp], consumer.end_offsets([tp])[tp]
+        for record in self._read(tp, start, end):
+            if not record.value:
+                continue
+            group, dlq_topic, partition = orjson.loads(record.key)
+            action = orjson.loads(record.value).get("last_action", {})
+            out.append({"group": group, "dlq_topic": dlq_topic, "partition": partition, **action})
+        return out
+
     def _ensure_handled_topic(self) -> None:
         from kafka import KafkaAdminClient
         from kafka.admin import NewTopic

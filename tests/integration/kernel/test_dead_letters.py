@@ -120,7 +120,7 @@ async def test_redrive_reaches_only_the_failing_group_keeps_the_partition_and_is
         run_cli(monkeypatch, capsys, settings, "dlq", "list", "--topic", PROBE_TOPIC, "--json", "--messages")
     )
     assert listing["groups"] == [
-        {"group": alpha.group, "topic": settings.topic(PROBE_TOPIC), "unhandled": 1, "handled": 0}
+        {"group": "alpha", "topic": PROBE_TOPIC, "unhandled": 1, "handled": 0}  # names without the namespace
     ]
     [message] = listing["messages"]
     shown = json.loads(run_cli(monkeypatch, capsys, settings, "dlq", "show", message["ref"]))
@@ -157,6 +157,12 @@ async def test_redrive_reaches_only_the_failing_group_keeps_the_partition_and_is
         run_cli(monkeypatch, capsys, settings, "dlq", "list", "--topic", PROBE_TOPIC, "--json")
     )
     assert listing["groups"][0]["unhandled"] == 0 and listing["groups"][0]["handled"] == 1
+    history = run_cli(monkeypatch, capsys, settings, "dlq", "history").splitlines()
+    dlq_topic, partition, offset = message["ref"].rsplit(":", 2)
+    assert any(
+        " redrive " in line and alpha.group in line and line.endswith(f"{dlq_topic}:{partition}:{offset}")
+        for line in history
+    ), history
 
 
 async def test_discard_marks_one_copy_handled_out_of_order_and_depth_survives_a_restart(
