@@ -237,6 +237,8 @@ def _lifespan(spec: ServiceSpec):
                     task.cancel()
                 except Exception:
                     log.exception("background task %s ended with an error", task.get_name())
+            if getattr(app.state, "dlq_monitor", None) is not None:
+                await app.state.dlq_monitor.close()
             if spec.database:
                 await app.state.engine.dispose()
 
@@ -321,10 +323,24 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
             problems.append("consumer retrying a transient failure")
             report["consumer"]["retrying_for_seconds"] = round(time.time() - s.retrying_since, 1)
     ok = not problems
-    report["status"] = "ok" if ok else "degraded"
+    dead_letters = await _dead_letters(app, kafka_ok)
+    if dead_letters is not None:
+        report["dead_letters"] = dead_letters
+    # Un-handled dead letters degrade the report, not readiness: the service still serves.
+    report["status"] = "ok" if ok and not (dead_letters or {}).get("unhandled") else "degraded"
     if problems:
         report["problems"] = problems
     return ok, report
+
+
+async def _dead_letters(app: FastAPI, kafka_ok: bool) -> dict[str, Any] | None:
+    """The service's un-handled DLQ copies, read from Kafka (shared.events.dlq)."""
+    from shared.events.dlq import dead_letter_report
+
+    if not kafka_ok:
+        monitor = getattr(app.state, "dlq_monitor", None)
+        return monitor.report() if monitor is not None else None
+    return await dead_letter_report(app)
 
 
 def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
@@ -365,4 +381,7 @@ def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
                 app.state.outbox_oldest_age = state.oldest_age_seconds
             except Exception:
                 log.warning("outbox backlog unavailable for metrics")
+            await _dead_letters(
+                app, await asyncio.to_thread(kafka_reachable, app.state.settings.kafka_bootstrap)
+            )
         return Response(render(app.state.metrics_registry), media_type="text/plain; version=0.0.4")

@@ -133,6 +133,16 @@ class PipelineCollector(Collector):
             family = GaugeMetricFamily(name, help_text, labels=["group"])
             family.add_metric([consumer.group], float(value))
             yield family
+        monitor = getattr(self.app.state, "dlq_monitor", None)
+        if monitor is not None and monitor.depth is not None:
+            dlq = GaugeMetricFamily(
+                "eco_dlq_unhandled",
+                "Dead-lettered copies of this group not yet re-driven or discarded (read from Kafka)",
+                labels=["group", "topic"],
+            )
+            for topic in monitor.topics:
+                dlq.add_metric([monitor.group, topic], float(monitor.depth.get(topic, 0)))
+            yield dlq
 
 
 def install_metrics(app: Any, service: str) -> CollectorRegistry:

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         30.0, description="/ready says degraded when an unpublished outbox row is older than this"
     )
     run_background: bool = Field(True, description="start the outbox relay and consumers with the app")
+    outbox_retention_days: float = Field(7, description="published outbox rows are deleted after this")
+    idempotency_retention_days: float = Field(
+        7, description="stored Idempotency-Key answers are deleted after this"
+    )
+    retention_interval_seconds: float = Field(3600, description="how often each service prunes them")
 
     identity_secret: str = DEV_IDENTITY_SECRET
     identity_max_age_seconds: int = 300

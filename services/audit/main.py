@@ -5,6 +5,7 @@ from services.audit.api.routes import public, router
 from services.audit.events.consume import TOPIC_HANDLERS
 from services.audit.jobs import certificate_expiry_job
 from shared.app import ServiceSpec, create_app
+from shared.events.retention import prune_job
 
 SPEC = ServiceSpec(
     name="audit",
@@ -14,7 +15,7 @@ SPEC = ServiceSpec(
     routers=[router],
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
-    background_jobs=[certificate_expiry_job],
+    background_jobs=[certificate_expiry_job, prune_job],
     tags=[
         {"name": "standard", "description": "The standard's versions: 8 aspects, 112 requirements"},
         {

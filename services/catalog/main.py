@@ -4,6 +4,7 @@ from services.catalog.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.catalog.api.routes import public, router
 from services.catalog.events.consume import TOPIC_HANDLERS
 from shared.app import ServiceSpec, create_app
+from shared.events.retention import prune_job
 
 SPEC = ServiceSpec(
     name="catalog",
@@ -16,6 +17,7 @@ SPEC = ServiceSpec(
     routers=[router],
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
+    background_jobs=[prune_job],
     tags=[
         {"name": "catalogue", "description": "Certified organisations and certificate verification (public)"},
         {"name": "knowledge hub", "description": "Mi Empresa Circular: resources and success stories"},

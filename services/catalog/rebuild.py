@@ -29,7 +29,8 @@ from services.catalog.db.tables import MESSAGING, READ_MODEL, SCHEMA
 from services.catalog.events.consume import TOPIC_HANDLERS
 from shared.clock import Clock
 from shared.db import create_engine, create_sessionmaker
-from shared.events.consumer import ConsumerRunner, PoisonMessage
+from shared.events.consumer import ConsumerRunner
+from shared.events.errors import PermanentError
 from shared.settings import Settings, get_settings
 from shared.uow import UnitOfWorkFactory
 
@@ -117,7 +118,7 @@ async def rebuild(settings: Settings) -> RebuildReport:
                     where = f"{message.topic}@{message.partition}:{message.offset}"
                     try:
                         await runner.handle_message(message)
-                    except PoisonMessage as exc:  # the live consumer dead-lettered it too
+                    except PermanentError as exc:  # the live consumer dead-lettered it too
                         report.skipped.append(f"{where}: {exc}")
                 report.applied = runner.stats.processed
                 report.duplicates = runner.stats.duplicates

@@ -4,6 +4,7 @@ from services.enrollment.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.enrollment.api.routes import public, router
 from services.enrollment.events.consume import TOPIC_HANDLERS
 from shared.app import ServiceSpec, create_app
+from shared.events.retention import prune_job
 
 SPEC = ServiceSpec(
     name="enrollment",
@@ -11,6 +12,7 @@ SPEC = ServiceSpec(
     routers=[router],
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
+    background_jobs=[prune_job],
     tags=[
         {
             "name": "companies",

@@ -4,6 +4,7 @@ from services.training.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.training.api.routes import public, router
 from services.training.events.consume import TOPIC_HANDLERS
 from shared.app import ServiceSpec, create_app
+from shared.events.retention import prune_job
 
 SPEC = ServiceSpec(
     name="training",
@@ -11,6 +12,7 @@ SPEC = ServiceSpec(
     routers=[router],
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
+    background_jobs=[prune_job],
     tags=[
         {"name": "curriculum", "description": "The programme's eleven workshops, Talleres 0-10 (public)"},
         {

@@ -37,8 +37,10 @@ from pydantic import ValidationError
 
 from shared.errors import FailureKind, PermanentError, classify_failure
 from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
+from shared.events.dlq import REDRIVE_GROUP_HEADER, describe_error, dlq_error_headers
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.events.kafka import close_quietly
+from shared.events.versions import upcast
 from shared.settings import Settings
 from shared.telemetry import carrier_from_kafka_headers, context_from_carrier, kafka_headers, tracer
 from shared.uow import UnitOfWork, UnitOfWorkFactory
@@ -60,6 +62,7 @@ class TransientFailure(Exception):
 class ConsumerStats:
     processed: int = 0
     duplicates: int = 0
+    skipped_redrives: int = 0
     dead_lettered: int = 0
     failures: int = 0
     transient_failures: int = 0
@@ -222,7 +225,7 @@ class ConsumerRunner:
                         attempts,
                         self.settings.consumer_max_attempts,
                         message.topic,
-                        exc,
+                        describe_error(exc),
                     )
                     await asyncio.sleep(min(self.retry_backoff_seconds * 2 ** (attempts - 1), 2.0))
 
@@ -257,20 +260,27 @@ class ConsumerRunner:
 
     async def handle_message(self, message) -> None:
         """Parse and apply one message once; raises PoisonMessage for unusable input."""
+        if self._addressed_elsewhere(message):
+            self.stats.skipped_redrives += 1
+            return
         topic = self._physical.get(message.topic)
         try:
             envelope = EventEnvelope.model_validate(orjson.loads(message.value))
         except (orjson.JSONDecodeError, ValidationError, TypeError) as exc:
-            raise PoisonMessage(f"not an event envelope: {exc}") from exc
+            raise PoisonMessage(f"not an event envelope: {_brief(exc)}") from exc
         if topic is None or envelope.event_type != topic:
             raise PoisonMessage(f"event type {envelope.event_type!r} does not belong on {message.topic!r}")
         contract = CONTRACTS.get(topic)
         try:
             event: EventContract | dict = (
-                contract.model_validate(envelope.payload) if contract else envelope.payload
+                contract.model_validate(upcast(contract, envelope.schema_version, envelope.payload))
+                if contract
+                else envelope.payload
             )
         except ValidationError as exc:
-            raise PoisonMessage(f"payload does not match {topic} v{envelope.schema_version}: {exc}") from exc
+            raise PoisonMessage(
+                f"payload does not match {topic} v{envelope.schema_version}: {_brief(exc)}"
+            ) from exc
         uow = self.uow_factory()
         async with uow:
             if not await uow.claim_inbox(self.group, envelope.event_id, topic):
@@ -294,13 +304,21 @@ class ConsumerRunner:
             self._note_transient(message, dlq_exc)
             raise TransientFailure(str(dlq_exc)) from dlq_exc
 
+    def _addressed_elsewhere(self, message) -> bool:
+        """A message re-driven from a dead-letter topic is for the one group that failed it
+        (``shared.events.dlq``): every other group has applied it already and skips it."""
+        for name, value in message.headers or ():
+            if name == REDRIVE_GROUP_HEADER:
+                return value.decode() != self.group
+        return False
+
     async def _dead_letter(self, message, exc: Exception, attempts: int) -> None:
         """Copy the message to ``<topic>.dlq`` and wait for the ack before moving on."""
         if self._producer is None:
             self._producer = await asyncio.to_thread(self._producer_factory)
         headers = list(message.headers or []) + kafka_headers(
             {
-                "dlq.error": f"{type(exc).__name__}: {exc}"[:1000],
+                **dlq_error_headers(exc),
                 "dlq.attempts": str(attempts),
                 "dlq.consumer_group": self.group,
                 "dlq.original_topic": message.topic,
@@ -320,8 +338,18 @@ class ConsumerRunner:
             message.partition,
             message.offset,
             attempts,
-            exc,
+            describe_error(exc),
         )
+
+
+def _brief(exc: Exception) -> str:
+    """A validation error without the offending input values (they may be personal data)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}"
+            for e in exc.errors(include_input=False, include_url=False)
+        )
+    return f"{type(exc).__name__}: {exc}"[:200]
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -13,7 +14,14 @@ class EventContract(BaseModel):
     """Base of a versioned payload. ``TOPIC`` is also the event type.
 
     Consumers tolerate unknown fields (``extra="ignore"``) so a producer may add
-    optional fields without a version bump; removing or retyping one bumps ``VERSION``.
+    optional fields without a version bump; removing or retyping one bumps ``VERSION``
+    and adds an upcaster from the previous version to ``UPCASTERS`` (see
+    ``shared.events.versions``): the versions a consumer understands are ``UPCASTERS``'
+    keys plus ``VERSION``.
+
+    Payloads carry identifiers, not personal data (Ley 29733): a person's name, DNI,
+    e-mail or phone goes into a contract only when a consumer needs it, and
+    ``PERSONAL_DATA`` then says which fields and why (docs/data-retention.md).
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -22,6 +30,10 @@ class EventContract(BaseModel):
     VERSION: ClassVar[int] = 1
     PARTITIONS: ClassVar[int] = 3
     KEY_FIELD: ClassVar[str] = "ruc"
+    # from-version -> function turning a payload of that version into the next version's
+    UPCASTERS: ClassVar[Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+    # personal-data field -> which consumer needs it and why (empty: identifiers only)
+    PERSONAL_DATA: ClassVar[Mapping[str, str]] = {}
 
     def key(self) -> str:
         """The partition key: events about one company stay in order."""

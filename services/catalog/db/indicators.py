@@ -11,7 +11,15 @@ c, p, cert = companies.c, participants.c, certificates.c
 
 
 async def registrations(session: AsyncSession) -> list[sa.Row]:
-    stmt = sa.select(c.ruc, c.registered_at).where(c.registered_at.is_not(None))
+    """Registered companies not deleted since; one re-registered after a deletion counts from
+    that latest registration."""
+    stmt = sa.select(
+        c.ruc,
+        sa.case((c.deleted_at.is_(None), c.registered_at), else_=c.last_registered_at).label("registered_at"),
+    ).where(
+        c.registered_at.is_not(None),
+        sa.or_(c.deleted_at.is_(None), c.last_registered_at > c.deleted_at),
+    )
     return list((await session.execute(stmt)).all())
 
 

@@ -33,6 +33,10 @@ SNAPSHOT_FIELDS = (
     "founded_on",
 )
 
+# Lifecycle facts that may happen more than once (a certificate suspended, reinstated,
+# suspended again): the latest of each is kept.
+REPEATABLE_FACTS = frozenset({"suspended_at", "reinstated_at"})
+
 
 async def upsert_company_snapshot(
     session: AsyncSession,
@@ -50,6 +54,7 @@ async def upsert_company_snapshot(
         snapshot_at=occurred_at,
         snapshot_event_id=event_id,
         registered_at=occurred_at if registered else None,
+        last_registered_at=occurred_at if registered else None,
     )
     new = stmt.excluded
     newer = sa.or_(
@@ -62,7 +67,19 @@ async def upsert_company_snapshot(
         for f in (*SNAPSHOT_FIELDS, "snapshot_at", "snapshot_event_id")
     }
     merged["registered_at"] = sa.func.least(companies.c.registered_at, new.registered_at)
+    merged["last_registered_at"] = sa.func.greatest(companies.c.last_registered_at, new.last_registered_at)
     await session.execute(stmt.on_conflict_do_update(index_elements=[companies.c.ruc], set_=merged))
+
+
+async def record_company_deleted(session: AsyncSession, *, ruc: str, deleted_at: datetime) -> None:
+    """Remember the latest deletion (the company row may not exist yet: events have no order)."""
+    stmt = pg_insert(companies).values(ruc=ruc, deleted_at=deleted_at)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[companies.c.ruc],
+            set_={"deleted_at": sa.func.greatest(companies.c.deleted_at, stmt.excluded.deleted_at)},
+        )
+    )
 
 
 async def upsert_certificate_issue(session: AsyncSession, *, certificate_id: uuid.UUID, values: dict) -> None:
@@ -83,13 +100,15 @@ async def record_certificate_fact(
     fact: str,
     value: datetime | date,
 ) -> None:
-    """Record a lifecycle fact (``suspended_at``, ``withdrawn_at``, ``expired_on``), earliest wins."""
+    """Record a lifecycle fact: ``withdrawn_at`` and ``expired_on`` happen once (earliest wins);
+    ``suspended_at`` and ``reinstated_at`` may repeat (latest wins, the later of the two counts)."""
     stmt = pg_insert(certificates).values(
         certificate_id=certificate_id, certificate_number=certificate_number, ruc=ruc, **{fact: value}
     )
+    keep = sa.func.greatest if fact in REPEATABLE_FACTS else sa.func.least
     stmt = stmt.on_conflict_do_update(
         index_elements=[certificates.c.certificate_id],
-        set_={fact: sa.func.least(certificates.c[fact], stmt.excluded[fact])},
+        set_={fact: keep(certificates.c[fact], stmt.excluded[fact])},
     )
     await session.execute(stmt)
 

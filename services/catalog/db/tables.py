@@ -56,6 +56,10 @@ companies = sa.Table(
     _ts("snapshot_at"),
     sa.Column("snapshot_event_id", UUID(as_uuid=True)),
     _ts("registered_at"),
+    # The latest registration and the latest deletion (enrollment.company.deleted): a company
+    # deleted after its latest registration is no longer counted as registered.
+    _ts("last_registered_at"),
+    _ts("deleted_at"),
     schema=SCHEMA,
 )
 
@@ -71,7 +75,10 @@ certificates = sa.Table(
     sa.Column("standard_version", sa.Text),
     sa.Column("issued_on", sa.Date),
     sa.Column("expires_on", sa.Date),
+    # The latest suspension and the latest reinstatement: the later of the two says
+    # whether a suspension is in force, whatever order the events arrive in.
     _ts("suspended_at"),
+    _ts("reinstated_at"),
     _ts("withdrawn_at"),
     sa.Column("expired_on", sa.Date),
     # Derived from the recorded facts (domain.certificates); NULL until the issue is known.

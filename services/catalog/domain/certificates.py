@@ -4,7 +4,8 @@ Events reach the catalogue from four topics with no order between them (a suspen
 may be read before the issue it suspends), so the catalogue does not walk the state
 machine event by event: it records each lifecycle *fact* (issued, suspended at,
 withdrawn at, expired on) and derives the status as the furthest state those facts
-reach in the transition table. Any arrival order gives the same status, which is what
+reach in the transition table (a suspension counts while no later reinstatement is
+recorded). Any arrival order gives the same status, which is what
 makes the read model converge and a replay reproduce it exactly.
 
 Validity is two years (PROMPERÚ, section IV "Beneficios"); a certificate whose
@@ -38,13 +39,15 @@ class VerificationStatus(StrEnum):
     unknown = "unknown"
 
 
-# The audit service's lifecycle (no event lifts a suspension: a suspended certificate
-# ends withdrawn or expired). Final states allow nothing.
+# The audit service's lifecycle: a suspension ends in a reinstatement (valid again), a
+# withdrawal or the expiry. Final states allow nothing.
 TRANSITIONS: dict[CertificateStatus, frozenset[CertificateStatus]] = {
     CertificateStatus.valid: frozenset(
         {CertificateStatus.suspended, CertificateStatus.withdrawn, CertificateStatus.expired}
     ),
-    CertificateStatus.suspended: frozenset({CertificateStatus.withdrawn, CertificateStatus.expired}),
+    CertificateStatus.suspended: frozenset(
+        {CertificateStatus.valid, CertificateStatus.withdrawn, CertificateStatus.expired}
+    ),
     CertificateStatus.withdrawn: frozenset(),
     CertificateStatus.expired: frozenset(),
 }
@@ -63,9 +66,17 @@ class CertificateFacts:
     """Everything the events said about one certificate; ``None`` = not (yet) said."""
 
     issued_on: date | None = None
-    suspended_at: datetime | None = None
+    suspended_at: datetime | None = None  # the latest suspension
     withdrawn_at: datetime | None = None
     expired_on: date | None = None
+    reinstated_at: datetime | None = None  # the latest reinstatement
+
+    @property
+    def suspension_in_force(self) -> bool:
+        """Suspended, and not reinstated since (the later of the two latest facts counts)."""
+        if self.suspended_at is None:
+            return False
+        return self.reinstated_at is None or self.suspended_at > self.reinstated_at
 
     def status(self) -> CertificateStatus | None:
         """The furthest state the recorded facts reach; ``None`` before the issue is known.
@@ -76,7 +87,7 @@ class CertificateFacts:
         if self.issued_on is None:
             return None
         state = CertificateStatus.valid
-        if self.suspended_at is not None:
+        if self.suspension_in_force:
             ensure_transition(state, CertificateStatus.suspended)
             state = CertificateStatus.suspended
         final = self._final_state()

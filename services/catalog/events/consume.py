@@ -69,6 +69,25 @@ async def on_certificate_suspended(
     )
 
 
+async def on_certificate_reinstated(
+    uow: UnitOfWork, event: audit.CertificateReinstated, envelope: EventEnvelope
+) -> None:
+    await projection.record_certificate_fact(
+        uow,
+        certificate_id=event.certificate_id,
+        certificate_number=event.certificate_number,
+        ruc=event.ruc,
+        fact="reinstated_at",
+        value=event.reinstated_at,
+    )
+
+
+async def on_company_deleted(
+    uow: UnitOfWork, event: enrollment.CompanyDeleted, envelope: EventEnvelope
+) -> None:
+    await projection.record_company_deleted(uow, event)
+
+
 async def on_certificate_withdrawn(
     uow: UnitOfWork, event: audit.CertificateWithdrawn, envelope: EventEnvelope
 ) -> None:
@@ -98,12 +117,14 @@ async def on_certificate_expired(
 TOPIC_HANDLERS: dict[str, Handler] = {
     enrollment.CompanyRegistered.TOPIC: on_company_registered,
     enrollment.CompanyUpdated.TOPIC: on_company_updated,
+    enrollment.CompanyDeleted.TOPIC: on_company_deleted,
     enrollment.ParticipantAdmitted.TOPIC: on_participant_admitted,
     training.ProgramCompleted.TOPIC: on_program_completed,
     training.ProgramCompletionRevoked.TOPIC: on_completion_revoked,
     audit.PreauditPassed.TOPIC: on_preaudit_passed,
     audit.CertificateIssued.TOPIC: on_certificate_issued,
     audit.CertificateSuspended.TOPIC: on_certificate_suspended,
+    audit.CertificateReinstated.TOPIC: on_certificate_reinstated,
     audit.CertificateWithdrawn.TOPIC: on_certificate_withdrawn,
     audit.CertificateExpired.TOPIC: on_certificate_expired,
 }

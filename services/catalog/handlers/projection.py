@@ -67,7 +67,7 @@ async def record_certificate_fact(
     fact: str,
     value: datetime | date,
 ) -> None:
-    """A suspension, withdrawal or expiry; it may arrive before the issue it refers to."""
+    """A suspension, reinstatement, withdrawal or expiry; it may arrive before the issue it refers to."""
     async with uow:
         await repo.record_certificate_fact(
             uow.session,
@@ -86,6 +86,7 @@ async def _settle_certificate(uow: UnitOfWork, certificate_id: uuid.UUID, ruc: s
     facts = CertificateFacts(
         issued_on=row.issued_on,
         suspended_at=row.suspended_at,
+        reinstated_at=row.reinstated_at,
         withdrawn_at=row.withdrawn_at,
         expired_on=row.expired_on,
     )
@@ -94,6 +95,13 @@ async def _settle_certificate(uow: UnitOfWork, certificate_id: uuid.UUID, ruc: s
         uow.session, certificate_id=certificate_id, status=status.value if status else None
     )
     await refresh_organisation(uow, ruc)
+
+
+async def record_company_deleted(uow: UnitOfWork, event: enrollment.CompanyDeleted) -> None:
+    """The company no longer counts as registered (unless registered again later)."""
+    async with uow:
+        await repo.record_company_deleted(uow.session, ruc=event.ruc, deleted_at=event.deleted_at)
+        await uow.commit()
 
 
 async def refresh_organisation(uow: UnitOfWork, ruc: str) -> None:

@@ -99,8 +99,6 @@ def commitment_signed(app: sa.Row, company: sa.Row) -> CommitmentSigned:
         company_id=company.id,
         ruc=company.ruc,
         cohort_id=app.cohort_id,
-        signed_by_name=app.signed_by_name,
-        signed_by_dni=app.signed_by_dni,
         signed_at=app.commitment_signed_at,
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 TAGS: list[dict[str, str]] = [
     {"name": "api keys", "description": "Partner systems' API keys, managed by admins"},
     {"name": "dev", "description": "The local token issuer (dev and test environments only)"},
+    {"name": "events", "description": "The event catalogue: every Kafka topic as AsyncAPI 3.0 (public)"},
 ]
 
 OPERATION_DOCS: dict[str, str] = {

@@ -130,10 +130,18 @@ async def docs_asset(name: str) -> FileResponse:
 @router.get("/health")
 async def health(request: Request) -> JSONResponse:
     results = await asyncio.gather(*(_fetch(request, name, "/ready") for name in SERVICES))
-    services = {name: body for name, (_status, body) in zip(SERVICES, results, strict=True)}
-    healthy = all(status == 200 for status, _ in results)
-    body = {"status": "ok" if healthy else "degraded", "gateway": "ok", "services": services}
-    return JSONResponse(body, status_code=200 if healthy else 503)
+    status_code, body = aggregate_health(dict(zip(SERVICES, results, strict=True)))
+    return JSONResponse(body, status_code=status_code)
+
+
+def aggregate_health(results: dict[str, tuple[int, Any]]) -> tuple[int, dict[str, Any]]:
+    """503 when a service is not ready; "degraded" also when a ready service reports a
+    degradation of its own (e.g. un-handled dead letters), which is no reason for a 503."""
+    services = {name: body for name, (_status, body) in results.items()}
+    healthy = all(status == 200 for status, _ in results.values())
+    clean = healthy and all(isinstance(b, dict) and b.get("status", "ok") == "ok" for b in services.values())
+    body = {"status": "ok" if clean else "degraded", "gateway": "ok", "services": services}
+    return (200 if healthy else 503), body
 
 
 @router.get("/metrics")

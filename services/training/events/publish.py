@@ -32,7 +32,6 @@ def session_scheduled(session: Session, workshop_title: str, *, rescheduled: boo
         mode=session.mode,
         venue=session.venue,
         link=session.link,
-        trainer=session.trainer,
         capacity=session.capacity,
         rescheduled=rescheduled,
     )
@@ -103,7 +102,6 @@ def assistance_logged(values: dict, participant: Participant) -> AssistanceLogge
         participant_id=participant.participant_id,
         ruc=participant.ruc,
         cohort_id=participant.cohort_id,
-        monitor_name=values["monitor_name"],
         held_on=values["held_on"],
         mode=values["mode"],
         duration_minutes=values["duration_minutes"],

@@ -1,9 +1,10 @@
-"""Events the enrollment service publishes (v1)."""
+"""Events the enrollment service publishes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -45,6 +46,9 @@ class ApplicationSubmitted(EventContract):
 
 
 class MonitorRef(BaseModel):
+    """The follow-up monitor (a programme consultant): personal data that consumers need,
+    see ``PERSONAL_DATA`` of the events carrying it."""
+
     monitor_id: uuid.UUID
     name: str
     email: str | None = None
@@ -57,6 +61,10 @@ class ParticipantAdmitted(EventContract):
     """A company admitted to a cohort; ``participant_id`` is its application's id."""
 
     TOPIC = "enrollment.participant.admitted"
+    PERSONAL_DATA = {
+        "monitor.name": "audit and training show each participant's follow-up monitor",
+        "monitor.email": "training keeps the monitor's contact with the participant it follows",
+    }
     participant_id: uuid.UUID
     company_id: uuid.UUID
     ruc: str
@@ -73,6 +81,10 @@ class MonitorReassigned(EventContract):
     """A participant's follow-up monitor changed (the admitted event named the first one)."""
 
     TOPIC = "enrollment.participant.monitor_reassigned"
+    PERSONAL_DATA = {
+        "monitor.name": "audit shows the participant's current follow-up monitor",
+        "monitor.email": "kept in step with enrollment.participant.admitted's monitor",
+    }
     participant_id: uuid.UUID
     company_id: uuid.UUID
     ruc: str
@@ -83,14 +95,27 @@ class MonitorReassigned(EventContract):
     reassigned_at: datetime
 
 
+def _commitment_signed_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 carried the legal representative's name and DNI; v2 carries identifiers only."""
+    payload.pop("signed_by_name", None)
+    payload.pop("signed_by_dni", None)
+    return payload
+
+
 class CommitmentSigned(EventContract):
+    """The company's legal representative signed the commitment letter.
+
+    v2 (Ley 29733): the signer's name and DNI are no longer published (no consumer needs
+    them; they stay in enrollment, on the application, where the letter shows them).
+    """
+
     TOPIC = "enrollment.commitment.signed"
+    VERSION = 2
+    UPCASTERS = {1: _commitment_signed_v1_to_v2}
     participant_id: uuid.UUID
     company_id: uuid.UUID
     ruc: str
     cohort_id: uuid.UUID
-    signed_by_name: str
-    signed_by_dni: str
     signed_at: datetime
 
 

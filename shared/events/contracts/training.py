@@ -1,15 +1,33 @@
-"""Events the training service publishes (v1)."""
+"""Events the training service publishes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from shared.events.envelope import EventContract
 
 
+def _drop(*fields: str):
+    """An upcaster for a version that only removed ``fields`` (personal data nobody consumes)."""
+
+    def upcaster(payload: dict[str, Any]) -> dict[str, Any]:
+        for name in fields:
+            payload.pop(name, None)
+        return payload
+
+    upcaster.__name__ = f"drop_{'_'.join(fields)}"
+    return upcaster
+
+
 class SessionScheduled(EventContract):
+    """v2 (Ley 29733): the trainer's name is no longer published (no consumer needs it;
+    training's API shows it)."""
+
     TOPIC = "training.session.scheduled"
+    VERSION = 2
+    UPCASTERS = {1: _drop("trainer")}
     KEY_FIELD = "cohort_id"
     session_id: uuid.UUID
     cohort_id: uuid.UUID
@@ -20,7 +38,6 @@ class SessionScheduled(EventContract):
     mode: str
     venue: str | None = None
     link: str | None = None
-    trainer: str | None = None
     capacity: int | None = None
     rescheduled: bool = False
 
@@ -76,11 +93,14 @@ class ProgramCompletionRevoked(EventContract):
 
 
 class AssistanceLogged(EventContract):
+    """v2 (Ley 29733): the monitor's name is no longer published (no consumer needs it)."""
+
     TOPIC = "training.assistance.logged"
+    VERSION = 2
+    UPCASTERS = {1: _drop("monitor_name")}
     assistance_id: uuid.UUID
     participant_id: uuid.UUID
     ruc: str
-    monitor_name: str
     held_on: date
     mode: str
     duration_minutes: int

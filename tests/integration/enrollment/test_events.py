@@ -274,10 +274,10 @@ async def test_submission_update_and_signature_are_published(api, enrollment_set
             r.close()
     assert submitted["payload"]["cohort_name"] == app["cohort"]["name"]
     assert updated["payload"]["products"] == ["cacao nibs"]
-    assert (
-        signed["payload"]["signed_by_dni"] == "41234567"
-        and signed["payload"]["cohort_id"] == app["cohort"]["id"]
-    )
+    # v2 (Ley 29733): identifiers only; the signer's name and DNI stay in enrollment.
+    assert signed["schema_version"] == 2 and signed["payload"]["cohort_id"] == app["cohort"]["id"]
+    assert not {"signed_by_name", "signed_by_dni"} & set(signed["payload"])
+    assert "41234567" not in str(signed) and "Rosa Mamani" not in str(signed)
 
 
 async def test_reassigning_the_monitor_publishes_it_with_the_login_subject(api, enrollment_settings):

@@ -36,6 +36,7 @@ async def test_visits_form_a_timeline_ordered_by_date_and_are_announced(
             lambda e: e["payload"]["assistance_id"] == created.json()["assistance_id"]
         )
         assert event["key"] == company.ruc and event["payload"]["aspects"] == ["Agua"]
+        assert event["schema_version"] == 2 and "monitor_name" not in event["payload"]
     finally:
         reader.close()
     timeline = (await client.get(url, headers=as_role(Role.company, ruc=company.ruc))).json()["data"]

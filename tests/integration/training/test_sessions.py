@@ -37,6 +37,7 @@ async def test_a_session_is_scheduled_in_lima_time_with_the_curriculum_duration(
         starts = datetime.fromisoformat(event["payload"]["starts_at"])
         assert starts == datetime(2025, 4, 8, 14, 0, tzinfo=UTC)  # 09:00 in Lima
         assert event["payload"]["rescheduled"] is False and event["payload"]["venue"].startswith("PROMPERÚ")
+        assert event["schema_version"] == 2 and "trainer" not in event["payload"]  # a person's name (v2)
     finally:
         reader.close()
 

@@ -61,8 +61,27 @@ def test_final_states_allow_nothing_and_say_so():
         ensure_transition(CertificateStatus.withdrawn, CertificateStatus.valid)
     assert err.value.extra["allowed_transitions"] == []
     with pytest.raises(InvalidTransition) as err:
-        ensure_transition(CertificateStatus.suspended, CertificateStatus.valid)
-    assert err.value.extra["allowed_transitions"] == ["expired", "withdrawn"]
+        ensure_transition(CertificateStatus.expired, CertificateStatus.suspended)
+    assert err.value.extra["allowed_transitions"] == []
+    ensure_transition(CertificateStatus.suspended, CertificateStatus.valid)  # a reinstatement
+
+
+REINSTATED = {"reinstated_at": datetime(2025, 9, 15, tzinfo=UTC)}
+SUSPENDED_AGAIN = {"suspended_at": datetime(2025, 11, 1, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        ((ISSUED, SUSPENDED, REINSTATED), CertificateStatus.valid),
+        ((ISSUED, REINSTATED, SUSPENDED_AGAIN), CertificateStatus.suspended),  # suspended after it
+        ((ISSUED, SUSPENDED, REINSTATED, WITHDRAWN), CertificateStatus.withdrawn),
+        ((ISSUED, SUSPENDED, REINSTATED, EXPIRED), CertificateStatus.expired),
+    ],
+)
+def test_a_reinstatement_lifts_the_suspension_before_it_in_any_arrival_order(events, expected):
+    statuses = {facts_after(*order).status() for order in itertools.permutations(events)}
+    assert statuses == {expected}
 
 
 def test_a_live_certificate_reads_expired_from_its_expiry_date_in_lima():

@@ -1,0 +1,148 @@
+"""Who consumes every published topic, and why the other services do not.
+
+One decision per topic of ``shared.events.contracts``. ``tests/unit/test_topic_coverage.py``
+fails when a topic has no decision here, or when a service's ``TOPIC_HANDLERS`` disagree
+with it; ``docs/events.md`` shows :func:`render_markdown`'s table (checked by the same test).
+A topic nobody consumes is still published: it is the record other systems (and future
+consumers, replaying it from the beginning) rely on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONSUMING_SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog")
+
+
+@dataclass(frozen=True)
+class TopicCoverage:
+    consumers: dict[str, str] = field(default_factory=dict)  # service -> what it does with the events
+    others: str = ""  # why every other service ignores the topic
+
+
+C = TopicCoverage
+COVERAGE: dict[str, TopicCoverage] = {
+    # --- enrollment -------------------------------------------------------------------------
+    "enrollment.company.registered": C(
+        {"catalog": "company snapshot for the catalogue's profile; 'registered' indicator"},
+        "training and audit know companies only once admitted (enrollment.participant.admitted)",
+    ),
+    "enrollment.company.updated": C(
+        {"catalog": "latest company snapshot (name, region, products) for the public profile"},
+        "training and audit keep no company profile",
+    ),
+    "enrollment.company.deleted": C(
+        {"catalog": "a deleted company stops counting as registered in the indicators"},
+        "only companies that never applied can be deleted, so training and audit never knew them",
+    ),
+    "enrollment.application.submitted": C(
+        {},
+        "no read model needs pending applications: only admission matters downstream",
+    ),
+    "enrollment.participant.admitted": C(
+        {
+            "training": "enrols the participant in its cohort's workshops",
+            "audit": "who may self-assess / be pre-audited, and with which monitor",
+            "catalog": "'admitted' indicator per cohort, region and women-led",
+        },
+        "enrollment publishes it",
+    ),
+    "enrollment.participant.monitor_reassigned": C(
+        {"audit": "the follow-up monitor who may record and see the participant's audits"},
+        "training records assistance by the monitor's own call; the catalogue shows no monitors",
+    ),
+    "enrollment.commitment.signed": C(
+        {},
+        "the commitment letter is an enrollment record; no other service acts on it "
+        "(v2 carries identifiers only, Ley 29733)",
+    ),
+    "enrollment.participant.withdrawn": C(
+        {
+            "training": "marks the company withdrawn: it never completes, a completion it had is revoked",
+            "audit": "marks the participant withdrawn in its participants read model",
+        },
+        "the catalogue's indicators count milestones reached; a withdrawal takes none back",
+    ),
+    "enrollment.participant.certification_eligible": C(
+        {"audit": "records that the participant may ask for the certification audit"},
+        "training and the catalogue already hold both facts it combines (completion, pre-audit)",
+    ),
+    # --- training ---------------------------------------------------------------------------
+    "training.session.scheduled": C(
+        {},
+        "the schedule is training's own; front ends read it from training's API",
+    ),
+    "training.session.cancelled": C({}, "as training.session.scheduled"),
+    "training.attendance.recorded": C(
+        {},
+        "downstream only completion matters (training.program.completed / completion_revoked)",
+    ),
+    "training.program.completed": C(
+        {
+            "enrollment": "one of the two conditions of certification eligibility",
+            "catalog": "'trained' indicator",
+        },
+        "audit learns eligibility from enrollment.participant.certification_eligible",
+    ),
+    "training.program.completion_revoked": C(
+        {
+            "enrollment": "takes the training condition of eligibility back",
+            "catalog": "the 'trained' indicator no longer counts the participant",
+        },
+        "as training.program.completed",
+    ),
+    "training.assistance.logged": C(
+        {},
+        "technical assistance visits are training's own record; no read model counts them",
+    ),
+    # --- audit ------------------------------------------------------------------------------
+    "audit.selfassessment.updated": C({}, "the self-assessment is audit's own working record"),
+    "audit.preaudit.passed": C(
+        {
+            "enrollment": "the second condition of certification eligibility",
+            "catalog": "'pre-audit passed' indicator",
+        },
+        "training does not depend on audit results",
+    ),
+    "audit.preaudit.failed": C({}, "only a pass changes anything downstream; remediation is audit's"),
+    "audit.nonconformity.closed": C({}, "remediation is audit's own record"),
+    "audit.certification.requested": C({}, "the certification audit is audit's own process"),
+    "audit.certificate.issued": C(
+        {"catalog": "lists the organisation in the public catalogue; verification; 'certified' indicator"},
+        "enrollment and training are done with the company once it is certified",
+    ),
+    "audit.certificate.suspended": C(
+        {"catalog": "the catalogue and verification show the certificate suspended"},
+        "as audit.certificate.issued",
+    ),
+    "audit.certificate.reinstated": C(
+        {"catalog": "the certificate is valid again in the catalogue and in verification"},
+        "as audit.certificate.issued",
+    ),
+    "audit.certificate.withdrawn": C(
+        {"catalog": "the certificate shows withdrawn; the organisation leaves the default listing"},
+        "as audit.certificate.issued",
+    ),
+    "audit.certificate.expired": C(
+        {"catalog": "the certificate shows expired"},
+        "as audit.certificate.issued",
+    ),
+}
+
+
+def consumed_by(service: str) -> set[str]:
+    return {topic for topic, decision in COVERAGE.items() if service in decision.consumers}
+
+
+def render_markdown() -> str:
+    """The table docs/events.md shows (kept identical by a test)."""
+    lines = [
+        "| topic | consumed by | why | why not the others |",
+        "|---|---|---|---|",
+    ]
+    for topic in sorted(COVERAGE):
+        decision = COVERAGE[topic]
+        who = ", ".join(sorted(decision.consumers)) or "nobody"
+        why = "; ".join(f"{s}: {r}" for s, r in sorted(decision.consumers.items())) or "-"
+        lines.append(f"| `{topic}` | {who} | {why} | {decision.others} |")
+    return "\n".join(lines) + "\n"
