@@ -16,7 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ECO_COMPONENT=services
 
-ALL_SERVICES=(gateway enrollment training audit catalog)
+ALL_SERVICES=(gateway enrollment training audit catalog webhooks)
 HEALTH_DEADLINE=60
 STOP_GRACE=10
 
@@ -27,6 +27,7 @@ port_of() {
     training) echo "${ECO_TRAINING_PORT:-8102}" ;;
     audit) echo "${ECO_AUDIT_PORT:-8103}" ;;
     catalog) echo "${ECO_CATALOG_PORT:-8104}" ;;
+    webhooks) echo "${ECO_WEBHOOKS_PORT:-8105}" ;;
     *) die "unknown service '$1' (known: ${ALL_SERVICES[*]})" ;;
     esac
 }

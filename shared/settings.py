@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog")
+SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog", "webhooks")
 # Every schema with its own DB role and migrations: the services, plus the gateway's API keys.
 DB_SCHEMAS: tuple[str, ...] = (*SERVICES, "gateway")
 DEV_IDENTITY_SECRET = "dev-identity-secret-change-me"
@@ -61,10 +61,12 @@ class Settings(BaseSettings):
     training_port: int = 8102
     audit_port: int = 8103
     catalog_port: int = 8104
+    webhooks_port: int = 8105
     enrollment_host: str = "127.0.0.1"
     training_host: str = "127.0.0.1"
     audit_host: str = "127.0.0.1"
     catalog_host: str = "127.0.0.1"
+    webhooks_host: str = "127.0.0.1"
 
     storage_dir: str = ".local/storage"
     cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -80,6 +82,23 @@ class Settings(BaseSettings):
     )
     jwt_leeway_seconds: int = Field(30, description="clock skew tolerated on exp / nbf")
     auth_cache_seconds: int = Field(30, description="how long nginx may reuse an auth decision")
+
+    # Webhook deliveries (services/webhooks/README.md): retries with exponential backoff and
+    # jitter, each wait min(base * 2^(n-1), max); a delivery still failing `retry_window` after its
+    # event is marked failed; an endpoint failing for `disable_after` is disabled.
+    webhook_retry_base_seconds: float = Field(5.0, description="first retry wait (before jitter)")
+    webhook_retry_max_seconds: float = Field(3600.0, description="longest wait between two attempts")
+    webhook_retry_window_seconds: float = Field(86400.0, description="retry for this long, then failed")
+    webhook_disable_after_seconds: float = Field(
+        5 * 86400.0, description="an endpoint failing without a success for this long is disabled"
+    )
+    webhook_timeout_seconds: float = Field(10.0, description="one delivery attempt's HTTP timeout")
+    webhook_concurrency: int = Field(64, description="deliveries in flight per worker process")
+    webhook_poll_seconds: float = Field(0.2, description="how often the worker looks for due deliveries")
+    webhook_lease_seconds: float = Field(60.0, description="a claimed delivery is retried after this")
+    public_base_url: str = Field(
+        "https://api.ecoeficiencia.pe", description="absolute base of links in webhook payloads and feeds"
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -38,6 +38,8 @@ set_defaults() {
     : "${ECO_AUDIT_PORT:=8103}"
     : "${ECO_CATALOG_HOST:=127.0.0.1}"
     : "${ECO_CATALOG_PORT:=8104}"
+    : "${ECO_WEBHOOKS_HOST:=127.0.0.1}"
+    : "${ECO_WEBHOOKS_PORT:=8105}"
     # Front-end origins for CORS, comma-separated; a JSON list (as the Python settings also
     # accept) is flattened to that form.
     : "${ECO_CORS_ORIGINS:=}"
@@ -49,6 +51,7 @@ set_defaults() {
 TEMPLATE_VARS=(ECO_NGINX_DIR ECO_NGINX_USER ECO_NGINX_LISTEN_HOST ECO_GATEWAY_PORT
     ECO_GATEWAY_APP_HOST ECO_GATEWAY_APP_PORT ECO_ENROLLMENT_HOST ECO_ENROLLMENT_PORT
     ECO_TRAINING_HOST ECO_TRAINING_PORT ECO_AUDIT_HOST ECO_AUDIT_PORT ECO_CATALOG_HOST ECO_CATALOG_PORT
+    ECO_WEBHOOKS_HOST ECO_WEBHOOKS_PORT
     ECO_CORS_ORIGINS)
 
 ensure_installed() {

@@ -27,8 +27,8 @@ SQL_DIR="$ECO_ROOT/deploy/postgres"
 # ecoeficiencia_scale: tests/e2e/test_scale_out.py, two instances of a service on one outbox.
 # ecoeficiencia_drill: the fault drills' processes (tests/drills), apart from the others.
 DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale ecoeficiencia_drill)
-# Schemas with their own role: the four services and the gateway app (API keys).
-SERVICES=(enrollment training audit catalog gateway)
+# Schemas with their own role: the services and the gateway app (API keys).
+SERVICES=(enrollment training audit catalog gateway webhooks)
 
 # Newest installed major version; the Debian package lays binaries out as /usr/lib/postgresql/<v>/bin.
 find_pg_bin() {

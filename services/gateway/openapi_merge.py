@@ -141,5 +141,8 @@ def merge_openapi(documents: dict[str, dict[str, Any]], *, title: str, version: 
                 # operations need no credential ([]), the others one of the two schemes.
                 op["security"] = [] if op.get("x-roles") == ["public"] else REQUIRED
             merged["paths"][path] = item
+        # OpenAPI 3.1 `webhooks`: what a service sends to partners (services/webhooks).
+        for name, item in doc.get("webhooks", {}).items():
+            merged.setdefault("webhooks", {})[name] = item
     merged["tags"] = [{"name": name, "description": text} for name, text in declared.items()]
     return merged

@@ -1,0 +1,57 @@
+"""What the webhooks service reacts to: topic -> handler (its own consumer group, ``webhooks``).
+
+Company events keep the RUC -> region map for region filters; the milestone and certificate
+events become webhook deliveries (and certificate ones status-feed entries).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from services.webhooks.handlers.fanout import fan_out, record_company
+from shared.events.consumer import Handler
+from shared.events.contracts import audit, enrollment, training
+from shared.events.envelope import EventEnvelope
+from shared.settings import get_settings
+from shared.uow import UnitOfWork
+
+
+@cache
+def public_base_url() -> str:
+    """Links in payloads are absolute; read from the settings once, at the first event."""
+    return get_settings().public_base_url.rstrip("/")
+
+
+async def on_company_snapshot(
+    uow: UnitOfWork, event: enrollment.CompanySnapshot, envelope: EventEnvelope
+) -> None:
+    await record_company(uow, event.ruc, event.region)
+
+
+def _fan_out(topic: str) -> Handler:
+    async def handler(uow: UnitOfWork, event: Any, envelope: EventEnvelope) -> None:
+        if isinstance(event, enrollment.ParticipantAdmitted) and event.region:
+            await record_company(uow, event.ruc, event.region)
+        await fan_out(uow, topic, event, envelope, public_base_url())
+
+    handler.__name__ = f"on_{topic.replace('.', '_')}"
+    return handler
+
+
+DELIVERED_TOPICS = (
+    audit.CertificateIssued.TOPIC,
+    audit.CertificateSuspended.TOPIC,
+    audit.CertificateReinstated.TOPIC,
+    audit.CertificateWithdrawn.TOPIC,
+    audit.CertificateExpired.TOPIC,
+    enrollment.ParticipantAdmitted.TOPIC,
+    enrollment.ParticipantCertificationEligible.TOPIC,
+    training.ProgramCompleted.TOPIC,
+)
+
+TOPIC_HANDLERS: dict[str, Handler] = {
+    enrollment.CompanyRegistered.TOPIC: on_company_snapshot,
+    enrollment.CompanyUpdated.TOPIC: on_company_snapshot,
+    **{topic: _fan_out(topic) for topic in DELIVERED_TOPICS},
+}
