@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from services.webhooks.db.tables import attempts, deliveries, subscriptions
+from services.webhooks.db.tables import deliveries, subscriptions
 from services.webhooks.domain.policy import RetryPolicy
 from services.webhooks.handlers.chains import lock_chains, promote_next
 from shared.uow import UnitOfWork
@@ -91,6 +91,16 @@ async def claim(
     return claimed
 
 
+_ATTEMPT = sa.text(
+    """
+    INSERT INTO webhooks.attempts (delivery_id, attempted_at, status_code, latency_ms, error)
+    SELECT CAST(:delivery_id AS bigint), CAST(:attempted_at AS timestamptz), CAST(:status_code AS integer),
+           CAST(:latency_ms AS double precision), CAST(:error AS text)
+    WHERE EXISTS (SELECT 1 FROM webhooks.deliveries WHERE id = CAST(:delivery_id AS bigint))
+    """
+)
+
+
 def _reason(outcome: Outcome, failing_since: datetime) -> str:
     last = (
         f"HTTP {outcome.status_code}" if outcome.status_code is not None else (outcome.error or "no answer")
@@ -110,8 +120,9 @@ async def record(uow: UnitOfWork, outcomes: list[Outcome], policy: RetryPolicy) 
     now = uow.clock.now()
     async with uow:
         await lock_chains(uow, [(o.delivery.subscription_id, o.delivery.ruc) for o in outcomes])
+        # A subscription deleted meanwhile took its deliveries along: its outcomes are dropped.
         await uow.session.execute(
-            sa.insert(attempts),
+            _ATTEMPT,
             [
                 {
                     "delivery_id": o.delivery.id,

@@ -42,10 +42,10 @@ async def matching_subscriptions(uow: UnitOfWork, message: Message, region: str 
         sa.select(s.id)
         .where(
             s.active,
-            s.event_types.any(message.type),
-            s.scopes.any(scope),
-            sa.or_(s.rucs.is_(None), s.rucs.any(message.ruc)),
-            sa.or_(s.regions.is_(None), sa.literal(region or "").op("=")(sa.func.any(s.regions))),
+            sa.literal(message.type) == sa.any_(s.event_types),
+            sa.literal(scope) == sa.any_(s.scopes),
+            sa.or_(s.rucs.is_(None), sa.literal(message.ruc) == sa.any_(s.rucs)),
+            sa.or_(s.regions.is_(None), sa.literal(region or "") == sa.any_(s.regions)),
         )
         .order_by(s.id)
     )
