@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from shared.clock import LIMA
 from shared.events.contracts import audit, enrollment, training
 from shared.events.envelope import EventEnvelope
 
@@ -103,7 +104,8 @@ def _iso(value: datetime) -> str:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
+    """Programme dates are Lima dates: a certificate expires at the start of that day in Lima."""
+    return datetime.combine(day, time(0), tzinfo=LIMA).astimezone(UTC)
 
 
 def _certificate_links(base_url: str, number: str, ruc: str) -> dict[str, str]:
