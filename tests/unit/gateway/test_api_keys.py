@@ -78,10 +78,10 @@ def test_a_revoked_key_is_refused():
     assert caught.value.reason == Reason.revoked_api_key
 
 
-def test_scopes_are_the_four_services_read_or_write_and_normalised():
+def test_scopes_are_the_services_read_or_write_and_normalised():
     assert {s.value for s in Scope} == {
         f"{svc}:{access}"
-        for svc in ("enrollment", "training", "audit", "catalog")
+        for svc in ("enrollment", "training", "audit", "catalog", "webhooks")
         for access in ("read", "write")
     }
     scopes = [Scope("training:write"), Scope("audit:read"), Scope("training:write")]
