@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     webhook_concurrency: int = Field(64, description="deliveries in flight per worker process")
     webhook_poll_seconds: float = Field(0.2, description="how often the worker looks for due deliveries")
     webhook_lease_seconds: float = Field(60.0, description="a claimed delivery is retried after this")
+    webhook_order_settle_seconds: float = Field(
+        1.0, description="a company's event waits this long for an earlier one read later from another topic"
+    )
     public_base_url: str = Field(
         "https://api.ecoeficiencia.pe", description="absolute base of links in webhook payloads and feeds"
     )

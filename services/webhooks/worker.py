@@ -101,6 +101,7 @@ class DeliveryWorker:
                         lease=timedelta(seconds=self.settings.webhook_lease_seconds),
                         per_subscription=self.per_subscription,
                         saturated=self._saturated(),
+                        settle=timedelta(seconds=self.settings.webhook_order_settle_seconds),
                     )
                 for delivery in claimed:
                     task = asyncio.create_task(self._send(client, delivery))

@@ -1,9 +1,11 @@
 """Per-(subscription, RUC) chains: a delivery is sent only after the one before it completed.
 
-A new delivery is ``pending`` (sendable) when its chain holds no open delivery, else
-``queued``; when the head completes (delivered, or failed for good) the queued one whose event
-occurred first becomes pending (so two events of one company read from different topics in the
-other order are still sent in the order they happened, once the first waits behind a head). Both sides take the chain's transaction-scoped advisory lock first, always in the
+Only a chain's head is ``pending`` (sendable); the rest are ``queued``. The head is the queued
+delivery whose event happened first, chosen when the previous head completes (delivered, or
+failed for good) and again whenever a delivery joins the chain while the head is untouched
+(never attempted, not being sent). With the worker's settle delay (a head is first sent
+``ECO_WEBHOOK_ORDER_SETTLE_SECONDS`` after its event), an earlier event of the same company that
+the consumer reads a little later from another topic still goes first. Both sides take the chain's transaction-scoped advisory lock first, always in the
 same (sorted) order, so an insert and a completion never miss each other and never deadlock.
 """
 
@@ -37,21 +39,24 @@ async def lock_chains(uow: UnitOfWork, chains: Iterable[tuple[uuid.UUID, str]]) 
     )
 
 
+# An untouched head (never attempted, not being sent) steps back into the queue, so that the
+# chain's next delivery is chosen again below, by when its event happened.
+_DEMOTE = sa.text(
+    """
+    UPDATE webhooks.deliveries SET state = 'queued', next_attempt_at = NULL
+    WHERE subscription_id = ANY(CAST(:subscriptions AS uuid[])) AND ruc = CAST(:ruc AS text)
+      AND state = 'pending' AND attempts = 0
+      AND (leased_until IS NULL OR leased_until <= CAST(:now AS timestamptz))
+    """
+)
+
 _ENQUEUE = sa.text(
     """
     INSERT INTO webhooks.deliveries
         (subscription_id, message_id, ruc, state, next_attempt_at, manual, created_at)
-    SELECT s.id, CAST(:message_id AS text), CAST(:ruc AS text),
-           CASE WHEN o.open THEN 'queued' ELSE 'pending' END,
-           CASE WHEN o.open THEN NULL ELSE CAST(:now AS timestamptz) END,
+    SELECT s.id, CAST(:message_id AS text), CAST(:ruc AS text), 'queued', NULL,
            CAST(:manual AS boolean), CAST(:now AS timestamptz)
     FROM unnest(CAST(:subscriptions AS uuid[])) AS s(id)
-    CROSS JOIN LATERAL (
-        SELECT EXISTS (
-            SELECT 1 FROM webhooks.deliveries d
-            WHERE d.subscription_id = s.id AND d.ruc = CAST(:ruc AS text) AND d.state IN ('queued', 'pending')
-        ) AS open
-    ) AS o
     RETURNING id
     """
 )
@@ -66,21 +71,22 @@ async def enqueue(
     *,
     manual: bool = False,
 ) -> list[int]:
-    """Deliveries of one message to these subscriptions, each at the end of its chain."""
+    """Deliveries of one message to these subscriptions, each in its chain by event time."""
     if not subscriptions:
         return []
     await lock_chains(uow, [(s, ruc) for s in subscriptions])
-    result = await uow.session.execute(
-        _ENQUEUE,
-        {
-            "message_id": message_id,
-            "ruc": ruc,
-            "subscriptions": subscriptions,
-            "now": now,
-            "manual": manual,
-        },
-    )
-    return [row.id for row in result]
+    params = {
+        "message_id": message_id,
+        "ruc": ruc,
+        "subscriptions": subscriptions,
+        "now": now,
+        "manual": manual,
+    }
+    await uow.session.execute(_DEMOTE, params)
+    result = await uow.session.execute(_ENQUEUE, params)
+    ids = [row.id for row in result]
+    await promote_next(uow, {(s, ruc) for s in subscriptions}, now)
+    return ids
 
 
 _PROMOTE = sa.text(

@@ -49,7 +49,9 @@ _CLAIM = sa.text(
                    row_number() OVER (PARTITION BY d2.subscription_id ORDER BY d2.next_attempt_at, d2.id) AS n
             FROM webhooks.deliveries d2
             JOIN webhooks.subscriptions s ON s.id = d2.subscription_id AND s.active
+            JOIN webhooks.messages m2 ON m2.id = d2.message_id
             WHERE d2.state = 'pending' AND d2.next_attempt_at <= CAST(:now AS timestamptz)
+              AND (d2.manual OR d2.attempts > 0 OR m2.occurred_at <= CAST(:settled AS timestamptz))
               AND (d2.leased_until IS NULL OR d2.leased_until <= CAST(:now AS timestamptz))
               AND d2.subscription_id <> ALL(CAST(:saturated AS uuid[]))
         ) AS due
@@ -73,8 +75,10 @@ async def claim(
     lease: timedelta,
     per_subscription: int,
     saturated: list[uuid.UUID],
+    settle: timedelta = timedelta(0),
 ) -> list[Claimed]:
-    """Lease up to ``limit`` due deliveries (chain heads only are ever ``pending``)."""
+    """Lease up to ``limit`` due deliveries (chain heads only are ever ``pending``); a first
+    attempt waits until its event is ``settle`` old (an earlier one may still take its place)."""
     async with uow:
         rows = await uow.session.execute(
             _CLAIM,
@@ -84,6 +88,7 @@ async def claim(
                 "limit": limit,
                 "per_subscription": per_subscription,
                 "saturated": saturated,
+                "settled": now - settle,
             },
         )
         claimed = [Claimed(**row._mapping) for row in rows]
@@ -181,42 +186,47 @@ async def record(uow: UnitOfWork, outcomes: list[Outcome], policy: RetryPolicy) 
 async def _update_endpoints(
     uow: UnitOfWork, outcomes: list[Outcome], policy: RetryPolicy, now: datetime
 ) -> int:
+    """Endpoint health from the batch: a success clears ``failing_since``; a failure starts it (or
+    keeps it); an endpoint failing since ``disable_after`` ago is disabled, with the reason."""
     last: dict[uuid.UUID, Outcome] = {}
     succeeded: set[uuid.UUID] = set()
     for o in sorted(outcomes, key=lambda o: o.attempted_at):
         last[o.delivery.subscription_id] = o
         if o.ok:
             succeeded.add(o.delivery.subscription_id)
+    healthy = sorted((sid for sid, o in last.items() if o.ok), key=str)
+    recovered_then_failed = sorted((sid for sid, o in last.items() if not o.ok and sid in succeeded), key=str)
+    failing = sorted((sid for sid, o in last.items() if not o.ok and sid not in succeeded), key=str)
     s = subscriptions.c
+    if healthy:
+        await uow.session.execute(
+            sa.update(subscriptions).where(s.id.in_(healthy)).values(failing_since=None, last_success_at=now)
+        )
+    rows = []
+    if recovered_then_failed:
+        rows += await uow.session.execute(
+            sa.update(subscriptions)
+            .where(s.id.in_(recovered_then_failed))
+            .values(failing_since=now, last_success_at=now, last_failure_at=now)
+            .returning(s.id, s.failing_since, s.active)
+        )
+    if failing:
+        rows += await uow.session.execute(
+            sa.update(subscriptions)
+            .where(s.id.in_(failing))
+            .values(failing_since=sa.func.coalesce(s.failing_since, now), last_failure_at=now)
+            .returning(s.id, s.failing_since, s.active)
+        )
     disabled = 0
-    for subscription_id in sorted(last, key=str):
-        outcome = last[subscription_id]
-        if outcome.ok:
+    for row in rows:
+        if row.active and policy.disables(row.failing_since, now):
             await uow.session.execute(
                 sa.update(subscriptions)
-                .where(s.id == subscription_id)
-                .values(failing_since=None, last_success_at=now)
-            )
-            continue
-        values = {"last_failure_at": now}
-        if subscription_id in succeeded:
-            values |= {"last_success_at": now, "failing_since": now}
-        row = (
-            await uow.session.execute(
-                sa.update(subscriptions)
-                .where(s.id == subscription_id)
-                .values(failing_since=sa.func.coalesce(s.failing_since, now), **values)
-                .returning(s.failing_since, s.active)
-            )
-        ).first()
-        if row is not None and row.active and policy.disables(row.failing_since, now):
-            await uow.session.execute(
-                sa.update(subscriptions)
-                .where(s.id == subscription_id)
+                .where(s.id == row.id)
                 .values(
                     active=False,
                     disabled_at=now,
-                    disabled_reason=_reason(outcome, row.failing_since),
+                    disabled_reason=_reason(last[row.id], row.failing_since),
                     updated_at=now,
                 )
             )

@@ -142,6 +142,7 @@ def webhooks_settings(settings_for) -> Settings:
         webhook_timeout_seconds=2.0,
         webhook_lease_seconds=3.0,
         webhook_concurrency=16,
+        webhook_order_settle_seconds=0.3,
     )
     create_topics(settings)
     return settings
