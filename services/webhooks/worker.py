@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from fastapi import FastAPI
@@ -25,6 +25,7 @@ from prometheus_client.registry import Collector
 
 from services.webhooks.domain import signing
 from services.webhooks.domain.policy import RetryPolicy
+from services.webhooks.events.consume import DELIVERED_TOPICS, SEEN
 from services.webhooks.handlers.delivery import Claimed, Outcome, backlog, claim, record
 from shared.settings import Settings
 
@@ -102,6 +103,7 @@ class DeliveryWorker:
                         per_subscription=self.per_subscription,
                         saturated=self._saturated(),
                         settle=timedelta(seconds=self.settings.webhook_order_settle_seconds),
+                        watermark=self.watermark(),
                     )
                 for delivery in claimed:
                     task = asyncio.create_task(self._send(client, delivery))
@@ -126,6 +128,28 @@ class DeliveryWorker:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+
+    def watermark(self) -> datetime | None:
+        """Events up to this time may go out for the first time; None: no limit.
+
+        Topics are read independently, so after an outage or under a backlog one company's
+        earlier event may still wait unread on one topic while a later one was read from another.
+        While a delivered topic lags (the consumer's measurement, every few seconds), only events
+        no newer than the newest one read from it are released; before the first measurement,
+        none. One consumer per process: with several replicas this is per replica (see README).
+        """
+        consumer = getattr(self.app.state, "consumer", None)
+        if consumer is None or not consumer.handlers:
+            return None
+        lag = consumer.stats.lag
+        if not lag:
+            return datetime.min.replace(tzinfo=UTC)
+        limit: datetime | None = None
+        for topic in DELIVERED_TOPICS:
+            if lag.get(self.settings.topic(topic), 0) > 0:
+                seen = SEEN.get(topic, datetime.min.replace(tzinfo=UTC))
+                limit = seen if limit is None else min(limit, seen)
+        return limit
 
     def _saturated(self) -> list[uuid.UUID]:
         counts = Counter(self._inflight.values())

@@ -6,6 +6,7 @@ events become webhook deliveries (and certificate ones status-feed entries).
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -29,11 +30,17 @@ async def on_company_snapshot(
     await record_company(uow, event.ruc, event.region)
 
 
+# Newest event time read so far per delivered topic: the worker's ordering watermark (worker.py).
+SEEN: dict[str, datetime] = {}
+
+
 def _fan_out(topic: str) -> Handler:
     async def handler(uow: UnitOfWork, event: Any, envelope: EventEnvelope) -> None:
         if isinstance(event, enrollment.ParticipantAdmitted) and event.region:
             await record_company(uow, event.ruc, event.region)
         await fan_out(uow, topic, event, envelope, public_base_url())
+        if topic not in SEEN or envelope.occurred_at > SEEN[topic]:
+            SEEN[topic] = envelope.occurred_at
 
     handler.__name__ = f"on_{topic.replace('.', '_')}"
     return handler

