@@ -210,6 +210,11 @@ def main() -> int:
     created: list[str] = []
     secrets: dict[str, str] = {}
     with httpx.Client(timeout=30) as http:
+        # An interrupted earlier run may have left its subscriptions behind.
+        for stale in http.get(f"{api}/subscriptions", params={"owner": "apikey:bench"}, headers=admin).json()[
+            "data"
+        ]:
+            http.delete(f"{api}/subscriptions/{stale['id']}", headers=admin)
         for path in paths:
             response = http.post(
                 f"{api}/subscriptions",

@@ -66,6 +66,10 @@ class DeliveryWorker:
         self._inflight: dict[asyncio.Task, uuid.UUID] = {}
         self._outcomes: asyncio.Queue[Outcome] = asyncio.Queue()
         self._wake = asyncio.Event()
+        # True when the last claim filled every free slot: a finished send then frees a slot for
+        # work already due. Otherwise new work appears only when outcomes are recorded (the next
+        # head of a chain) or through the API, and those wake the loop themselves.
+        self._starved = False
 
     def wake(self) -> None:
         """Look for due work now (after a ping or a redelivery was queued)."""
@@ -115,7 +119,8 @@ class DeliveryWorker:
             except Exception:
                 log.exception("claiming deliveries failed; retrying")
             self.stats.in_flight = len(self._inflight)
-            if claimed and len(claimed) == free:
+            self._starved = bool(claimed) and len(claimed) == free
+            if self._starved and len(self._inflight) < self.settings.webhook_concurrency:
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -157,7 +162,8 @@ class DeliveryWorker:
 
     def _done(self, task: asyncio.Task) -> None:
         self._inflight.pop(task, None)
-        self._wake.set()
+        if self._starved:
+            self._wake.set()
 
     async def _send(self, client: httpx.AsyncClient, delivery: Claimed) -> None:
         headers = signing.headers(delivery.secret, delivery.message_id, int(time.time()), delivery.body)

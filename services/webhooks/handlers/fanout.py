@@ -12,7 +12,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.webhooks.db.tables import companies, feed, messages, subscriptions
+from services.webhooks.db.tables import companies, feed, messages
 from services.webhooks.domain import catalogue
 from services.webhooks.domain.catalogue import Message
 from services.webhooks.handlers.chains import enqueue
@@ -29,27 +29,40 @@ async def record_company(uow: UnitOfWork, ruc: str, region: str | None) -> None:
     )
 
 
-async def _region_of(uow: UnitOfWork, ruc: str) -> str | None:
-    return (await uow.session.execute(sa.select(companies.c.region).where(companies.c.ruc == ruc))).scalar()
-
-
-async def matching_subscriptions(uow: UnitOfWork, message: Message, region: str | None) -> list:
-    scope = catalogue.required_scope(message.type)
-    if scope is None:
-        return []
-    s = subscriptions.c
-    stmt = (
-        sa.select(s.id)
-        .where(
-            s.active,
-            sa.literal(message.type) == sa.any_(s.event_types),
-            sa.literal(scope) == sa.any_(s.scopes),
-            sa.or_(s.rucs.is_(None), sa.literal(message.ruc) == sa.any_(s.rucs)),
-            sa.or_(s.regions.is_(None), sa.literal(region or "") == sa.any_(s.regions)),
-        )
-        .order_by(s.id)
+async def matching_subscriptions(uow: UnitOfWork, messages: list[Message]) -> dict[str, list]:
+    """Message type -> ids of the active subscriptions that want it, may receive it (scope) and
+    whose RUC and region filters let it through; one query for all of an event's messages."""
+    wanted = [(m.type, catalogue.required_scope(m.type), m.region) for m in messages]
+    wanted = [w for w in wanted if w[1] is not None]
+    if not wanted:
+        return {}
+    ruc = messages[0].ruc
+    rows = await uow.session.execute(
+        sa.text(
+            """
+            SELECT w.type, s.id
+            FROM unnest(CAST(:types AS text[]), CAST(:scopes AS text[]), CAST(:regions AS text[]))
+                 AS w(type, scope, region)
+            JOIN webhooks.subscriptions s
+              ON s.active AND w.type = ANY(s.event_types) AND w.scope = ANY(s.scopes)
+             AND (s.rucs IS NULL OR CAST(:ruc AS text) = ANY(s.rucs))
+             AND (s.regions IS NULL OR coalesce(
+                    w.region, (SELECT c.region FROM webhooks.companies c WHERE c.ruc = CAST(:ruc AS text))
+                 ) = ANY(s.regions))
+            ORDER BY w.type, s.id
+            """
+        ),
+        {
+            "types": [w[0] for w in wanted],
+            "scopes": [w[1] for w in wanted],
+            "regions": [w[2] for w in wanted],
+            "ruc": ruc,
+        },
     )
-    return list((await uow.session.execute(stmt)).scalars())
+    found: dict[str, list] = {}
+    for row in rows:
+        found.setdefault(row.type, []).append(row.id)
+    return found
 
 
 async def store_message(uow: UnitOfWork, message: Message, event_id: Any, occurred_at: Any) -> None:
@@ -89,16 +102,13 @@ async def fan_out(uow: UnitOfWork, topic: str, event: Any, envelope: EventEnvelo
             .on_conflict_do_nothing(index_elements=[feed.c.event_id])
         )
     created = 0
-    region: str | None = None
-    region_known = False
-    for message in catalogue.messages_for(topic, event, envelope, base_url):
-        if message.region is not None:
-            region, region_known = message.region, True
-        elif not region_known:
-            region, region_known = await _region_of(uow, message.ruc), True
-        targets = await matching_subscriptions(uow, message, region)
-        if not targets:
+    messages = catalogue.messages_for(topic, event, envelope, base_url)
+    if not messages:
+        return 0
+    targets = await matching_subscriptions(uow, messages)
+    for message in messages:
+        if not targets.get(message.type):
             continue
         await store_message(uow, message, envelope.event_id, envelope.occurred_at)
-        created += len(await enqueue(uow, message.id, message.ruc, targets, uow.clock.now()))
+        created += len(await enqueue(uow, message.id, message.ruc, targets[message.type], uow.clock.now()))
     return created
