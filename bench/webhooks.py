@@ -201,8 +201,30 @@ def wait_for(count, target: int, timeout: float, pid: int | None, peak: list[flo
     return time.time()
 
 
+def unread_events(settings) -> int:
+    """Events the webhooks consumer group has not read yet: they would reach this run's receiver."""
+    from kafka import KafkaAdminClient, KafkaConsumer
+
+    from services.webhooks.events.consume import TOPIC_HANDLERS
+
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
+    try:
+        committed = admin.list_consumer_group_offsets(settings.consumer_group)
+        topics = {settings.topic(t) for t in TOPIC_HANDLERS}
+        ends = consumer.end_offsets([tp for tp in committed if tp.topic in topics])
+        return sum(max(0, end - committed[tp].offset) for tp, end in ends.items())
+    finally:
+        admin.close()
+        consumer.close()
+
+
 def main() -> int:
     settings = get_settings().for_service("webhooks")
+    backlog = unread_events(settings)
+    if backlog:
+        print(f"the webhooks consumer still has {backlog} unread events; run again when it has caught up")
+        return 2
     api = f"{settings.service_url('webhooks')}/api/v1/webhooks"
     admin = identity_headers(settings, "admin", subject="bench", ttl=3600)
     port = free_port()

@@ -24,6 +24,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from services.webhooks.domain import signing
+from services.webhooks.domain.catalogue import PARTITIONS
 from services.webhooks.domain.policy import RetryPolicy
 from services.webhooks.events.consume import DELIVERED_TOPICS, SEEN
 from services.webhooks.handlers.delivery import Claimed, Outcome, backlog, claim, record
@@ -107,7 +108,7 @@ class DeliveryWorker:
                         per_subscription=self.per_subscription,
                         saturated=self._saturated(),
                         settle=timedelta(seconds=self.settings.webhook_order_settle_seconds),
-                        watermark=self.watermark(),
+                        watermarks=self.watermarks(),
                     )
                 for delivery in claimed:
                     task = asyncio.create_task(self._send(client, delivery))
@@ -134,27 +135,29 @@ class DeliveryWorker:
             for waiter in waiters:
                 waiter.cancel()
 
-    def watermark(self) -> datetime | None:
-        """Events up to this time may go out for the first time; None: no limit.
+    def watermarks(self) -> list[datetime] | None:
+        """Per partition: events up to this time may go out for the first time (None: no limit).
 
         Topics are read independently, so after an outage or under a backlog one company's
         earlier event may still wait unread on one topic while a later one was read from another.
-        While a delivered topic lags (the consumer's measurement, every few seconds), only events
-        no newer than the newest one read from it are released; before the first measurement,
-        none. One consumer per process: with several replicas this is per replica (see README).
+        A company's events are in the same partition number of every topic (keyed by RUC). While
+        a delivered topic lags (the consumer's measurement, every few seconds), an event goes out
+        only if no newer than the newest one read from that topic's partition; before the first
+        measurement, none. One consumer per process: with several replicas this is per replica.
         """
         consumer = getattr(self.app.state, "consumer", None)
         if consumer is None or not consumer.handlers:
             return None
+        never = datetime.min.replace(tzinfo=UTC)
         lag = consumer.stats.lag
         if not lag:
-            return datetime.min.replace(tzinfo=UTC)
-        limit: datetime | None = None
+            return [never] * PARTITIONS
+        limits: list[datetime] | None = None
         for topic in DELIVERED_TOPICS:
             if lag.get(self.settings.topic(topic), 0) > 0:
-                seen = SEEN.get(topic, datetime.min.replace(tzinfo=UTC))
-                limit = seen if limit is None else min(limit, seen)
-        return limit
+                seen = [SEEN.get((topic, p), never) for p in range(PARTITIONS)]
+                limits = seen if limits is None else [min(a, b) for a, b in zip(limits, seen, strict=True)]
+        return limits
 
     def _saturated(self) -> list[uuid.UUID]:
         counts = Counter(self._inflight.values())

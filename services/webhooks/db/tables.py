@@ -63,6 +63,8 @@ messages = sa.Table(
     sa.Column("ruc", sa.Text, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     _ts("occurred_at", nullable=False),
+    # The Kafka partition of the event (by RUC); null for pings. Used by the ordering watermark.
+    sa.Column("partition", sa.SmallInteger),
     _ts("created_at", nullable=False),
     schema=SCHEMA,
 )

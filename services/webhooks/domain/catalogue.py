@@ -83,6 +83,18 @@ class FeedEntry:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+# Every delivered topic has this many partitions (checked in events/consume.py), so one
+# company's events sit in the same partition number on each of them.
+PARTITIONS = 3
+
+
+def partition_of(ruc: str, partitions: int = PARTITIONS) -> int:
+    """The partition Kafka's default partitioner (murmur2 of the key) gives a company's events."""
+    from kafka.partitioner.default import murmur2
+
+    return (murmur2(ruc.encode()) & 0x7FFFFFFF) % partitions
+
+
 def message_id(event_id: uuid.UUID, event_type: str) -> str:
     """Stable per (event, type): a redelivered Kafka message maps to the same ``webhook-id``."""
     return f"msg_{uuid.uuid5(event_id, event_type).hex}"

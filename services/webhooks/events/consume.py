@@ -10,9 +10,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from services.webhooks.domain.catalogue import PARTITIONS, partition_of
 from services.webhooks.handlers.fanout import fan_out, record_company
 from shared.events.consumer import Handler
-from shared.events.contracts import audit, enrollment, training
+from shared.events.contracts import CONTRACTS, audit, enrollment, training
 from shared.events.envelope import EventEnvelope
 from shared.settings import get_settings
 from shared.uow import UnitOfWork
@@ -30,8 +31,8 @@ async def on_company_snapshot(
     await record_company(uow, event.ruc, event.region)
 
 
-# Newest event time read so far per delivered topic: the worker's ordering watermark (worker.py).
-SEEN: dict[str, datetime] = {}
+# Newest event time read so far per (delivered topic, partition): the worker's ordering watermark.
+SEEN: dict[tuple[str, int], datetime] = {}
 
 
 def _fan_out(topic: str) -> Handler:
@@ -39,8 +40,9 @@ def _fan_out(topic: str) -> Handler:
         if isinstance(event, enrollment.ParticipantAdmitted) and event.region:
             await record_company(uow, event.ruc, event.region)
         await fan_out(uow, topic, event, envelope, public_base_url())
-        if topic not in SEEN or envelope.occurred_at > SEEN[topic]:
-            SEEN[topic] = envelope.occurred_at
+        key = (topic, partition_of(envelope.key))
+        if key not in SEEN or envelope.occurred_at > SEEN[key]:
+            SEEN[key] = envelope.occurred_at
 
     handler.__name__ = f"on_{topic.replace('.', '_')}"
     return handler
@@ -56,6 +58,8 @@ DELIVERED_TOPICS = (
     enrollment.ParticipantCertificationEligible.TOPIC,
     training.ProgramCompleted.TOPIC,
 )
+
+assert all(CONTRACTS[t].PARTITIONS == PARTITIONS for t in DELIVERED_TOPICS), "see catalogue.PARTITIONS"
 
 TOPIC_HANDLERS: dict[str, Handler] = {
     enrollment.CompanyRegistered.TOPIC: on_company_snapshot,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from services.webhooks.db.tables import deliveries, subscriptions
+from services.webhooks.domain.catalogue import PARTITIONS
 from services.webhooks.domain.policy import RetryPolicy
 from services.webhooks.handlers.chains import lock_chains, promote_next
 from shared.uow import UnitOfWork
@@ -52,7 +53,8 @@ _CLAIM = sa.text(
             JOIN webhooks.messages m2 ON m2.id = d2.message_id
             WHERE d2.state = 'pending' AND d2.next_attempt_at <= CAST(:now AS timestamptz)
               AND (d2.manual OR d2.attempts > 0 OR m2.occurred_at <= CAST(:settled AS timestamptz))
-              AND (d2.manual OR d2.attempts > 0 OR m2.occurred_at <= CAST(:watermark AS timestamptz))
+              AND (d2.manual OR d2.attempts > 0 OR m2.partition IS NULL
+                   OR m2.occurred_at <= (CAST(:watermarks AS timestamptz[]))[m2.partition + 1])
               AND (d2.leased_until IS NULL OR d2.leased_until <= CAST(:now AS timestamptz))
               AND d2.subscription_id <> ALL(CAST(:saturated AS uuid[]))
         ) AS due
@@ -77,7 +79,7 @@ async def claim(
     per_subscription: int,
     saturated: list[uuid.UUID],
     settle: timedelta = timedelta(0),
-    watermark: datetime | None = None,
+    watermarks: list[datetime] | None = None,
 ) -> list[Claimed]:
     """Lease up to ``limit`` due deliveries (chain heads only are ever ``pending``); a first
     attempt waits until its event is ``settle`` old (an earlier one may still take its place)."""
@@ -91,7 +93,7 @@ async def claim(
                 "per_subscription": per_subscription,
                 "saturated": saturated,
                 "settled": now - settle,
-                "watermark": watermark or datetime.max.replace(tzinfo=UTC),
+                "watermarks": watermarks or [datetime.max.replace(tzinfo=UTC)] * PARTITIONS,
             },
         )
         claimed = [Claimed(**row._mapping) for row in rows]

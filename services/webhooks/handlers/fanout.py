@@ -65,7 +65,9 @@ async def matching_subscriptions(uow: UnitOfWork, messages: list[Message]) -> di
     return found
 
 
-async def store_message(uow: UnitOfWork, message: Message, event_id: Any, occurred_at: Any) -> None:
+async def store_message(
+    uow: UnitOfWork, message: Message, event_id: Any, occurred_at: Any, *, partition: int | None = None
+) -> None:
     """The message's body, fixed once; ``occurred_at`` (the event's) orders a RUC's chain."""
     body = orjson.dumps(message.body()).decode()
     await uow.session.execute(
@@ -77,6 +79,7 @@ async def store_message(uow: UnitOfWork, message: Message, event_id: Any, occurr
             ruc=message.ruc,
             body=body,
             occurred_at=occurred_at,
+            partition=partition,
             created_at=uow.clock.now(),
         )
         .on_conflict_do_nothing()
@@ -109,6 +112,12 @@ async def fan_out(uow: UnitOfWork, topic: str, event: Any, envelope: EventEnvelo
     for message in messages:
         if not targets.get(message.type):
             continue
-        await store_message(uow, message, envelope.event_id, envelope.occurred_at)
+        await store_message(
+            uow,
+            message,
+            envelope.event_id,
+            envelope.occurred_at,
+            partition=catalogue.partition_of(message.ruc),
+        )
         created += len(await enqueue(uow, message.id, message.ruc, targets[message.type], uow.clock.now()))
     return created

@@ -140,3 +140,13 @@ def test_an_expiry_is_dated_at_the_start_of_its_lima_day():
     )
     change = catalogue.certificate_change(event.TOPIC, event, _envelope(event), "https://x.pe")
     assert change.status == "expired" and change.changed_at == datetime(2028, 3, 1, 5, tzinfo=UTC)
+
+
+def test_partition_of_matches_the_producers_partitioner():
+    from kafka.partitioner import DefaultPartitioner
+
+    partitioner = DefaultPartitioner()
+    for n in range(50):
+        ruc = f"20{n:08d}1"
+        expected = partitioner(ruc.encode(), [0, 1, 2], [0, 1, 2])
+        assert catalogue.partition_of(ruc) == expected
