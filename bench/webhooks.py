@@ -310,6 +310,13 @@ def main() -> int:
         if position < last.get((path, ruc), -1):
             out_of_order += 1
         last[(path, ruc)] = max(position, last.get((path, ruc), -1))
+    if os.environ.get("BENCH_DEBUG"):
+        chains: dict = {}
+        for path, m, t, ruc in sorted(records, key=lambda r: r[2]):
+            chains.setdefault((path, ruc), []).append((order.get(m), round(t % 1000, 3)))
+        bad_chains = [(k, v) for k, v in chains.items() if [x[0] for x in v] != sorted(x[0] for x in v)]
+        for k, v in bad_chains[:3]:
+            print("  chain", k, v)
     unique = len({(p, m) for p, m, _, _ in records})
     print()
     print(f"deliveries received      {len(records)} ({unique} distinct; duplicates {len(records) - unique})")

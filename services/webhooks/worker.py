@@ -35,6 +35,8 @@ log = logging.getLogger("eco.webhooks.worker")
 FLUSH_SECONDS = 0.05
 FLUSH_BATCH = 200
 BACKLOG_EVERY_SECONDS = 5.0
+OFFSETS_EVERY_SECONDS = 0.2
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def policy_from(settings: Settings) -> RetryPolicy:
@@ -71,6 +73,10 @@ class DeliveryWorker:
         # work already due. Otherwise new work appears only when outcomes are recorded (the next
         # head of a chain) or through the API, and those wake the loop themselves.
         self._starved = False
+        self._offsets: dict[tuple[str, int], bool] | None = None
+        self._kafka = None
+        consumer = getattr(app.state, "consumer", None)
+        self._consumes = consumer is not None and bool(consumer.handlers) and self.settings.run_background
 
     def wake(self) -> None:
         """Look for due work now (after a ping or a redelivery was queued)."""
@@ -84,9 +90,11 @@ class DeliveryWorker:
         timeout = httpx.Timeout(self.settings.webhook_timeout_seconds)
         async with httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False) as client:
             recorder = asyncio.create_task(self._record_loop(stop), name="webhooks-recorder")
+            offsets = asyncio.create_task(self._offsets_loop(stop), name="webhooks-offsets")
             try:
                 await self._claim_loop(client, stop)
             finally:
+                await offsets
                 if self._inflight:
                     await asyncio.wait(list(self._inflight), timeout=self.settings.webhook_timeout_seconds)
                 for task in self._inflight:
@@ -140,24 +148,62 @@ class DeliveryWorker:
 
         Topics are read independently, so after an outage or under a backlog one company's
         earlier event may still wait unread on one topic while a later one was read from another.
-        A company's events are in the same partition number of every topic (keyed by RUC). While
-        a delivered topic lags (the consumer's measurement, every few seconds), an event goes out
-        only if no newer than the newest one read from that topic's partition; before the first
-        measurement, none. One consumer per process: with several replicas this is per replica.
+        A company's events are in the same partition number of every topic (keyed by RUC). Where a
+        delivered topic's partition holds events the group has not committed yet, an event of
+        that partition goes out only if no newer than the newest one read from it. Offsets are
+        refreshed in the background; until the first refresh, nothing new goes out.
         """
-        consumer = getattr(self.app.state, "consumer", None)
-        if consumer is None or not consumer.handlers:
-            return None
-        never = datetime.min.replace(tzinfo=UTC)
-        lag = consumer.stats.lag
-        if not lag:
-            return [never] * PARTITIONS
+        if self._offsets is None:
+            return [NEVER] * PARTITIONS if self._consumes else None
         limits: list[datetime] | None = None
-        for topic in DELIVERED_TOPICS:
-            if lag.get(self.settings.topic(topic), 0) > 0:
-                seen = [SEEN.get((topic, p), never) for p in range(PARTITIONS)]
-                limits = seen if limits is None else [min(a, b) for a, b in zip(limits, seen, strict=True)]
+        for (topic, partition), behind in self._offsets.items():
+            if behind:
+                seen = SEEN.get((topic, partition), NEVER)
+                limits = limits or [datetime.max.replace(tzinfo=UTC)] * PARTITIONS
+                limits[partition] = min(limits[partition], seen)
         return limits
+
+    def _read_offsets(self) -> dict[tuple[str, int], bool]:
+        """(topic, partition) -> whether the group's committed offset is behind the end."""
+        from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+
+        if self._kafka is None:
+            self._kafka = (
+                KafkaAdminClient(
+                    bootstrap_servers=self.settings.kafka_bootstrap, client_id="eco-webhooks-offsets"
+                ),
+                KafkaConsumer(
+                    bootstrap_servers=self.settings.kafka_bootstrap, client_id="eco-webhooks-offsets"
+                ),
+            )
+        admin, consumer = self._kafka
+        physical = {self.settings.topic(t): t for t in DELIVERED_TOPICS}
+        tps = [TopicPartition(name, p) for name in physical for p in range(PARTITIONS)]
+        ends = consumer.end_offsets(tps)
+        committed = admin.list_consumer_group_offsets(self.settings.consumer_group)
+        return {
+            (physical[tp.topic], tp.partition): (committed[tp].offset if tp in committed else 0) < end
+            for tp, end in ends.items()
+        }
+
+    async def _offsets_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                self._offsets = await asyncio.to_thread(self._read_offsets)
+            except Exception as exc:  # Kafka away: hold first sends (retries go on)
+                log.warning("cannot read consumer offsets: %s", exc)
+                self._offsets = None
+                self._close_kafka()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=OFFSETS_EVERY_SECONDS)
+        self._close_kafka()
+
+    def _close_kafka(self) -> None:
+        if self._kafka is not None:
+            for client in self._kafka:
+                with contextlib.suppress(Exception):
+                    client.close()
+            self._kafka = None
 
     def _saturated(self) -> list[uuid.UUID]:
         counts = Counter(self._inflight.values())

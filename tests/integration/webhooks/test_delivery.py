@@ -316,3 +316,19 @@ async def test_worker_stopped_and_restarted_loses_nothing_and_keeps_the_webhook_
     # (An attempt cut off by the stop is not in the log when its outcome never reached the database.)
     issued = next(d for d in log if d["event_type"] == "certificate.issued")
     assert issued["message_id"] == by_type["certificate.issued"].pop()
+
+
+async def test_events_of_one_company_read_from_different_topics_go_out_in_the_order_they_happened(
+    harness, webhooks_settings, receiver, subscribe
+):
+    certificates = [Certificate() for _ in range(3)]
+    _, path, _ = await subscribe(CERTIFICATE_TYPES, rucs=[c.ruc for c in certificates])
+    # All at once, interleaved: the consumer may read them in another order (four topics).
+    events = [[c.issued(), c.suspended(), c.reinstated(), c.withdrawn()] for c in certificates]
+    await publish(webhooks_settings, *[e for round_ in zip(*events, strict=True) for e in round_])
+    await eventually(lambda: len(receiver.on(path, answered=200)) == 12, timeout=30, message="12 received")
+    for c in certificates:
+        types = [
+            r.json()["type"] for r in receiver.on(path, answered=200) if r.json()["data"]["ruc"] == c.ruc
+        ]
+        assert types == CERTIFICATE_TYPES, (c.ruc, types)
