@@ -231,6 +231,7 @@ async def subscribe(harness, receiver, partner):
         scopes: tuple[str, ...] = ("webhooks:read", "webhooks:write", "audit:read"),
         headers: dict[str, str] | None = None,
         rucs: list[str] | None = None,
+        regions: list[str] | None = None,
         **endpoint: Any,
     ) -> tuple[dict[str, Any], str, dict[str, str]]:
         headers = headers or partner(*scopes)
@@ -238,6 +239,8 @@ async def subscribe(harness, receiver, partner):
         body: dict[str, Any] = {"url": receiver.url(path), "event_types": event_types}
         if rucs:
             body["rucs"] = rucs
+        if regions:
+            body["regions"] = regions
         response = await harness.client.post("/api/v1/webhooks/subscriptions", json=body, headers=headers)
         assert response.status_code == 201, response.text
         subscription = response.json()

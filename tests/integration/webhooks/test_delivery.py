@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from datetime import timedelta
 
+import sqlalchemy as sa
+
+from services.webhooks.db.tables import companies
+from shared.events.contracts import enrollment
 from shared.testing import eventually, publish_event
 from tests.integration.webhooks.events import Certificate, admitted
 
@@ -332,3 +337,25 @@ async def test_events_of_one_company_read_from_different_topics_go_out_in_the_or
             r.json()["type"] for r in receiver.on(path, answered=200) if r.json()["data"]["ruc"] == c.ruc
         ]
         assert types == CERTIFICATE_TYPES, (c.ruc, types)
+
+
+async def test_region_filter_uses_the_companies_regions(harness, webhooks_settings, receiver, subscribe):
+    cusco, lima = Certificate(), Certificate()
+    _, path, _ = await subscribe(["certificate.issued"], regions=["Cusco"], rucs=[cusco.ruc, lima.ruc])
+    _, control_path, _ = await subscribe(["certificate.issued"], rucs=[cusco.ruc, lima.ruc])
+    for certificate, region in ((cusco, "Cusco"), (lima, "Lima")):
+        company = enrollment.CompanyRegistered(
+            company_id=uuid.uuid4(), ruc=certificate.ruc, legal_name="S.A.C.", region=region
+        )
+        await publish(webhooks_settings, company)
+    await eventually(lambda: _regions_known(harness, cusco.ruc, lima.ruc), timeout=30, message="regions")
+    await publish(webhooks_settings, cusco.issued(), lima.issued())
+    await eventually(lambda: len(receiver.on(control_path, answered=200)) == 2, timeout=30, message="control")
+    await eventually(lambda: receiver.on(path, answered=200), timeout=30, message="Cusco received")
+    assert [r.json()["data"]["ruc"] for r in receiver.on(path)] == [cusco.ruc]
+
+
+async def _regions_known(harness, *rucs):
+    async with harness.app.state.engine.connect() as conn:
+        found = (await conn.execute(sa.select(sa.func.count()).where(companies.c.ruc.in_(rucs)))).scalar()
+    return found == len(rucs)
