@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONSUMING_SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog")
+CONSUMING_SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog", "webhooks")
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,24 @@ C = TopicCoverage
 COVERAGE: dict[str, TopicCoverage] = {
     # --- enrollment -------------------------------------------------------------------------
     "enrollment.company.registered": C(
-        {"catalog": "company snapshot for the catalogue's profile; 'registered' indicator"},
+        {
+            "catalog": "company snapshot for the catalogue's profile; 'registered' indicator",
+            "webhooks": "the company's region, for subscriptions filtered by region",
+        },
         "training and audit know companies only once admitted (enrollment.participant.admitted)",
     ),
     "enrollment.company.updated": C(
-        {"catalog": "latest company snapshot (name, region, products) for the public profile"},
+        {
+            "catalog": "latest company snapshot (name, region, products) for the public profile",
+            "webhooks": "the company's current region, for region filters",
+        },
         "training and audit keep no company profile",
     ),
     "enrollment.company.deleted": C(
-        {"catalog": "a deleted company stops counting as registered in the indicators"},
+        {
+            "catalog": "a deleted company stops counting as registered in the indicators",
+            "webhooks": "forgets the company's region",
+        },
         "only companies that never applied can be deleted, so training and audit never knew them",
     ),
     "enrollment.application.submitted": C(
@@ -44,6 +53,7 @@ COVERAGE: dict[str, TopicCoverage] = {
             "training": "enrols the participant in its cohort's workshops",
             "audit": "who may self-assess / be pre-audited, and with which monitor",
             "catalog": "'admitted' indicator per cohort, region and women-led",
+            "webhooks": "participant.admitted webhooks to subscribed partners (enrollment:read)",
         },
         "enrollment publishes it",
     ),
@@ -64,7 +74,10 @@ COVERAGE: dict[str, TopicCoverage] = {
         "the catalogue's indicators count milestones reached; a withdrawal takes none back",
     ),
     "enrollment.participant.certification_eligible": C(
-        {"audit": "records that the participant may ask for the certification audit"},
+        {
+            "audit": "records that the participant may ask for the certification audit",
+            "webhooks": "participant.certification_eligible webhooks (enrollment:read)",
+        },
         "training and the catalogue already hold both facts it combines (completion, pre-audit)",
     ),
     # --- training ---------------------------------------------------------------------------
@@ -81,6 +94,7 @@ COVERAGE: dict[str, TopicCoverage] = {
         {
             "enrollment": "one of the two conditions of certification eligibility",
             "catalog": "'trained' indicator",
+            "webhooks": "participant.training_completed webhooks (training:read)",
         },
         "audit learns eligibility from enrollment.participant.certification_eligible",
     ),
@@ -108,23 +122,38 @@ COVERAGE: dict[str, TopicCoverage] = {
     "audit.nonconformity.closed": C({}, "remediation is audit's own record"),
     "audit.certification.requested": C({}, "the certification audit is audit's own process"),
     "audit.certificate.issued": C(
-        {"catalog": "lists the organisation in the public catalogue; verification; 'certified' indicator"},
+        {
+            "catalog": "lists the organisation in the public catalogue; verification; 'certified' indicator",
+            "webhooks": "certificate.issued and mark_licence.granted webhooks; the public status feed",
+        },
         "enrollment and training are done with the company once it is certified",
     ),
     "audit.certificate.suspended": C(
-        {"catalog": "the catalogue and verification show the certificate suspended"},
+        {
+            "catalog": "the catalogue and verification show the certificate suspended",
+            "webhooks": "certificate.suspended and mark_licence.suspended webhooks; status feed",
+        },
         "as audit.certificate.issued",
     ),
     "audit.certificate.reinstated": C(
-        {"catalog": "the certificate is valid again in the catalogue and in verification"},
+        {
+            "catalog": "the certificate is valid again in the catalogue and in verification",
+            "webhooks": "certificate.reinstated and mark_licence.granted webhooks; status feed",
+        },
         "as audit.certificate.issued",
     ),
     "audit.certificate.withdrawn": C(
-        {"catalog": "the certificate shows withdrawn; the organisation leaves the default listing"},
+        {
+            "catalog": "the certificate shows withdrawn; the organisation leaves the default listing",
+            "webhooks": "certificate.withdrawn and mark_licence.revoked webhooks; status feed",
+        },
         "as audit.certificate.issued",
     ),
     "audit.certificate.expired": C(
-        {"catalog": "the certificate shows expired"},
+        {
+            "catalog": "the certificate shows expired",
+            "webhooks": "certificate.expired and mark_licence.revoked webhooks; status feed",
+        },
         "as audit.certificate.issued",
     ),
 }

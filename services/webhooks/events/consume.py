@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from services.webhooks.domain.catalogue import PARTITIONS, partition_of
-from services.webhooks.handlers.fanout import fan_out, record_company
+from services.webhooks.handlers.fanout import fan_out, forget_company, record_company
 from shared.events.consumer import Handler
 from shared.events.contracts import CONTRACTS, audit, enrollment, training
 from shared.events.envelope import EventEnvelope
@@ -33,6 +33,12 @@ async def on_company_snapshot(
 
 # Newest event time read so far per (delivered topic, partition): the worker's ordering watermark.
 SEEN: dict[tuple[str, int], datetime] = {}
+
+
+async def on_company_deleted(
+    uow: UnitOfWork, event: enrollment.CompanyDeleted, envelope: EventEnvelope
+) -> None:
+    await forget_company(uow, event.ruc)
 
 
 def _fan_out(topic: str) -> Handler:
@@ -64,5 +70,6 @@ assert all(CONTRACTS[t].PARTITIONS == PARTITIONS for t in DELIVERED_TOPICS), "se
 TOPIC_HANDLERS: dict[str, Handler] = {
     enrollment.CompanyRegistered.TOPIC: on_company_snapshot,
     enrollment.CompanyUpdated.TOPIC: on_company_snapshot,
+    enrollment.CompanyDeleted.TOPIC: on_company_deleted,
     **{topic: _fan_out(topic) for topic in DELIVERED_TOPICS},
 }

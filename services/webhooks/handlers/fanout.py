@@ -29,6 +29,10 @@ async def record_company(uow: UnitOfWork, ruc: str, region: str | None) -> None:
     )
 
 
+async def forget_company(uow: UnitOfWork, ruc: str) -> None:
+    await uow.session.execute(sa.delete(companies).where(companies.c.ruc == ruc))
+
+
 async def matching_subscriptions(uow: UnitOfWork, messages: list[Message]) -> dict[str, list]:
     """Message type -> ids of the active subscriptions that want it, may receive it (scope) and
     whose RUC and region filters let it through; one query for all of an event's messages."""
