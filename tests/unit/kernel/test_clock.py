@@ -7,14 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.clock import LIMA, Clock, FixedClock
+from shared.clock import LIMA, Clock
 from shared.testing import TestClock
 
 LEAP_EVENING = datetime(2028, 2, 29, 23, 30, tzinfo=LIMA)  # 2028-03-01 04:30 UTC
 
 
 def test_today_is_the_lima_date_when_utc_is_already_tomorrow():
-    clock = FixedClock(LEAP_EVENING.astimezone(UTC))
+    clock = TestClock()
+    clock.pin(LEAP_EVENING.astimezone(UTC))
     assert clock.now().date() == date(2028, 3, 1)
     assert clock.today() == date(2028, 2, 29)
     clock.advance(timedelta(minutes=30))
