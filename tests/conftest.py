@@ -25,7 +25,8 @@ pytest_plugins = ["tests.support.browser"]
 TEST_DATABASE = os.environ.get("ECO_TEST_DATABASE", "ecoeficiencia_test")
 TEST_NAMESPACE = "test."
 
-# Tests that break shared infrastructure (stop the broker, ...) run after every other test.
+# Tests that break shared infrastructure run after every other test, in this order: the Kafka
+# outage, then the fault drills (they also stop Postgres and kill processes) at the very end.
 RUN_LAST_MARKERS = ("kafka_outage", "drill")
 
 _seed: int | None = None
@@ -76,26 +77,40 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items[:] = test_order(items, _seed)
+
+
+def test_order(items: list[pytest.Item], seed: int | None) -> list[pytest.Item]:
     """A random order: files shuffled, then classes and tests within each file (so module-
-    and class-scoped fixtures are still set up once). Tests marked with one of
-    ``RUN_LAST_MARKERS`` (they stop the shared Kafka broker, ...) run last, so nothing else
-    sees the outage."""
-    if _seed is not None:
-        rng = random.Random(_seed)
+    and class-scoped fixtures are still set up once); ``seed=None`` keeps collection order.
+    Tests marked with one of ``RUN_LAST_MARKERS`` (they stop the shared Kafka broker, ...)
+    run last, in that order, so nothing else sees the outage."""
+    ordered = list(items)
+    if seed is not None:
+        rng = random.Random(seed)
         by_file: dict[str, dict[str, list[pytest.Item]]] = defaultdict(lambda: defaultdict(list))
         for item in items:
             by_file[item.nodeid.split("::", 1)[0]][item.parent.nodeid if item.parent else ""].append(item)
         files = list(by_file.values())
         rng.shuffle(files)
-        shuffled: list[pytest.Item] = []
+        ordered = []
         for groups in files:
             parents = list(groups.values())
             rng.shuffle(parents)
             for group in parents:
                 rng.shuffle(group)
-                shuffled.extend(group)
-        items[:] = shuffled
-    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in RUN_LAST_MARKERS))
+                ordered.extend(group)
+    ordered.sort(key=_run_last_rank)
+    return ordered
+
+
+test_order.__test__ = False  # a helper, not a test
+
+
+def _run_last_rank(item: pytest.Item) -> int:
+    """0 for ordinary tests, else 1 + the position of its marker in ``RUN_LAST_MARKERS``."""
+    ranks = [i + 1 for i, marker in enumerate(RUN_LAST_MARKERS) if item.get_closest_marker(marker)]
+    return max(ranks, default=0)
 
 
 @pytest.fixture(autouse=True)
