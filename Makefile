@@ -2,7 +2,10 @@
 # Every target is idempotent: `make run` twice leaves one copy of everything running.
 #
 #   make run     Postgres + Kafka + migrations + services + nginx, then the URL
-#   make test    the same infrastructure (test database), then pytest (PYTEST_ARGS=... to filter)
+#   make test    the same infrastructure (test database), then pytest (PYTEST_ARGS=... to filter),
+#                in a random order whose seed is printed (ECO_TEST_SEED=N repeats one, =off: file order)
+#   make test-unit          the unit tests alone: no Postgres, no Kafka (nginx installed, not started)
+#   make test-unit-shifted  the same with the whole process's clock at 23:30 in Lima on 29 February 2028
 #   make down    stop everything;  make clean  also deletes .local/ (all local data)
 
 SHELL := /bin/bash
@@ -17,6 +20,8 @@ WITH_ENV := deploy/with-env.sh
 CLI      := $(WITH_ENV) $(PY) -m shared.cli
 TEST_DB  := ecoeficiencia_test
 PYTEST_ARGS ?=
+# 23:30 in Lima (UTC-5) on a leap day: the UTC date is already 1 March.
+SHIFTED_NOW := 2028-02-29T23:30:00-05:00
 
 # `$(call step,label,command)`: run a command and print how long it took.
 define step
@@ -25,10 +30,10 @@ define step
 	printf '  %-32s %5.1f s\n' '$(1)' "$$(awk -v a=$$_t0 -v b=$$(date +%s.%N) 'BEGIN{print b-a}')"
 endef
 
-.PHONY: help venv _venv infra infra-test run traces down test lint fmt bench demo clean
+.PHONY: help venv _venv infra infra-test run traces down test test-unit test-unit-shifted lint fmt bench demo clean
 
 help:
-	@echo "targets: run | traces | down | test | lint | fmt | bench | demo | infra | venv | clean"
+	@echo "targets: run | traces | down | test | test-unit | test-unit-shifted | lint | fmt | bench | demo | infra | venv | clean"
 
 venv:
 	@$(call step,venv (uv sync --frozen),$(MAKE) --no-print-directory _venv)
@@ -84,6 +89,15 @@ down:
 
 test: infra-test
 	@$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# tests/unit needs no running part; nginx's binary checks the rendered config (nginx -t).
+test-unit: venv
+	@$(call step,nginx installed,command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || deploy/nginx/nginx.sh test)
+	$(WITH_ENV) $(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+# time-machine moves the clock of the whole pytest process (datetime, date, time.time).
+test-unit-shifted:
+	@ECO_TEST_NOW=$(SHIFTED_NOW) $(MAKE) --no-print-directory test-unit
 
 lint: venv
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .

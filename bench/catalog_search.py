@@ -26,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -35,6 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared.clock import Clock  # noqa: E402
 from shared.ruc import complete_ruc  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 
@@ -184,7 +185,7 @@ COLUMNS = [
 
 def organisations(count: int) -> list[tuple]:
     rnd = random.Random(20250601)
-    today = date.today()
+    today = Clock().today()  # a Lima date, as the catalog judges expiry
     rows = []
     for i in range(count):
         trade = rnd.choice(TRADES)

@@ -27,14 +27,3 @@ class Clock:
 
     def advance(self, delta: timedelta) -> None:
         self.offset += delta
-
-
-class FixedClock(Clock):
-    """A clock that stands still until moved: for tests."""
-
-    def __init__(self, at: datetime) -> None:
-        super().__init__()
-        self._at = at if at.tzinfo else at.replace(tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self._at + self.offset

@@ -12,8 +12,9 @@ import contextlib
 import inspect
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -22,8 +23,51 @@ from fastapi import FastAPI
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from shared.auth import IDENTITY_HEADER, Principal, Role, sign_identity
+from shared.clock import Clock
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.settings import Settings
+
+
+class TestClock(Clock):
+    """The clock an app under test gets: the process's clock (shifted as a whole by
+    ``ECO_TEST_NOW``), which a test may move (``advance``) or pin (``at``/``pin``).
+
+    Every instance goes back to that clock after each test (``tests/conftest.py`` calls
+    :meth:`reset_all`), so no test sees where another one left it, in any order.
+    """
+
+    __test__ = False  # not a test class for pytest
+    _instances: weakref.WeakSet[TestClock] = weakref.WeakSet()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pinned: datetime | None = None
+        TestClock._instances.add(self)
+
+    def now(self) -> datetime:
+        return self.pinned + self.offset if self.pinned is not None else super().now()
+
+    def pin(self, instant: datetime) -> None:
+        """Stand still at ``instant`` (an aware datetime) until moved or reset."""
+        if instant.tzinfo is None:
+            raise ValueError("pin an aware datetime")
+        self.pinned, self.offset = instant, timedelta(0)
+
+    @contextlib.contextmanager
+    def at(self, instant: datetime) -> Iterator[None]:
+        self.pin(instant)
+        try:
+            yield
+        finally:
+            self.reset()
+
+    def reset(self) -> None:
+        self.pinned, self.offset = None, timedelta(0)
+
+    @classmethod
+    def reset_all(cls) -> None:
+        for clock in list(cls._instances):
+            clock.reset()
 
 
 async def eventually(

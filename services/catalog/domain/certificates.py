@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.clock import LIMA
 from shared.errors import InvalidTransition
 
 
@@ -103,7 +104,8 @@ class CertificateFacts:
             return CertificateStatus.withdrawn
         if self.withdrawn_at is None:
             return CertificateStatus.expired
-        withdrawn_first = self.withdrawn_at.date() < self.expired_on
+        # expired_on is a Lima date: compare the Lima date of the withdrawal, not its UTC one.
+        withdrawn_first = self.withdrawn_at.astimezone(LIMA).date() < self.expired_on
         return CertificateStatus.withdrawn if withdrawn_first else CertificateStatus.expired
 
 

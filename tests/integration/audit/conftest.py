@@ -7,36 +7,12 @@ back afterwards); evidence files go to a temporary directory.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from datetime import datetime
-
 import pytest
 
 from services.audit.main import SPEC
 from shared.app import create_app
-from shared.clock import Clock
 from shared.db import create_engine
-from shared.testing import running_app
-
-
-class SettableClock(Clock):
-    """Real time, or a pinned instant while a test needs one."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pinned: datetime | None = None
-
-    def now(self) -> datetime:
-        return self.pinned if self.pinned is not None else super().now()
-
-    @contextlib.contextmanager
-    def at(self, instant: datetime) -> Iterator[None]:
-        self.pinned = instant
-        try:
-            yield
-        finally:
-            self.pinned = None
+from shared.testing import TestClock, running_app
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +21,8 @@ def audit_settings(settings_for, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def clock() -> SettableClock:
-    return SettableClock()
+def clock() -> TestClock:
+    return TestClock()
 
 
 @pytest.fixture(scope="session")

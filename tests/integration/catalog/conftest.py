@@ -12,10 +12,9 @@ import pytest
 
 from services.catalog.main import SPEC
 from shared.app import create_app
-from shared.clock import Clock
 from shared.events.kafka import create_topics
 from shared.settings import Settings
-from shared.testing import eventually, running_app
+from shared.testing import TestClock, eventually, running_app
 
 NAMESPACE = "test.catalog."
 
@@ -28,9 +27,9 @@ def catalog_settings(settings_for) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def clock() -> Clock:
-    """The real clock, movable (``clock.advance``) for expiry; tests move it back when done."""
-    return Clock()
+def clock() -> TestClock:
+    """Real time, movable (``clock.advance``) for expiry; put back after every test."""
+    return TestClock()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from kafka import KafkaProducer
 
 from services.catalog.db.tables import MESSAGING
+from shared.clock import Clock
 from shared.events.contracts import audit, enrollment, training
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.ruc import complete_ruc
@@ -19,6 +20,11 @@ from shared.settings import Settings
 from shared.testing import publish_event
 
 BODY_ID = uuid.UUID("00000000-0000-0000-0000-00000000b0d1")
+
+
+def lima_today() -> date:
+    """Today as the catalog judges dates: in Lima (the UTC date is a day ahead from 19:00)."""
+    return Clock().today()
 
 
 def new_ruc() -> str:
@@ -51,7 +57,7 @@ def updated(ruc: str, legal_name: str, **kw) -> enrollment.CompanyUpdated:
 
 
 def issued(ruc: str, holder_name: str, *, number: str | None = None, **kw) -> audit.CertificateIssued:
-    issued_on = kw.pop("issued_on", date.today())
+    issued_on = kw.pop("issued_on", None) or lima_today()
     return audit.CertificateIssued(
         certificate_id=kw.pop("certificate_id", uuid.uuid4()),
         certificate_number=number or f"BPE-{uuid.uuid4().hex[:10].upper()}",

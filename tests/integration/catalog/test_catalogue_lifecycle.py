@@ -90,7 +90,7 @@ async def test_a_suspension_read_before_its_issue_still_ends_suspended(client, c
 
 async def test_expiry_event_shows_expired_and_a_renewal_brings_the_company_back(client, catalog_settings):
     ruc, word = ev.new_ruc(), ev.token()
-    today = datetime.now(UTC).date()
+    today = ev.lima_today()
     old = ev.issued(
         ruc, "Renovada S.A.", issued_on=today - timedelta(days=731), expires_on=today - timedelta(days=1)
     )

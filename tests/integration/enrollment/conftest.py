@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from services.enrollment.main import SPEC
 from shared.app import create_app
-from shared.clock import FixedClock
-from shared.testing import running_app
+from shared.testing import TestClock, running_app
 from tests.integration.enrollment.helpers import Api
 
 
@@ -19,16 +16,15 @@ def enrollment_settings(settings_for):
 
 
 @pytest.fixture(scope="session")
-def clock() -> FixedClock:
-    """Stands at the real time; a test may move it, and ``moved_clock`` puts it back."""
-    return FixedClock(datetime.now(UTC))
+def clock() -> TestClock:
+    """Real time; a test may move it (it is put back after every test)."""
+    return TestClock()
 
 
 @pytest.fixture
-def moved_clock(clock: FixedClock):
-    start = clock.offset
-    yield clock
-    clock.offset = start
+def moved_clock(clock: TestClock) -> TestClock:
+    """The app's clock, for a test that moves it (says so in its signature)."""
+    return clock
 
 
 @pytest.fixture(scope="session")

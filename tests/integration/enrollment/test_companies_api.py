@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 
-from services.enrollment.db.tables import MESSAGING
+from services.enrollment.db.tables import MESSAGING, uit_values
+from shared.clock import LIMA
 from shared.db import create_engine
 from tests.integration.enrollment.helpers import company_body, new_ruc
 
@@ -30,11 +32,16 @@ async def test_register_computes_size_and_reports_the_node(api):
     assert fetched == company
 
 
-async def test_sales_year_without_uit_uses_latest_and_says_so(api):
-    company = await api.register(sales_fiscal_year=api.clock.today().year, annual_sales_pen="1000")
-    if api.clock.today().year > 2025:
-        assert company["size"]["uit_fiscal_year"] == 2025
-        assert "latest known value" in company["size"]["note"]
+async def test_sales_year_without_uit_uses_latest_and_says_so(api, client, moved_clock):
+    """Sales of the year after the latest UIT on record, declared once that year has come
+    (the clock is moved there: the result does not depend on the year the suite runs in)."""
+    async with client.app.state.engine.connect() as conn:
+        latest = (await conn.execute(sa.select(sa.func.max(uit_values.c.fiscal_year)))).scalar_one()
+    moved_clock.advance(datetime(latest + 1, 6, 15, 12, tzinfo=LIMA) - moved_clock.now())
+    company = await api.register(sales_fiscal_year=latest + 1, annual_sales_pen="1000")
+    assert company["size"]["sales_fiscal_year"] == latest + 1
+    assert company["size"]["uit_fiscal_year"] == latest
+    assert f"latest known value ({latest}" in company["size"]["note"]
 
 
 @pytest.mark.parametrize(

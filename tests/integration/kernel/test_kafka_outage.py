@@ -63,7 +63,7 @@ async def test_writes_survive_a_kafka_outage_and_every_event_is_published_after(
         try:
             wanted = set(widget_ids)
             found = await reader.wait_for(
-                lambda e: e["payload"].get("widget_id") in wanted, count=len(wanted)
+                lambda e: e.get("payload", {}).get("widget_id") in wanted, count=len(wanted)
             )
             assert {e["payload"]["widget_id"] for e in found} == wanted
         finally:

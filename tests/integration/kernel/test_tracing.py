@@ -13,8 +13,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.test.globals_test import reset_trace_globals
 from opentelemetry.trace import SpanKind
 
 from shared.app import ServiceSpec, create_app
@@ -45,9 +47,19 @@ async def count_widget(uow, event, envelope) -> None:
 
 @pytest.fixture(scope="module")
 def exporter():
+    """A recording tracer provider for this module only.
+
+    The provider and the SQLAlchemy instrumentation are process-wide: left in place they
+    would make every later test record spans (and FastAPI's own telemetry open spans in
+    any app), so a test's outcome would depend on whether it ran before or after this one.
+    """
     exporter = InMemorySpanExporter()
-    setup_tracing("kernel_test", record=True).add_span_processor(SimpleSpanProcessor(exporter))
-    return exporter
+    provider = setup_tracing("kernel_test", record=True)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    yield exporter
+    provider.shutdown()
+    SQLAlchemyInstrumentor().uninstrument()
+    reset_trace_globals()
 
 
 async def test_request_outbox_kafka_and_consumer_form_one_trace(exporter, kernel_settings, kernel_engine):

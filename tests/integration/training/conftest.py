@@ -17,10 +17,9 @@ from services.training.domain.identifiers import ruc_from
 from services.training.main import SPEC
 from shared.app import create_app
 from shared.auth import Role
-from shared.clock import Clock
 from shared.events.contracts.enrollment import MonitorRef, ParticipantAdmitted
 from shared.settings import Settings
-from shared.testing import eventually, identity_headers, publish_event, running_app
+from shared.testing import TestClock, eventually, identity_headers, publish_event, running_app
 
 API = "/api/v1/training"
 
@@ -39,8 +38,8 @@ def training_settings(settings_for) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def clock() -> Clock:
-    return Clock()
+def clock() -> TestClock:
+    return TestClock()
 
 
 @pytest.fixture(scope="session")

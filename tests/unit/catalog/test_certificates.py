@@ -15,6 +15,7 @@ from services.catalog.domain.certificates import (
     effective_status,
     ensure_transition,
 )
+from shared.clock import LIMA
 from shared.errors import InvalidTransition
 
 ISSUED = {"issued_on": date(2025, 5, 20)}
@@ -53,6 +54,15 @@ def test_every_arrival_order_gives_the_same_status(events, expected):
 def test_expiry_recorded_before_a_late_withdrawal_stays_expired():
     late_withdrawal = {"withdrawn_at": datetime(2027, 6, 1, tzinfo=UTC)}
     assert facts_after(ISSUED, EXPIRED, late_withdrawal).status() is CertificateStatus.expired
+
+
+def test_a_withdrawal_on_the_lima_evening_before_expiry_came_first():
+    """Events carry UTC instants: 01:00 UTC on the expiry date is 20:00 in Lima the day before."""
+    evening_before = {"withdrawn_at": datetime(2027, 5, 20, 1, 0, tzinfo=UTC)}
+    assert evening_before["withdrawn_at"].astimezone(LIMA).date() == date(2027, 5, 19)
+    assert facts_after(ISSUED, EXPIRED, evening_before).status() is CertificateStatus.withdrawn
+    on_the_day = {"withdrawn_at": datetime(2027, 5, 20, 5, 30, tzinfo=UTC)}
+    assert facts_after(ISSUED, EXPIRED, on_the_day).status() is CertificateStatus.expired
 
 
 def test_final_states_allow_nothing_and_say_so():

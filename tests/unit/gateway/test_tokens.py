@@ -61,9 +61,10 @@ def test_a_good_hs256_token_gives_its_claims():
 @pytest.mark.parametrize(
     ("token_claims", "reason"),
     [
-        ({"exp": int(time.time()) - 120}, Reason.token_expired),
-        ({"nbf": int(time.time()) + 120}, Reason.token_not_yet_valid),
-        ({"iat": int(time.time()) + 120}, Reason.token_not_yet_valid),
+        # Times are offsets from the moment the test runs (never computed at collection).
+        ({"exp": -120}, Reason.token_expired),
+        ({"nbf": +120}, Reason.token_not_yet_valid),
+        ({"iat": +120}, Reason.token_not_yet_valid),
         ({"iss": "https://evil.test"}, Reason.wrong_issuer),
         ({"aud": "another-api"}, Reason.wrong_audience),
         ({"exp": None}, Reason.invalid_claims),
@@ -71,6 +72,10 @@ def test_a_good_hs256_token_gives_its_claims():
     ],
 )
 def test_time_issuer_audience_and_required_claims_are_checked(token_claims, reason):
+    now = int(time.time())
+    token_claims = {
+        k: now + v if k in ("exp", "nbf", "iat") and v is not None else v for k, v in token_claims.items()
+    }
     failure = rejection(verifier().verify, hs256(**token_claims))
     assert failure.reason == reason
     assert failure.status == 401

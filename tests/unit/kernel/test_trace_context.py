@@ -22,3 +22,5 @@ async def test_callers_traceparent_becomes_the_context_the_outbox_would_store():
             headers = {"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}
             carrier = (await client.get("/carrier", headers=headers)).json()
             assert carrier["traceparent"].split("-")[1] == trace_id
+        # No context leaks from one request (or from an earlier test) into the next.
+        assert "traceparent" not in (await client.get("/carrier")).json()
