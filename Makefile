@@ -83,7 +83,7 @@ down:
 	exit $$rc
 
 test: infra-test
-	@$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	@ECO_ENV=test $(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
