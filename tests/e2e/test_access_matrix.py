@@ -285,7 +285,7 @@ def test_every_operation_says_who_may_call_it(document):
 
 def _fill(path: str, op: dict[str, Any], ids: dict[str, str]) -> tuple[str, set[str]]:
     used = set()
-    schemas = {p["name"]: p.get("schema", {}) for p in op.get("parameters", []) if p["in"] == "path"}
+    schemas = {p["name"]: p.get("schema", {}) for p in op.get("parameters", []) if p.get("in") == "path"}
 
     def value(match: re.Match[str]) -> str:
         name = match[1]
