@@ -88,7 +88,7 @@ down:
 	exit $$rc
 
 test: infra-test
-	@$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	@ECO_ENV=test $(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 # tests/unit needs no running part; nginx's binary checks the rendered config (nginx -t).
 test-unit: venv

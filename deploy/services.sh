@@ -15,6 +15,9 @@ set -euo pipefail
 # shellcheck source=deploy/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ECO_COMPONENT=services
+# Unset means production to the settings; `make run` is a development stack unless told otherwise
+# (ECO_ENV in the environment or .env wins).
+export ECO_ENV="${ECO_ENV:-dev}"
 
 ALL_SERVICES=(gateway enrollment training audit catalog webhooks)
 HEALTH_DEADLINE=60

@@ -6,4 +6,8 @@ set -euo pipefail
 # shellcheck source=deploy/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ECO_ROOT"
+# The settings treat an unset ECO_ENV as production (no dev defaults, no dev token issuer); these
+# local tools are for development, so they say so unless the caller or .env chose (`make test`
+# passes ECO_ENV=test).
+export ECO_ENV="${ECO_ENV:-dev}"
 exec "$@"

@@ -45,6 +45,8 @@ class Principal(BaseModel):
     )
     scopes: list[str] = Field(default_factory=list)
     expires_at: int = Field(description="unix seconds; the signed identity is refused after it")
+    method: str | None = Field(None, description="the request method this identity was issued for")
+    path: str | None = Field(None, description="the raw request path (no query) it was issued for")
 
     def is_(self, *roles: Role) -> bool:
         return self.role in roles
@@ -56,6 +58,12 @@ class Principal(BaseModel):
         return self.role in (Role.monitor, Role.promperu_officer, Role.auditor, Role.admin, Role.partner)
 
     def ensure_company(self, ruc: str) -> None:
+        """A company asking about another RUC learns nothing: 404, as for a RUC never registered
+        (shared/access.py). Roles that never see companies get 403."""
+        if self.role == Role.company and self.ruc != ruc:
+            from shared.access import hidden  # the kernel's rule table imports this module
+
+            raise hidden("Company")
         if not self.may_see_company(ruc):
             raise Forbidden(
                 f"A {self.role} credential cannot access company {ruc}.",
@@ -105,9 +113,39 @@ async def current_principal(request: Request) -> Principal:
             "This operation needs a credential: send a bearer token or an API key through the gateway.",
             detail_es="Esta operación requiere una credencial (token o API key) a través del gateway.",
         )
-    principal = verify_identity(token, request.app.state.settings.identity_secret)
+    settings = request.app.state.settings
+    principal = verify_identity(token, settings.identity_secret)
+    ensure_bound(principal, request.method, request_path(request.scope), dev=settings.is_dev)
     request.state.principal = principal
     return principal
+
+
+def request_path(scope) -> str:
+    """The path as the client sent it (not percent-decoded), without the query: what nginx binds."""
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else scope["path"]
+    return path.split("?", 1)[0]
+
+
+def ensure_bound(principal: Principal, method: str, path: str, *, dev: bool) -> None:
+    """The gateway binds every identity to the request it checked: one method, one path.
+
+    A header captured from one request (a log, a proxy) is then worth nothing for another
+    operation, and nothing at all once it expires (seconds later). Unbound identities exist
+    only in dev/test (``shared.testing.identity_headers``); production refuses them.
+    """
+    if principal.method is None and principal.path is None:
+        if dev:
+            return
+        raise Unauthorized(
+            "The identity is not bound to a request.",
+            detail_es="La identidad no está ligada a una solicitud.",
+        )
+    if principal.method != method or principal.path != path:
+        raise Unauthorized(
+            "The identity was issued for another request.",
+            detail_es="La identidad fue emitida para otra solicitud.",
+        )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -19,15 +19,25 @@ SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog", "webh
 # Every schema with its own DB role and migrations: the services, plus the gateway's API keys.
 DB_SCHEMAS: tuple[str, ...] = (*SERVICES, "gateway")
 DEV_IDENTITY_SECRET = "dev-identity-secret-change-me"
+DEV_AUTH_REQUEST_SECRET = "dev-auth-request-secret-change-me"
 # Dev/test defaults of the gateway's JWT settings; refused outside dev/test.
 DEV_JWT_SECRET = "dev-jwt-secret-change-me-0123456789abcdef"
 DEV_JWT_ISSUER = "ecoeficiencia-dev-issuer"
+# The only environments where dev defaults (secrets, the dev token issuer) are allowed. Anything
+# else, an unset or misspelt ECO_ENV included, is production.
+DEV_ENVIRONMENTS: tuple[str, ...] = ("dev", "test")
+# HMAC-SHA256 keys shorter than the hash output weaken it (RFC 2104 §3, RFC 7518 §3.2).
+MIN_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ECO_", env_file=".env", extra="ignore")
 
-    env: str = Field("dev", description="dev | test | prod; prod refuses default secrets")
+    env: str = Field(
+        "prod",
+        description="dev | test | prod; unset or anything but dev/test is production, which refuses "
+        "default or weak secrets and has no dev token issuer",
+    )
     service: str = Field("gateway", description="which service this process runs")
 
     pg_host: str = "127.0.0.1"
@@ -53,7 +63,12 @@ class Settings(BaseSettings):
     retention_interval_seconds: float = Field(3600, description="how often each service prunes them")
 
     identity_secret: str = DEV_IDENTITY_SECRET
-    identity_max_age_seconds: int = 300
+    auth_request_secret: str = Field(
+        DEV_AUTH_REQUEST_SECRET, description="what nginx sends to /_auth; nobody else may ask there"
+    )
+    identity_max_age_seconds: int = Field(
+        30, description="life of the signed identity nginx forwards (bound to one method and path)"
+    )
 
     gateway_port: int = 8080
     gateway_app_port: int = 8100
@@ -82,6 +97,12 @@ class Settings(BaseSettings):
     )
     jwt_leeway_seconds: int = Field(30, description="clock skew tolerated on exp / nbf")
     auth_cache_seconds: int = Field(30, description="how long nginx may reuse an auth decision")
+    auth_failures_per_minute: int = Field(
+        30, description="refused credentials a client address may present per minute, once its burst is spent"
+    )
+    auth_failures_burst: int = Field(
+        30, description="refused credentials a client address may present at once"
+    )
 
     # Webhook deliveries (services/webhooks/README.md): retries with exponential backoff and
     # jitter, each wait min(base * 2^(n-1), max); a delivery still failing `retry_window` after its
@@ -114,11 +135,30 @@ class Settings(BaseSettings):
             return json.loads(text)
         return [origin.strip() for origin in text.split(",") if origin.strip()]
 
+    @property
+    def is_dev(self) -> bool:
+        """dev or test: dev defaults and the dev token issuer allowed. Everything else is prod."""
+        return self.env in DEV_ENVIRONMENTS
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_prod(self) -> Settings:
-        if self.env not in ("dev", "test"):
+        if not self.is_dev:
             if self.identity_secret == DEV_IDENTITY_SECRET:
                 raise ValueError("ECO_IDENTITY_SECRET must be set outside dev/test")
+            if len(self.identity_secret.encode()) < MIN_SECRET_BYTES:
+                raise ValueError(
+                    f"ECO_IDENTITY_SECRET needs at least {MIN_SECRET_BYTES} bytes outside dev/test"
+                )
+            if self.identity_secret == self.jwt_hs256_secret:
+                raise ValueError("ECO_IDENTITY_SECRET must differ from ECO_JWT_HS256_SECRET outside dev/test")
+            if self.service == "gateway" and (
+                self.auth_request_secret == DEV_AUTH_REQUEST_SECRET
+                or len(self.auth_request_secret.encode()) < MIN_SECRET_BYTES
+                or self.auth_request_secret in (self.identity_secret, self.jwt_hs256_secret)
+            ):
+                raise ValueError(
+                    "ECO_AUTH_REQUEST_SECRET must be set outside dev/test: 32+ bytes, unlike the other secrets"
+                )
             if self.service in DB_SCHEMAS and not self.pg_password:
                 raise ValueError("ECO_PG_PASSWORD must be set outside dev/test")
             if self.service == "gateway":
@@ -128,7 +168,7 @@ class Settings(BaseSettings):
     def _refuse_dev_jwt_settings(self) -> None:
         if self.jwt_hs256_secret == DEV_JWT_SECRET:
             raise ValueError("ECO_JWT_HS256_SECRET must be set (or emptied) outside dev/test")
-        if self.jwt_hs256_secret and len(self.jwt_hs256_secret.encode()) < 32:
+        if self.jwt_hs256_secret and len(self.jwt_hs256_secret.encode()) < MIN_SECRET_BYTES:
             raise ValueError("ECO_JWT_HS256_SECRET needs at least 32 bytes (RFC 7518 §3.2)")
         if self.jwt_issuer == DEV_JWT_ISSUER:
             raise ValueError("ECO_JWT_ISSUER must name the real token issuer outside dev/test")

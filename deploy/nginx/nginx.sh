@@ -44,6 +44,8 @@ set_defaults() {
     # accept) is flattened to that form.
     : "${ECO_CORS_ORIGINS:=}"
     ECO_CORS_ORIGINS="$(printf '%s' "$ECO_CORS_ORIGINS" | tr -d '[]" ')"
+    # nginx's key to the gateway app's /_auth (the app's ECO_AUTH_REQUEST_SECRET).
+    : "${ECO_AUTH_REQUEST_SECRET:=dev-auth-request-secret-change-me}"
     CONF="$ECO_NGINX_DIR/nginx.conf"
     PIDFILE="$ECO_NGINX_DIR/nginx.pid"
     ERROR_LOG="$ECO_NGINX_DIR/logs/error.log"
@@ -52,7 +54,7 @@ TEMPLATE_VARS=(ECO_NGINX_DIR ECO_NGINX_USER ECO_NGINX_LISTEN_HOST ECO_GATEWAY_PO
     ECO_GATEWAY_APP_HOST ECO_GATEWAY_APP_PORT ECO_ENROLLMENT_HOST ECO_ENROLLMENT_PORT
     ECO_TRAINING_HOST ECO_TRAINING_PORT ECO_AUDIT_HOST ECO_AUDIT_PORT ECO_CATALOG_HOST ECO_CATALOG_PORT
     ECO_WEBHOOKS_HOST ECO_WEBHOOKS_PORT
-    ECO_CORS_ORIGINS)
+    ECO_CORS_ORIGINS ECO_AUTH_REQUEST_SECRET)
 
 ensure_installed() {
     command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || apt_install nginx
@@ -72,7 +74,8 @@ cmd_render() {
         die "template variable ${BASH_REMATCH[0]} has no value (add it to TEMPLATE_VARS in $0)"
     fi
     mkdir -p "$ECO_NGINX_DIR/logs" "$ECO_NGINX_DIR/tmp" "$ECO_NGINX_DIR/cache"
-    printf '%s\n' "$text" >"$CONF.tmp"
+    # It holds ECO_AUTH_REQUEST_SECRET: readable by its owner only.
+    (umask 077 && printf '%s\n' "$text" >"$CONF.tmp")
     mv "$CONF.tmp" "$CONF"
 }
 

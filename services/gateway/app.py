@@ -15,7 +15,8 @@ from fastapi import FastAPI
 
 from services.gateway.api import api_keys, auth, dev_tokens, events, platform
 from services.gateway.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES, TAGS
-from services.gateway.handlers import DEV_ENVIRONMENTS
+from services.gateway.documents import Documents
+from services.gateway.domain.throttle import FailureThrottle
 from services.gateway.metrics import install_gateway_metrics
 from services.gateway.signing_keys import token_verifier
 from shared.app import RequestIdMiddleware
@@ -39,6 +40,7 @@ async def _lifespan(app: FastAPI):
     try:
         async with httpx.AsyncClient(timeout=httpx.Timeout(3.0, connect=1.0)) as client:
             app.state.http = client
+            app.state.documents.refresh_soon(app)  # which operations are public, for /_auth
             yield
     finally:
         await app.state.engine.dispose()
@@ -63,7 +65,10 @@ def create_gateway_app(settings: Settings | None = None, *, clock: Clock | None 
     )
     app.state.settings = settings
     app.state.clock = clock or Clock()
-    app.state.openapi_cache = (0.0, None)
+    app.state.documents = Documents()
+    app.state.failures = FailureThrottle(
+        per_minute=settings.auth_failures_per_minute, burst=settings.auth_failures_burst
+    )
     install_error_handlers(app)
     auth.install_rejection_handler(app)
     install_openapi(app, operation_docs=OPERATION_DOCS, schema_examples=SCHEMA_EXAMPLES)
@@ -73,7 +78,7 @@ def create_gateway_app(settings: Settings | None = None, *, clock: Clock | None 
     app.include_router(auth.router)
     app.include_router(api_keys.router, prefix=PREFIX)
     app.include_router(events.router, prefix=PREFIX)
-    if settings.env in DEV_ENVIRONMENTS and settings.jwt_hs256_secret:
+    if settings.is_dev and settings.jwt_hs256_secret:
         app.include_router(dev_tokens.router, prefix=PREFIX)
     app.include_router(platform.router)
     instrument_fastapi(app)

@@ -23,8 +23,6 @@ from shared.clock import Clock
 from shared.errors import RuleViolation
 from shared.settings import Settings
 
-DEV_ENVIRONMENTS = ("dev", "test")
-
 
 async def authenticate(
     engine: AsyncEngine,
@@ -33,21 +31,34 @@ async def authenticate(
     *,
     now: float,
     max_age_seconds: int,
+    method: str,
+    path: str,
 ) -> Decision:
-    """The identity a credential proves (None without one), or :class:`CredentialRejected`."""
+    """The identity a credential proves for one request (``method`` ``path``), None without
+    a credential, or :class:`CredentialRejected`."""
     if credential is None:
         return Decision(principal=None)
+    binding = {"method": method, "path": path}
     if credential.kind == Kind.bearer:
         claims = verifier.verify(credential.value)
+        if claims["exp"] <= now:
+            # Inside the verifier's clock-skew leeway, but an identity must not be born expired:
+            # say why, so a front end refreshes its token.
+            raise CredentialRejected(Reason.token_expired)
         expires_at = identity_expiry(now, max_age_seconds, token_expiry=claims["exp"])
-        return Decision(principal=principal_from_claims(claims, expires_at=expires_at))
+        principal = principal_from_claims(claims, expires_at=expires_at)
+        return Decision(principal=principal.model_copy(update=binding))
     key_id, secret = api_keys.parse(credential.value)
     async with engine.connect() as conn:
         key = await ApiKeyRepository(conn).get(key_id)
     if key is None:
         raise CredentialRejected(Reason.unknown_api_key)
     principal = api_keys.principal_for(key, secret, expires_at=identity_expiry(now, max_age_seconds))
-    return Decision(principal=principal, key_id=key.id, rate_limit_per_minute=key.rate_limit_per_minute)
+    return Decision(
+        principal=principal.model_copy(update=binding),
+        key_id=key.id,
+        rate_limit_per_minute=key.rate_limit_per_minute,
+    )
 
 
 async def create_api_key(
@@ -97,7 +108,7 @@ async def revoke_api_key(engine: AsyncEngine, clock: Clock, admin: Principal, ke
 
 def issue_dev_token(settings: Settings, data: dict[str, Any], *, now: int) -> tuple[str, int]:
     """A token of the configured issuer for any role: dev and test only (route and CLI)."""
-    if settings.env not in DEV_ENVIRONMENTS or not settings.jwt_hs256_secret:
+    if not settings.is_dev or not settings.jwt_hs256_secret:
         raise RuleViolation("dev-issuer-disabled", "The local token issuer exists only in dev and test.")
     role = Role(data["role"])
     expires_at = now + data["ttl_seconds"]

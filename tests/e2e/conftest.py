@@ -45,10 +45,11 @@ NGINX_PORT = _BASE
 # The e2e stack exports its spans to a Zipkin viewer of its own (deploy/zipkin), as `make traces` does.
 ZIPKIN_PORT = _BASE + 30
 # The gateway app's /health aggregates every service's readiness; that it is up itself shows
-# in its answer to a credential check (204, cheap, no other process involved).
-LIVENESS = {"gateway": "/_auth"}
+# in its metrics page (cheap, no other process involved; /_auth answers nginx only).
+LIVENESS = {"gateway": "/metrics"}
 CORS_ORIGIN = "https://app.ecoeficiencia.test"
 AUTH_CACHE_SECONDS = 5
+AUTH_FAILURES_BURST = 25
 RSA_KID = "e2e-rs256"
 
 
@@ -153,6 +154,10 @@ def stack(platform_ready: Settings, tmp_path_factory: pytest.TempPathFactory) ->
         "OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"http://127.0.0.1:{ZIPKIN_PORT}/api/v2/spans",
         # Export soon after a span ends, so a test finds its trace within seconds.
         "OTEL_BSP_SCHEDULE_DELAY": "200",
+        # A small bad-credential allowance refilled slowly, so the flood test reaches it quickly
+        # even on a loaded machine (other tests' bad credentials come from 127.0.0.1, well below).
+        "ECO_AUTH_FAILURES_BURST": str(AUTH_FAILURES_BURST),
+        "ECO_AUTH_FAILURES_PER_MINUTE": "6",
     }
     e2e_settings = platform_ready.model_copy(
         update={"kafka_namespace": E2E_NAMESPACE, "pg_database": E2E_DATABASE}
@@ -168,6 +173,15 @@ def stack(platform_ready: Settings, tmp_path_factory: pytest.TempPathFactory) ->
         for name in PORTS:
             stack.wait_healthy(name)
         _nginx("up", env)
+        # The gateway knows every service's operations (which are public) before tests start.
+        wait_until(
+            lambda: (
+                "x-unavailable-services"
+                not in httpx.get(f"{stack.gateway_url}/openapi.json", timeout=30).json()["info"]
+            ),
+            timeout=60,
+            message="the merged OpenAPI has every service",
+        )
         yield stack
     finally:
         for name in list(stack.processes):

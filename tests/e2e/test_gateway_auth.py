@@ -169,10 +169,13 @@ def test_repeated_requests_with_one_credential_never_reach_python(stack, new_api
         before = auth_checks(stack)
         assert httpx.get(stack.gateway_url + PROTECTED, headers=headers).status_code == 200
         assert auth_checks(stack) == before + 1  # the first one asked the gateway app
+        # An identity is bound to one method and path: the first POST asks again.
+        assert httpx.post(stack.gateway_url + PROTECTED, json={}, headers=headers).status_code == 422
+        assert auth_checks(stack) == before + 2
         for _ in range(3):
             assert httpx.get(stack.gateway_url + PROTECTED, headers=headers).status_code == 200
             assert httpx.post(stack.gateway_url + PROTECTED, json={}, headers=headers).status_code == 422
-        assert auth_checks(stack) == before + 1  # the others were answered by nginx's cache
+        assert auth_checks(stack) == before + 2  # the others were answered by nginx's cache
 
 
 def test_the_gateways_own_admin_routes_are_admin_only(stack, issue_token, new_api_key, admin_headers):

@@ -81,8 +81,8 @@ async def get_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Reader):
     summary="Start the pre-audit (scheduled -> in_progress)",
     response_model=PreauditPublic,
 )
-async def start_preaudit(preaudit_id: uuid.UUID, uow: UowDep, _: Auditing):
-    return PreauditPublic.model_validate(await preaudits.start_preaudit(uow, preaudit_id))
+async def start_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Auditing):
+    return PreauditPublic.model_validate(await preaudits.start_preaudit(uow, principal, preaudit_id))
 
 
 @router.put(
@@ -92,9 +92,11 @@ async def start_preaudit(preaudit_id: uuid.UUID, uow: UowDep, _: Auditing):
     "(required except for conforming). Recording a requirement again corrects it.",
     response_model=ResultsRecordedPublic,
 )
-async def record_preaudit_results(preaudit_id: uuid.UUID, body: ResultsRecord, uow: UowDep, _: Auditing):
+async def record_preaudit_results(
+    preaudit_id: uuid.UUID, body: ResultsRecord, uow: UowDep, principal: Auditing
+):
     results = [r.model_dump(mode="json") for r in body.results]
-    recorded = await preaudits.record_results(uow, preaudit_id, results)
+    recorded = await preaudits.record_results(uow, principal, preaudit_id, results)
     return ResultsRecordedPublic(preaudit_id=preaudit_id, received=len(results), recorded=recorded)
 
 
@@ -103,12 +105,12 @@ async def record_preaudit_results(preaudit_id: uuid.UUID, body: ResultsRecord, u
     summary="Conclude: passed only with zero non-conformities, otherwise failed with remediation deadlines",
     response_model=PreauditPublic,
 )
-async def conclude_preaudit(preaudit_id: uuid.UUID, uow: UowDep, _: Auditing):
-    return PreauditPublic.model_validate(await preaudits.conclude_preaudit(uow, preaudit_id))
+async def conclude_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Auditing):
+    return PreauditPublic.model_validate(await preaudits.conclude_preaudit(uow, principal, preaudit_id))
 
 
 @router.post(
     "/{preaudit_id}/cancel", summary="Cancel a pre-audit not yet concluded", response_model=PreauditPublic
 )
-async def cancel_preaudit(preaudit_id: uuid.UUID, uow: UowDep, _: Auditing):
-    return PreauditPublic.model_validate(await preaudits.cancel_preaudit(uow, preaudit_id))
+async def cancel_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Auditing):
+    return PreauditPublic.model_validate(await preaudits.cancel_preaudit(uow, principal, preaudit_id))

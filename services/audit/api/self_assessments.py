@@ -18,6 +18,7 @@ from services.audit.api.schemas import (
     SelfAssessmentPublic,
     SelfAssessmentsPublic,
 )
+from services.audit.domain.evidence_types import served_media_type
 from services.audit.handlers import self_assessments as handlers
 from services.audit.wiring import AuditConfigDep, StorageDep
 from shared.auth import Principal
@@ -145,16 +146,23 @@ async def list_evidence(
     "/evidence/{evidence_id}/content",
     summary="Download an evidence file",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "the file as uploaded"}},
+    responses={
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "the file as uploaded; its type only when on the allow-list "
+            "(documents, images, spreadsheets), else application/octet-stream",
+        }
+    },
 )
 async def download_evidence(evidence_id: uuid.UUID, uow: UowDep, storage: StorageDep, principal: Reader):
     evidence, data = await handlers.read_evidence(uow, storage, principal, evidence_id)
     return Response(
         content=data,
-        media_type=evidence.media_type,
+        media_type=served_media_type(evidence.media_type),
         headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(evidence.file_name)}",
             "ETag": f'"{evidence.sha256}"',
+            "X-Content-Type-Options": "nosniff",
         },
     )
 

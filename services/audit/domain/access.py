@@ -1,9 +1,13 @@
 """Who may see and do what with audit data, beyond the role check on each route.
 
+The kernel's rules per role (shared/access.py) applied to audit's records.
+
 The route's ``require_roles`` admits a role; these rules then look at the record:
 a company sees only its own RUC, a monitor fills the self-assessment only of the
 participants assigned to it (recognised by the login subject the admission event
-carries, or by the monitor id when enrollment has no login recorded), and a certification body sees only the audits assigned to it.
+carries, or by the monitor id when enrollment has no login recorded), an auditor reads every
+pre-audit but starts, records, concludes and cancels only those it leads, and a
+certification body sees only the audits assigned to it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
+from shared.access import hidden, is_assigned_monitor
 from shared.auth import Principal, Role
 from shared.errors import Forbidden
 
@@ -40,19 +45,28 @@ def ensure_can_see(principal: Principal, ruc: str) -> None:
     principal.ensure_company(ruc)
 
 
-def _monitor_identities(participant: ParticipantLike) -> set[str]:
-    ids = {participant.monitor_subject, str(participant.monitor_id) if participant.monitor_id else None}
-    return {i for i in ids if i}
+class PreauditLike(Protocol):
+    id: uuid.UUID
+    auditor: str
+
+
+def ensure_leads(principal: Principal, preaudit: PreauditLike) -> None:
+    """An auditor changes only the pre-audits it leads (officers and admins any)."""
+    if principal.role == Role.auditor and preaudit.auditor != principal.subject:
+        raise Forbidden(
+            "An auditor starts, records, concludes and cancels only the pre-audits it leads.",
+            detail_es="Un auditor solo inicia, registra, concluye y cancela las pre auditorías que dirige.",
+            extra={"auditor": preaudit.auditor},
+        )
 
 
 def ensure_can_fill(principal: Principal, participant: ParticipantLike) -> None:
     """The company itself, its assigned monitor, or PROMPERÚ staff fill a self-assessment."""
     if principal.role == Role.monitor:
-        if principal.subject not in _monitor_identities(participant):
-            raise Forbidden(
-                "A monitor fills in only the self-assessments of the participants assigned to it.",
-                detail_es="Un monitor solo completa autoevaluaciones de las empresas que acompaña.",
-            )
+        if not is_assigned_monitor(
+            principal, monitor_subject=participant.monitor_subject, monitor_id=participant.monitor_id
+        ):
+            raise hidden("Participant", participant.ruc)
         return
     if principal.role in (Role.promperu_officer, Role.admin):
         return
@@ -76,8 +90,9 @@ def body_filter(principal: Principal, body_id: uuid.UUID | None) -> uuid.UUID | 
 
 
 def ensure_assigned_body(principal: Principal, body_id: uuid.UUID) -> None:
+    """Another body's audit is not there for this body: 404 (shared/access.py)."""
     if principal.role == Role.certification_body and _own_body(principal) != body_id:
-        raise _not_your_body()
+        raise hidden("Certification audit", "assigned to another body")
 
 
 class AuditLike(Protocol):

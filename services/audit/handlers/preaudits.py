@@ -20,7 +20,7 @@ from services.audit.db.repositories import (
     StandardRepository,
 )
 from services.audit.domain import dates
-from services.audit.domain.access import company_filter, ensure_can_see
+from services.audit.domain.access import company_filter, ensure_can_see, ensure_leads
 from services.audit.domain.errors import InvalidInput
 from services.audit.domain.findings import (
     RESULTS_NEEDING_FINDING,
@@ -113,20 +113,26 @@ async def get_preaudit(uow: UnitOfWork, actor: Principal, preaudit_id: uuid.UUID
         return PreauditView(preaudit, await repo.results(preaudit_id))
 
 
-async def start_preaudit(uow: UnitOfWork, preaudit_id: uuid.UUID) -> sa.Row:
-    return await _move(uow, preaudit_id, PreauditStatus.in_progress, started_at=True)
+async def start_preaudit(uow: UnitOfWork, actor: Principal, preaudit_id: uuid.UUID) -> sa.Row:
+    return await _move(uow, actor, preaudit_id, PreauditStatus.in_progress, started_at=True)
 
 
-async def cancel_preaudit(uow: UnitOfWork, preaudit_id: uuid.UUID) -> sa.Row:
-    return await _move(uow, preaudit_id, PreauditStatus.cancelled)
+async def cancel_preaudit(uow: UnitOfWork, actor: Principal, preaudit_id: uuid.UUID) -> sa.Row:
+    return await _move(uow, actor, preaudit_id, PreauditStatus.cancelled)
 
 
 async def _move(
-    uow: UnitOfWork, preaudit_id: uuid.UUID, target: PreauditStatus, *, started_at: bool = False
+    uow: UnitOfWork,
+    actor: Principal,
+    preaudit_id: uuid.UUID,
+    target: PreauditStatus,
+    *,
+    started_at: bool = False,
 ) -> sa.Row:
     async with uow:
         repo = PreauditRepository(uow.session)
         preaudit = await repo.get_or_raise(preaudit_id, for_update=True)
+        ensure_leads(actor, preaudit)
         changes: dict[str, Any] = {"status": PREAUDIT.ensure(preaudit.status, target)}
         if started_at:
             changes["started_at"] = uow.clock.now()
@@ -135,7 +141,9 @@ async def _move(
     return row
 
 
-async def record_results(uow: UnitOfWork, preaudit_id: uuid.UUID, results: list[dict[str, Any]]) -> int:
+async def record_results(
+    uow: UnitOfWork, actor: Principal, preaudit_id: uuid.UUID, results: list[dict[str, Any]]
+) -> int:
     """Record (or correct) results in bulk: one statement however many there are.
 
     Returns how many results the pre-audit now has.
@@ -143,6 +151,7 @@ async def record_results(uow: UnitOfWork, preaudit_id: uuid.UUID, results: list[
     async with uow:
         repo = PreauditRepository(uow.session)
         preaudit = await repo.get_or_raise(preaudit_id, for_update=True)
+        ensure_leads(actor, preaudit)
         if preaudit.status != PreauditStatus.in_progress:
             raise Conflict(
                 f"Results are recorded while the pre-audit is in progress; it is '{preaudit.status}'.",
@@ -173,7 +182,7 @@ async def record_results(uow: UnitOfWork, preaudit_id: uuid.UUID, results: list[
     return recorded
 
 
-async def conclude_preaudit(uow: UnitOfWork, preaudit_id: uuid.UUID) -> sa.Row:
+async def conclude_preaudit(uow: UnitOfWork, actor: Principal, preaudit_id: uuid.UUID) -> sa.Row:
     """Apply the zero-non-conformity rule to a complete pre-audit.
 
     Passed: publish ``audit.preaudit.passed``. Failed: every non-conformity gets the
@@ -183,6 +192,7 @@ async def conclude_preaudit(uow: UnitOfWork, preaudit_id: uuid.UUID) -> sa.Row:
     async with uow:
         repo = PreauditRepository(uow.session)
         preaudit = await repo.get_or_raise(preaudit_id, for_update=True)
+        ensure_leads(actor, preaudit)
         results = await repo.results(preaudit_id)
         result = outcome(r.result for r in results)
         target = PreauditStatus.passed if result.passed else PreauditStatus.failed

@@ -1,8 +1,10 @@
-"""Who may see or change what, beyond the role check of the route.
+"""Who may see or change what, beyond the role check of the route: the kernel's rules
+(shared/access.py) applied to enrollment's records.
 
 A company sees only its own RUC; a monitor sees the participants currently assigned to
 it (matched by the monitor's ``user_subject``, the id its login carries) and their
-companies; officers, admins and partner systems see everything they are routed to.
+companies; officers, admins and partner systems see everything they are routed to. What a
+caller may not see is 404, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import sqlalchemy as sa
 
 from services.enrollment.db.repositories import Executor
 from services.enrollment.db.tables import applications, monitor_assignments, monitors
+from shared.access import hidden
 from shared.auth import Principal, Role
-from shared.errors import Forbidden
+from shared.errors import NotFound
 
 
 def is_staff(principal: Principal) -> bool:
@@ -36,11 +39,8 @@ def monitored_company_ids(subject: str) -> sa.Select:
     )
 
 
-def _not_assigned(principal: Principal, what: str) -> Forbidden:
-    return Forbidden(
-        f"Monitor {principal.subject} is not assigned to this {what}.",
-        detail_es=f"El monitor {principal.subject} no tiene asignada esta {what}.",
-    )
+def _not_assigned(what: str, ident: object) -> NotFound:
+    return hidden(what, ident)
 
 
 async def ensure_may_read_company(
@@ -52,7 +52,7 @@ async def ensure_may_read_company(
             sa.exists(monitored_company_ids(principal.subject).where(applications.c.company_id == company_id))
         )
         if not (await db.execute(stmt)).scalar_one():
-            raise _not_assigned(principal, "company")
+            raise _not_assigned("Company", ruc)
 
 
 async def ensure_may_read_application(
@@ -68,7 +68,7 @@ async def ensure_may_read_application(
             )
         )
         if not (await db.execute(stmt)).scalar_one():
-            raise _not_assigned(principal, "participant")
+            raise _not_assigned("Application", application_id)
 
 
 def company_filter(principal: Principal, company_ruc_col: sa.ColumnElement, company_id_col: sa.ColumnElement):

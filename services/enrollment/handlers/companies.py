@@ -14,8 +14,8 @@ from services.enrollment.domain.sizing import SizeResult, UitValue, classify
 from services.enrollment.events import publish
 from services.enrollment.handlers.eligibility import reevaluate_company
 from services.enrollment.handlers.problems import raise_field_problems
-from shared.auth import Principal
-from shared.errors import Conflict
+from shared.auth import Principal, Role
+from shared.errors import Conflict, Forbidden
 from shared.uow import UnitOfWork
 
 
@@ -64,6 +64,12 @@ async def register_company(uow: UnitOfWork, principal: Principal, data: dict[str
         data["sales_fiscal_year"] = today.year - 1
     values, problems = normalize_company_fields(data, today)
     raise_field_problems(problems)
+    if principal.role == Role.company and principal.ruc != values["ruc"]:
+        # It names the RUC itself: nothing to hide, the credential is simply not that company's.
+        raise Forbidden(
+            "A company credential registers only its own RUC.",
+            detail_es="Una credencial de empresa solo registra su propio RUC.",
+        )
     principal.ensure_company(values["ruc"])
     async with uow:
         uit_table = await UitRepository(uow.session).list()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,10 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from services.gateway.openapi_merge import merge_openapi
 from shared.errors import NotFound
 from shared.metrics import render
 from shared.settings import SERVICES, Settings
 
-OPENAPI_TTL_SECONDS = 30.0
 # Swagger UI 5 (OpenAPI 3.1) as the swagger-ui-py package ships it: served from here, so the docs
 # render on a machine without internet, and the page's policy admits nothing but this origin.
 SWAGGER_UI_DIR = Path(importlib.util.find_spec("swagger_ui").submodule_search_locations[0]) / "static"
@@ -65,11 +62,6 @@ DOCS_ASSET_FILES = {path.name: path for path in SWAGGER_UI_DIR.iterdir() if path
 router = APIRouter(include_in_schema=False)
 
 
-# A service builds its document on the first request (about a second, much more on a loaded
-# machine); readiness checks keep the client's short timeout.
-DOCUMENT_TIMEOUT_SECONDS = 15.0
-
-
 async def _fetch(request: Request, name: str, path: str, *, timeout: float | None = None) -> tuple[int, Any]:
     settings: Settings = request.app.state.settings
     try:
@@ -82,23 +74,9 @@ async def _fetch(request: Request, name: str, path: str, *, timeout: float | Non
 
 @router.get("/openapi.json")
 async def openapi(request: Request) -> JSONResponse:
-    app = request.app
-    cached_at, cached = app.state.openapi_cache
-    if cached is not None and time.monotonic() - cached_at < OPENAPI_TTL_SECONDS:
-        return JSONResponse(cached)
-    results = await asyncio.gather(
-        *(_fetch(request, name, "/openapi.json", timeout=DOCUMENT_TIMEOUT_SECONDS) for name in SERVICES)
-    )
-    documents = {"gateway": app.openapi()} | {
-        name: doc for name, (status, doc) in zip(SERVICES, results, strict=True) if status == 200
-    }
-    merged = merge_openapi(documents, title="Ecoeficiencia Platform API", version="1")
-    missing = [name for name in SERVICES if name not in documents]
-    if missing:
-        merged["info"]["x-unavailable-services"] = missing
-    else:
-        app.state.openapi_cache = (time.monotonic(), merged)
-    return JSONResponse(merged)
+    documents = request.app.state.documents
+    await documents.refresh(request.app)
+    return JSONResponse(documents.merged)
 
 
 @router.get("/docs")

@@ -28,6 +28,8 @@ class Reason(StrEnum):
     wrong_audience = "wrong-audience"
     invalid_claims = "invalid-claims"
     partner_needs_api_key = "partner-needs-api-key"
+    credential_required = "credential-required"
+    too_many_failures = "too-many-failures"
 
 
 _TEXT: dict[Reason, tuple[str, str]] = {
@@ -79,6 +81,14 @@ _TEXT: dict[Reason, tuple[str, str]] = {
         "Partner systems authenticate with an API key, which carries their scopes.",
         "Los sistemas de socios se autentican con una API key, que lleva sus alcances.",
     ),
+    Reason.credential_required: (
+        "This operation needs a credential: send a bearer token or an API key.",
+        "Esta operación requiere una credencial: envíe un token o una API key.",
+    ),
+    Reason.too_many_failures: (
+        "Too many refused credentials from this address; retry after the seconds in Retry-After.",
+        "Demasiadas credenciales rechazadas desde esta dirección; reintente tras los segundos de Retry-After.",
+    ),
 }
 
 _FORBIDDEN = frozenset({Reason.partner_needs_api_key})
@@ -87,11 +97,17 @@ _FORBIDDEN = frozenset({Reason.partner_needs_api_key})
 class CredentialRejected(DomainError):
     """A credential was presented and refused (401), or may not be used so (403)."""
 
-    def __init__(self, reason: Reason, *, hint: str | None = None) -> None:
+    def __init__(self, reason: Reason, *, hint: str | None = None, retry_after: int | None = None) -> None:
         """``hint`` adds a fixed, non-secret precision (a claim name), never caller input."""
         en, es = _TEXT[reason]
         if hint:
             en, es = f"{en} ({hint})", f"{es} ({hint})"
         super().__init__(en, detail_es=es, extra={"reason": reason.value})
         self.reason = reason
-        self.status, self.slug = (403, "forbidden") if reason in _FORBIDDEN else (401, "unauthorized")
+        self.retry_after = retry_after
+        if reason == Reason.too_many_failures:
+            self.status, self.slug = 429, "rate-limited"
+        elif reason in _FORBIDDEN:
+            self.status, self.slug = 403, "forbidden"
+        else:
+            self.status, self.slug = 401, "unauthorized"

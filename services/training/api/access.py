@@ -1,9 +1,13 @@
 """Who may do what in training (admin always passes; partners need ``training:read|write``).
 
+The roles each route admits are here; what a caller may touch within them follows the
+kernel's rules (shared/access.py), applied in services/training/domain/access.py:
+
 - PROMPERU officers manage cohort settings, sessions and attendance;
-- monitors record attendance and technical assistance and read progress;
+- monitors record attendance and technical assistance and read progress, for the companies
+  assigned to them only;
 - a company reads only its own participation: progress, attendees, certificates,
-  follow-up timeline;
+  follow-up timeline, and its own cohort's sessions (their meeting links included);
 - partner systems (e.g. a meeting platform) read, and record attendance with write scope.
 """
 
@@ -53,3 +57,10 @@ def company_scope(principal: Principal, ruc: str | None) -> str | None:
             principal.ensure_company(ruc)
         return principal.ruc or ""
     return ruc
+
+
+async def visible_cohorts(conn, principal: Principal) -> set[uuid.UUID] | None:
+    """The cohorts whose sessions the caller may see: a company only its own; None is all."""
+    if principal.role != Role.company:
+        return None
+    return await queries.cohorts_of_ruc(conn, principal.ruc or "")

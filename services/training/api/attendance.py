@@ -68,7 +68,7 @@ async def record_attendance(
     principal: AttendanceWriter,
 ) -> AttendancePublic:
     recorded = await handlers.record_attendance(
-        uow, session_id=session_id, attendee_id=attendee_id, actor=principal.subject, **body.model_dump()
+        uow, session_id=session_id, attendee_id=attendee_id, principal=principal, **body.model_dump()
     )
     return attendance_public(recorded)
 
@@ -81,7 +81,7 @@ async def record_attendance(
 async def delete_attendance(
     session_id: uuid.UUID, attendee_id: uuid.UUID, uow: UowDep, principal: AttendanceWriter
 ) -> Response:
-    await handlers.delete_attendance(uow, session_id=session_id, attendee_id=attendee_id)
+    await handlers.delete_attendance(uow, session_id=session_id, attendee_id=attendee_id, principal=principal)
     return Response(status_code=204)
 
 
@@ -125,7 +125,7 @@ async def import_attendance_report(
 
     async def action() -> AttendanceImportPublic:
         report = await handlers.import_attendance_report(
-            uow, session_id=session_id, raw=raw, actor=principal.subject
+            uow, session_id=session_id, raw=raw, principal=principal
         )
         return AttendanceImportPublic(
             rows_read=report.rows_read,

@@ -120,7 +120,9 @@ async def register_attendee(
     participant_id: uuid.UUID, body: AttendeeCreate, request: Request, uow: UowDep, principal: AttendeeEditor
 ):
     async def action() -> AttendeePublic:
-        attendee = await handlers.register_attendee(uow, participant_id=participant_id, **body.model_dump())
+        attendee = await handlers.register_attendee(
+            uow, participant_id=participant_id, principal=principal, **body.model_dump()
+        )
         return AttendeePublic.model_validate(attendee)
 
     return await idempotent(request, uow, action, subject=principal.subject)
@@ -142,6 +144,6 @@ async def update_attendee(
     attendee_id: uuid.UUID, body: AttendeeUpdate, uow: UowDep, principal: AttendeeEditor
 ) -> AttendeePublic:
     attendee = await handlers.update_attendee(
-        uow, attendee_id=attendee_id, changes=body.model_dump(exclude_unset=True)
+        uow, attendee_id=attendee_id, changes=body.model_dump(exclude_unset=True), principal=principal
     )
     return AttendeePublic.model_validate(attendee)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from fastapi import APIRouter, Request
 
-from services.training.api.access import CompanyOrStaffReader, Officer
+from services.training.api.access import CompanyOrStaffReader, Officer, visible_cohorts
 from services.training.api.schemas import (
     SessionCancel,
     SessionCreate,
@@ -62,6 +62,7 @@ async def list_sessions(
     rows, next_cursor = await queries.list_sessions(
         conn,
         cohort_id=cohort_id,
+        cohort_ids=await visible_cohorts(conn, principal),
         workshop_number=workshop_number,
         status=status.value if status else None,
         mode=mode.value if mode else None,
@@ -78,7 +79,8 @@ async def get_session(
     session_id: uuid.UUID, conn: ReadConnDep, principal: CompanyOrStaffReader
 ) -> SessionPublic:
     row = await queries.get_session(conn, session_id)
-    if row is None:
+    cohorts = await visible_cohorts(conn, principal)
+    if row is None or (cohorts is not None and row.cohort_id not in cohorts):
         raise NotFound("Session", session_id, detail_es=f"La sesión {session_id} no existe.")
     return session_public(row)
 

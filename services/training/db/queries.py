@@ -105,10 +105,16 @@ async def get_session(conn, session_id: uuid.UUID) -> sa.Row | None:
     return (await conn.execute(stmt)).first()
 
 
+async def cohorts_of_ruc(conn, ruc: str) -> set[uuid.UUID]:
+    stmt = sa.select(participants.c.cohort_id).where(participants.c.ruc == ruc).distinct()
+    return set((await conn.execute(stmt)).scalars())
+
+
 async def list_sessions(
     conn,
     *,
     cohort_id: uuid.UUID | None,
+    cohort_ids: set[uuid.UUID] | None = None,
     workshop_number: int | None,
     status: str | None,
     mode: str | None,
@@ -120,6 +126,8 @@ async def list_sessions(
     stmt = sa.select(*_session_columns()).select_from(
         sessions.join(workshops, workshops.c.number == sessions.c.workshop_number)
     )
+    if cohort_ids is not None:
+        stmt = stmt.where(sessions.c.cohort_id.in_(list(cohort_ids)))
     for column, value in (
         (sessions.c.cohort_id, cohort_id),
         (sessions.c.workshop_number, workshop_number),

@@ -58,6 +58,9 @@ participants = sa.Table(
     sa.Column("monitor_id", UUID(as_uuid=True)),
     sa.Column("monitor_name", sa.Text),
     sa.Column("monitor_email", sa.Text),
+    # The monitor's login subject and since when (admission or reassignment, the newest wins).
+    sa.Column("monitor_subject", sa.Text),
+    _timestamp("monitor_assigned_at", nullable=True),
     sa.Column("status", sa.Text, nullable=False),
     _timestamp("admitted_at", nullable=True),
     _timestamp("withdrawn_at", nullable=True),

@@ -63,5 +63,7 @@ class Participant:
     completion_changed_at: datetime | None
     updated_at: datetime
     cells_attended: list[bool] | None = None
+    monitor_subject: str | None = None
+    monitor_assigned_at: datetime | None = None
     cells_share: list[float | None] | None = None
     cells_minutes: list[float | None] | None = None

@@ -6,9 +6,11 @@ import uuid
 from datetime import date
 
 from services.training.db.repository import AssistanceRepository, ParticipantRepository
+from services.training.domain.access import ensure_may_act_for
 from services.training.domain.assistance import AssistanceMode, check_assistance
 from services.training.domain.participants import ParticipantStatus, ensure_active
 from services.training.events import publish
+from shared.auth import Principal
 from shared.uow import UnitOfWork
 
 
@@ -23,11 +25,12 @@ async def log_assistance(
     agreements: str | None,
     next_steps: str | None,
     next_visit_on: date | None,
-    monitor_subject: str,
-    monitor_name: str,
+    principal: Principal,
 ) -> dict:
+    monitor_subject, monitor_name = principal.subject, principal.name or principal.subject
     async with uow:
         participant = await ParticipantRepository(uow.session).get_or_raise(participant_id=participant_id)
+        ensure_may_act_for(principal, participant)
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         check_assistance(held_on=held_on, next_visit_on=next_visit_on, today=uow.clock.today())
         values = {

@@ -17,6 +17,7 @@ from services.training.db.repository import (
     ParticipantRepository,
     SessionRepository,
 )
+from services.training.domain.access import may_act_for
 from services.training.domain.attendance_report import (
     RowError,
     decode_report,
@@ -27,6 +28,8 @@ from services.training.domain.participants import ParticipantStatus, ensure_acti
 from services.training.domain.presence import Interval, presence_seconds
 from services.training.domain.sessions import Session, SessionAction, SessionStatus, apply, ensure_started
 from services.training.handlers.attendance_effects import announce_attendance_change
+from shared.access import hidden
+from shared.auth import Principal
 from shared.errors import NotFound, RuleViolation
 from shared.uow import UnitOfWork
 
@@ -77,15 +80,17 @@ async def record_attendance(
     check_in: datetime | None,
     check_out: datetime | None,
     minutes_present: float | None,
-    actor: str,
+    principal: Principal,
 ) -> RecordedAttendance:
     """Record (or correct) one person's presence: check-in/check-out, or minutes."""
+    actor = principal.subject
     async with uow:
         session = await _open_session(uow, session_id)
         attendee = await AttendeeRepository(uow.session).get_or_raise(attendee_id=attendee_id)
         participant = await ParticipantRepository(uow.session).get_or_raise(
             participant_id=attendee.participant_id, lock=True
         )
+        _ensure_attendee_visible(principal, participant, attendee_id)
         if participant.cohort_id != session.cohort_id:
             raise RuleViolation(
                 "attendee_not_in_cohort",
@@ -138,12 +143,23 @@ _ATTENDANCE_COLUMNS = (
 )
 
 
-async def delete_attendance(uow: UnitOfWork, *, session_id: uuid.UUID, attendee_id: uuid.UUID) -> None:
+def _ensure_attendee_visible(principal: Principal, participant, attendee_id: uuid.UUID) -> None:
+    if not may_act_for(principal, participant):
+        raise hidden("Attendee", attendee_id)
+
+
+async def delete_attendance(
+    uow: UnitOfWork, *, session_id: uuid.UUID, attendee_id: uuid.UUID, principal: Principal
+) -> None:
     """Remove a person's attendance (recorded by mistake); may revoke the company's completion."""
     async with uow:
         session = await SessionRepository(uow.session).get_or_raise(session_id=session_id, lock=True)
         attendee = await AttendeeRepository(uow.session).get_or_raise(attendee_id=attendee_id)
-        await ParticipantRepository(uow.session).list_locked(participant_ids=[attendee.participant_id])
+        locked = await ParticipantRepository(uow.session).list_locked(
+            participant_ids=[attendee.participant_id]
+        )
+        for participant in locked:
+            _ensure_attendee_visible(principal, participant, attendee_id)
         if not await AttendanceRepository(uow.session).delete(session_id=session_id, attendee_id=attendee_id):
             raise NotFound("Attendance", f"of {attendee_id} in session {session_id}")
         await announce_attendance_change(
@@ -153,13 +169,16 @@ async def delete_attendance(uow: UnitOfWork, *, session_id: uuid.UUID, attendee_
 
 
 async def import_attendance_report(
-    uow: UnitOfWork, *, session_id: uuid.UUID, raw: bytes, actor: str
+    uow: UnitOfWork, *, session_id: uuid.UUID, raw: bytes, principal: Principal
 ) -> ImportReport:
     """Record everyone in a meeting's attendance report; bad rows are reported, not fatal.
 
     People are bound by RUC (a participant of the session's cohort) and DNI; a DNI not
-    yet registered for that company is registered from the report's name and email.
+    yet registered for that company is registered from the report's name and email. A
+    monitor's report records only its own companies: other RUCs are rejected rows, told
+    apart from nothing (as if they were not in the cohort).
     """
+    actor = principal.subject
     async with uow:
         session = await _open_session(uow, session_id)
         parsed = parse_report(decode_report(raw), session_day=session_day_of(session.starts_at))
@@ -169,6 +188,7 @@ async def import_attendance_report(
             for p in await ParticipantRepository(uow.session).list_locked(
                 cohort_id=session.cohort_id, rucs={person.ruc for person in parsed.people}
             )
+            if may_act_for(principal, p)
         }
         accepted = []
         for person in parsed.people:

@@ -6,8 +6,11 @@ import uuid
 from typing import Any
 
 from services.training.db.repository import AttendeeRepository, ParticipantRepository
+from services.training.domain.access import ensure_may_act_for, may_act_for
 from services.training.domain.attendees import Attendee, Gender
 from services.training.domain.participants import ParticipantStatus, ensure_active
+from shared.access import hidden
+from shared.auth import Principal
 from shared.errors import Conflict
 from shared.uow import UnitOfWork
 
@@ -21,9 +24,11 @@ async def register_attendee(
     job_role: str | None,
     gender: Gender,
     email: str | None,
+    principal: Principal,
 ) -> Attendee:
     async with uow:
         participant = await ParticipantRepository(uow.session).get_or_raise(participant_id=participant_id)
+        ensure_may_act_for(principal, participant)
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         repo = AttendeeRepository(uow.session)
         existing = await repo.get_by_dni(participant_id=participant_id, dni=dni)
@@ -50,11 +55,18 @@ async def register_attendee(
         return attendee
 
 
-async def update_attendee(uow: UnitOfWork, *, attendee_id: uuid.UUID, changes: dict[str, Any]) -> Attendee:
+async def update_attendee(
+    uow: UnitOfWork, *, attendee_id: uuid.UUID, changes: dict[str, Any], principal: Principal
+) -> Attendee:
     """Correct a person's name, role, gender or email (the DNI identifies them and stays)."""
     async with uow:
         repo = AttendeeRepository(uow.session)
-        await repo.get_or_raise(attendee_id=attendee_id)
+        attendee = await repo.get_or_raise(attendee_id=attendee_id)
+        participant = await ParticipantRepository(uow.session).get_or_raise(
+            participant_id=attendee.participant_id
+        )
+        if not may_act_for(principal, participant):
+            raise hidden("Attendee", attendee_id)
         if "gender" in changes:
             changes["gender"] = Gender(changes["gender"]).value
         await repo.update(attendee_id=attendee_id, values=changes | {"updated_at": uow.clock.now()})

@@ -8,12 +8,18 @@ own (an upsert, a guarded status change) besides the inbox's once-per-event guar
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from services.training.db.repository import CohortRepository, ParticipantRepository
 from services.training.domain.curriculum import DEFAULT_MANDATORY, DEFAULT_MIN_SHARE
-from services.training.domain.participants import ParticipantStatus, accepts
+from services.training.domain.participants import Participant, ParticipantStatus, accepts
 from services.training.handlers.completion import reevaluate
-from shared.events.contracts.enrollment import ParticipantAdmitted, ParticipantWithdrawn
+from shared.events.contracts.enrollment import (
+    MonitorReassigned,
+    MonitorRef,
+    ParticipantAdmitted,
+    ParticipantWithdrawn,
+)
 from shared.uow import UnitOfWork
 
 log = logging.getLogger("eco.training")
@@ -42,11 +48,10 @@ async def admit_participant(uow: UnitOfWork, event: ParticipantAdmitted) -> None
             "legal_name": event.legal_name,
             "region": event.region,
             "women_led": event.women_led,
-            "monitor_id": event.monitor.monitor_id if event.monitor else None,
-            "monitor_name": event.monitor.name if event.monitor else None,
-            "monitor_email": event.monitor.email if event.monitor else None,
             "updated_at": now,
         }
+        if event.monitor is not None and _newer(current, event.admitted_at):
+            details |= _monitor(event.monitor, event.admitted_at)
         if current is None:
             await repo.create(
                 values=details
@@ -61,6 +66,51 @@ async def admit_participant(uow: UnitOfWork, event: ParticipantAdmitted) -> None
             await repo.update(participant_id=event.participant_id, values=details)
         else:
             log.info("admission of %s ignored: it already withdrew (final)", event.participant_id)
+        await uow.commit()
+
+
+def _newer(current: Participant | None, since: datetime) -> bool:
+    """The admission and a reassignment travel on different topics: the newest assignment wins,
+    whichever arrives first."""
+    return current is None or current.monitor_assigned_at is None or current.monitor_assigned_at <= since
+
+
+def _monitor(monitor: MonitorRef, since: datetime) -> dict:
+    return {
+        "monitor_id": monitor.monitor_id,
+        "monitor_name": monitor.name,
+        "monitor_email": monitor.email,
+        "monitor_subject": monitor.user_subject,
+        "monitor_assigned_at": since,
+    }
+
+
+async def reassign_monitor(uow: UnitOfWork, event: MonitorReassigned) -> None:
+    """The participant's follow-up monitor changed: from now on only the new one acts for it."""
+    async with uow:
+        now = uow.clock.now()
+        repo = ParticipantRepository(uow.session)
+        current = await repo.get(participant_id=event.participant_id, lock=True)
+        if current is None:
+            # Reassigned before training heard of the admission: keep the company with its
+            # monitor; the admission fills in the rest (and keeps this newer monitor).
+            await _ensure_cohort(uow, event.cohort_id, None)
+            await repo.create(
+                values={
+                    "participant_id": event.participant_id,
+                    "company_id": event.company_id,
+                    "ruc": event.ruc,
+                    "cohort_id": event.cohort_id,
+                    "status": ParticipantStatus.admitted.value,
+                    "updated_at": now,
+                }
+                | _monitor(event.monitor, event.reassigned_at)
+            )
+        elif _newer(current, event.reassigned_at):
+            await repo.update(
+                participant_id=event.participant_id,
+                values=_monitor(event.monitor, event.reassigned_at) | {"updated_at": now},
+            )
         await uow.commit()
 
 

@@ -82,7 +82,13 @@ class Company:
         )
 
 
+# One auditor leads the tests' pre-audits (an auditor changes only the pre-audits it leads).
+AUDITOR_SUBJECT = "auditor-jorge"
+
+
 def headers(settings: Settings, role: Role | str, **kwargs) -> dict[str, str]:
+    if Role(role) == Role.auditor:
+        kwargs.setdefault("subject", AUDITOR_SUBJECT)
     return identity_headers(settings, role, **kwargs)
 
 

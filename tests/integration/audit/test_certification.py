@@ -123,7 +123,7 @@ async def test_request_rules_payment_authorisation_ownership_and_one_at_a_time(
         },
         headers=other.as_company(),
     )
-    assert r.status_code == 403
+    assert r.status_code == 404
 
     r = await request_audit(client, company, body, fee_pen="4500.00")
     assert r.status_code == 201 and r.json()["kind"] == "initial" and r.json()["status"] == "requested"
@@ -151,11 +151,11 @@ async def test_a_body_sees_and_acts_only_on_audits_assigned_to_it(client, audit_
     intruder = body_user(audit_settings, theirs)
     today = str(lima_today())
 
-    assert (await client.get(f"{API}/certification-audits/{audit_id}", headers=intruder)).status_code == 403
+    assert (await client.get(f"{API}/certification-audits/{audit_id}", headers=intruder)).status_code == 404
     r = await client.post(
         f"{API}/certification-audits/{audit_id}/schedule", json={"audit_date": today}, headers=intruder
     )
-    assert r.status_code == 403
+    assert r.status_code == 404
     assert (await client.get(f"{API}/certification-audits", headers=intruder)).json()["data"] == []
     r = await client.get(f"{API}/certification-audits", params={"body_id": mine["id"]}, headers=intruder)
     assert r.status_code == 403
@@ -189,7 +189,7 @@ async def test_a_body_sees_and_acts_only_on_audits_assigned_to_it(client, audit_
     r = await client.post(
         f"{API}/certification-audits/{audit_id}/decision", json={"approved": True}, headers=intruder
     )
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = await client.post(
         f"{API}/certification-audits/{audit_id}/decision", json={"approved": True}, headers=officer
     )
@@ -278,7 +278,7 @@ async def test_who_may_read_and_change_certificates(client, audit_settings, offi
     stranger = await admit(client, audit_settings)
     assert (
         await client.get(f"{API}/certificates/{number}", headers=stranger.as_company())
-    ).status_code == 403
+    ).status_code == 404
     r = await client.post(
         f"{API}/certificates/{number}/suspend", json={"reason": "x"}, headers=done.company.as_company()
     )
@@ -287,7 +287,7 @@ async def test_who_may_read_and_change_certificates(client, audit_settings, offi
         await client.get(f"{API}/certificates/{number}", headers=body_user(audit_settings, done.body))
     ).status_code == 200
     other_body = headers(audit_settings, Role.certification_body, body_id=str(uuid.uuid4()))
-    assert (await client.get(f"{API}/certificates/{number}", headers=other_body)).status_code == 403
+    assert (await client.get(f"{API}/certificates/{number}", headers=other_body)).status_code == 404
     partner = headers(audit_settings, Role.partner, scopes=["audit:read"])
     r = await client.get(f"{API}/certificates", params={"ruc": done.company.ruc}, headers=partner)
     assert [c["number"] for c in r.json()["data"]] == [number]

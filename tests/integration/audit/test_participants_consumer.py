@@ -95,9 +95,9 @@ async def test_company_lists_only_itself_and_cannot_read_another(client, audit_s
     r = await client.get(f"{API}/participants", headers=mine.as_company())
     assert {p["ruc"] for p in r.json()["data"]} == {mine.ruc}
     r = await client.get(f"{API}/participants", params={"ruc": theirs.ruc}, headers=mine.as_company())
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = await client.get(f"{API}/participants/{theirs.participant_id}", headers=mine.as_company())
-    assert r.status_code == 403
+    assert r.status_code == 404
 
 
 async def test_listing_pages_with_a_stable_cursor(client, audit_settings):
@@ -158,4 +158,4 @@ async def test_a_reassigned_monitor_takes_over_whatever_order_the_events_arrive_
         json={"participant_id": str(company.participant_id)},
         headers=company.as_monitor(),
     )
-    assert former.status_code == 403
+    assert former.status_code == 404

@@ -277,7 +277,7 @@ async def test_role_crossings_on_preaudits_and_findings(client, audit_settings, 
     ).status_code == 200
     assert (
         await client.get(f"{API}/preaudits/{preaudit['id']}", headers=other.as_company())
-    ).status_code == 403
+    ).status_code == 404
     body_user = headers(audit_settings, Role.certification_body, body_id=str(company.company_id))
     assert (await client.get(f"{API}/preaudits/{preaudit['id']}", headers=body_user)).status_code == 403
     listed = (await client.get(f"{API}/nonconformities", headers=other.as_company())).json()["data"]
@@ -288,7 +288,7 @@ async def test_role_crossings_on_preaudits_and_findings(client, audit_settings, 
     r = await client.post(
         f"{API}/nonconformities/{nc['id']}/corrective-actions", json=action, headers=other.as_company()
     )
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = await client.post(
         f"{API}/nonconformities/{nc['id']}/corrective-actions", json=action, headers=auditor
     )
@@ -308,3 +308,27 @@ async def test_role_crossings_on_preaudits_and_findings(client, audit_settings, 
         headers=company.as_company(),
     )
     assert r.status_code == 403
+
+
+async def test_an_auditor_changes_only_the_preaudits_it_leads(client, audit_settings, auditor):
+    """Another auditor may read the pre-audit, not start, record, conclude or cancel it."""
+    company = await admit(client, audit_settings)
+    r = await client.post(
+        f"{API}/preaudits",
+        json={"participant_id": str(company.participant_id), "audit_date": str(lima_today())},
+        headers=auditor,
+    )
+    preaudit_id = r.json()["id"]
+    colleague = headers(audit_settings, Role.auditor, subject="auditor-someone-else")
+    assert (await client.get(f"{API}/preaudits/{preaudit_id}", headers=colleague)).status_code == 200
+    for action in ("start", "cancel", "conclude"):
+        refused = await client.post(f"{API}/preaudits/{preaudit_id}/{action}", headers=colleague)
+        assert refused.status_code == 403, action
+    results = {"results": [{"requirement_code": "A1.R01", "result": "conforming"}]}
+    refused = await client.put(f"{API}/preaudits/{preaudit_id}/results", json=results, headers=colleague)
+    assert refused.status_code == 403
+    assert (await client.get(f"{API}/preaudits/{preaudit_id}", headers=auditor)).json()[
+        "status"
+    ] == "scheduled"
+    officer = headers(audit_settings, Role.promperu_officer)
+    assert (await client.post(f"{API}/preaudits/{preaudit_id}/start", headers=officer)).status_code == 200

@@ -121,7 +121,7 @@ async def test_the_assigned_monitor_fills_it_another_monitor_cannot(client, audi
     assert r.status_code == 200
     stranger = headers(audit_settings, Role.monitor, subject=str(uuid.uuid4()))
     r = await client.put(f"{API}/self-assessments/{assessment_id}/answers", json=answer, headers=stranger)
-    assert r.status_code == 403
+    assert r.status_code == 404
 
 
 async def test_another_company_can_neither_read_nor_write_it(client, audit_settings):
@@ -130,15 +130,15 @@ async def test_another_company_can_neither_read_nor_write_it(client, audit_setti
     answer = {"answers": [{"requirement_code": "A2.R01", "status": "implemented"}]}
     assert (
         await client.get(f"{API}/self-assessments/{assessment_id}", headers=other.as_company())
-    ).status_code == 403
+    ).status_code == 404
     r = await client.put(
         f"{API}/self-assessments/{assessment_id}/answers", json=answer, headers=other.as_company()
     )
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = await client.get(
         f"{API}/participants/{mine.participant_id}/implementation-report", headers=other.as_company()
     )
-    assert r.status_code == 403
+    assert r.status_code == 404
     listed = (await client.get(f"{API}/self-assessments", headers=other.as_company())).json()["data"]
     assert assessment_id not in {s["id"] for s in listed}
 
@@ -192,10 +192,10 @@ async def test_evidence_upload_download_dedupe_and_delete(client, audit_settings
     other = await admit(client, audit_settings)
     assert (
         await client.get(f"{API}/evidence/{evidence['id']}/content", headers=other.as_company())
-    ).status_code == 403
+    ).status_code == 404
     assert (
         await client.delete(f"{API}/evidence/{evidence['id']}", headers=other.as_company())
-    ).status_code == 403
+    ).status_code == 404
     assert (
         await client.delete(f"{API}/evidence/{evidence['id']}", headers=company.as_company())
     ).status_code == 204
@@ -203,6 +203,35 @@ async def test_evidence_upload_download_dedupe_and_delete(client, audit_settings
     assert (
         await client.get(f"{API}/evidence/{evidence['id']}/content", headers=company.as_company())
     ).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("claimed", "served"),
+    [
+        ("application/pdf", "application/pdf"),
+        ("image/PNG", "image/png"),
+        ("text/html", "application/octet-stream"),
+        ("image/svg+xml", "application/octet-stream"),
+        ("application/javascript", "application/octet-stream"),
+    ],
+)
+async def test_evidence_is_served_only_as_an_allowed_type_and_never_sniffed(
+    client, audit_settings, claimed, served
+):
+    company = await admit(client, audit_settings)
+    assessment_id = await start(client, company)
+    files = {"file": ("x", b"<script>alert(1)</script>" + uuid.uuid4().bytes, claimed)}
+    r = await client.post(
+        f"{API}/self-assessments/{assessment_id}/evidence",
+        data={"requirement_code": "A5.R01"},
+        files=files,
+        headers=company.as_company(),
+    )
+    assert r.status_code == 201, r.text
+    content = await client.get(f"{API}/evidence/{r.json()['id']}/content", headers=company.as_company())
+    assert content.status_code == 200
+    assert content.headers["content-type"].split(";")[0] == served
+    assert content.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_evidence_too_large_or_for_an_unknown_requirement_is_refused(client, audit_settings, audit_app):

@@ -135,7 +135,7 @@ async def test_story_review_workflow_and_who_may_do_what(client, catalog_setting
 
     assert (
         await client.post(f"{HUB}/success-stories", json=story_body(ruc), headers=other_company)
-    ).status_code == 403
+    ).status_code == 404
     assert (
         await client.post(f"{HUB}/success-stories", json=story_body(ruc), headers=officer)
     ).status_code == 403
@@ -146,7 +146,7 @@ async def test_story_review_workflow_and_who_may_do_what(client, catalog_setting
     assert (await client.get(f"{HUB}/success-stories/{story_id}")).status_code == 404  # drafts are not public
     assert (
         await client.post(f"{HUB}/success-stories/{story_id}/submit", headers=other_company)
-    ).status_code == 403
+    ).status_code == 404
     premature = await client.post(
         f"{HUB}/success-stories/{story_id}/review", json={"decision": "publish"}, headers=officer
     )
@@ -193,7 +193,7 @@ async def test_submissions_show_a_company_only_its_own_stories(client, catalog_s
 
     mine = (await client.get(f"{HUB}/submissions", params={"ruc": ruc_b}, headers=a)).json()["data"]
     assert [s["story_id"] for s in mine] == [story_a]
-    assert (await client.get(f"{HUB}/submissions/{story_a}", headers=b)).status_code == 403
+    assert (await client.get(f"{HUB}/submissions/{story_a}", headers=b)).status_code == 404
     officer = as_(catalog_settings, Role.promperu_officer)
     drafts = await client.get(f"{HUB}/submissions", params={"ruc": ruc_b, "status": "draft"}, headers=officer)
     assert len(drafts.json()["data"]) == 1

@@ -31,11 +31,13 @@ async def test_a_company_registers_edits_and_sees_only_itself(api):
     assert created["ruc"] == ruc
     assert (await api.call("POST", "/companies", me, json=company_body(other))).status_code == 403
     await api.register(other)
-    assert (await api.call("GET", f"/companies/{other}", me)).status_code == 403
+    # Another company is not there for it: 404, the same answer as for a RUC never registered.
+    assert (await api.call("GET", f"/companies/{other}", me)).status_code == 404
+    assert (await api.call("GET", f"/companies/{new_ruc()}", me)).status_code == 404
     assert (
         await api.call("PATCH", f"/companies/{other}", me, json={"phone": "014281234"})
-    ).status_code == 403
-    assert (await api.call("POST", f"/companies/{other}/sites", me, json={})).status_code in (403, 422)
+    ).status_code == 404
+    assert (await api.call("POST", f"/companies/{other}/sites", me, json={})).status_code in (404, 422)
     edited = await api.ok("PATCH", f"/companies/{ruc}", me, json={"phone": "014281234"})
     assert edited["phone"] == "014281234"
     listed = await api.ok("GET", "/companies", me)
@@ -69,7 +71,7 @@ async def test_another_company_cannot_touch_an_application(api):
         ("POST", f"/applications/{app['id']}/commitment/sign", {"name": "X", "dni": "41234567"}),
     ]:
         response = await api.call(method, path, stranger, json=body)
-        assert response.status_code == 403, path
+        assert response.status_code == 404, path
     listed = await api.ok("GET", "/applications", stranger)
     assert listed["data"] == []
 
@@ -108,9 +110,9 @@ async def test_monitor_reads_only_the_participants_it_follows(api):
         )
     as_monitor = api.headers(Role.monitor, subject=subject)
     assert (await api.ok("GET", f"/applications/{followed['id']}", as_monitor))["id"] == followed["id"]
-    assert (await api.call("GET", f"/applications/{other['id']}", as_monitor)).status_code == 403
+    assert (await api.call("GET", f"/applications/{other['id']}", as_monitor)).status_code == 404
     assert (await api.ok("GET", f"/companies/{followed['company']['ruc']}", as_monitor))["ruc"]
-    assert (await api.call("GET", f"/companies/{other['company']['ruc']}", as_monitor)).status_code == 403
+    assert (await api.call("GET", f"/companies/{other['company']['ruc']}", as_monitor)).status_code == 404
     listed = await api.ok("GET", "/applications", as_monitor)
     assert [a["id"] for a in listed["data"]] == [followed["id"]]
     assert (await api.call("POST", f"/applications/{followed['id']}/withdraw", as_monitor)).status_code == 403

@@ -20,6 +20,8 @@ def gateway_settings(settings_for) -> Settings:
 @pytest.fixture(scope="session")
 async def gateway(gateway_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with running_app(create_gateway_app(gateway_settings)) as client:
+        # What nginx sends with every /_auth subrequest (the gateway app answers nobody else).
+        client.headers["X-Eco-Auth-Secret"] = gateway_settings.auth_request_secret
         yield client
 
 

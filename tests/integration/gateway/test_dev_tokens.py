@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import jwt
+import pytest
 
 from services.gateway.app import create_gateway_app
 from shared.settings import Settings
@@ -42,15 +43,24 @@ async def test_refuses_claims_the_verifier_would_refuse(gateway):
         assert response.json()["rule"] == "token-claims"
 
 
-async def test_does_not_exist_outside_dev_and_test():
-    prod = Settings(
-        env="prod",
-        service="gateway",
-        identity_secret="a-real-identity-secret",
-        pg_password="a-real-db-password",
-        jwt_issuer="https://id.promperu.gob.pe",
-        jwt_hs256_secret="a-real-hs256-secret-of-at-least-32-bytes",
-    )
+REAL_SECRETS = {
+    "service": "gateway",
+    "identity_secret": "a-real-identity-secret-of-32-bytes-or-more",
+    "auth_request_secret": "a-real-nginx-to-gateway-secret-of-32-bytes",
+    "pg_password": "a-real-db-password",
+    "jwt_issuer": "https://id.promperu.gob.pe",
+    "jwt_hs256_secret": "a-real-hs256-secret-of-at-least-32-bytes",
+}
+
+
+@pytest.mark.parametrize("env", ["prod", None, "staging"])
+async def test_does_not_exist_outside_dev_and_test(monkeypatch, tmp_path, env):
+    """Real secrets and no ECO_ENV (or a misspelt one) is production: no dev issuer."""
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.delenv("ECO_ENV", raising=False)
+    if env is not None:
+        monkeypatch.setenv("ECO_ENV", env)
+    prod = Settings(**REAL_SECRETS)
     app = create_gateway_app(prod)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         response = await client.post(URL, json={"role": "admin"})

@@ -55,6 +55,10 @@ def client(training_app):
     return training_app.state.test_client
 
 
+# The follow-up monitor every test company is admitted with (its login subject).
+MONITOR_SUBJECT = "monitor-luis"
+
+
 @pytest.fixture(scope="session")
 def as_role(training_settings):
     def headers(role: Role | str, **kwargs) -> dict[str, str]:
@@ -91,7 +95,12 @@ def admitted_event(cohort_id: uuid.UUID, **overrides) -> ParticipantAdmitted:
         "cohort_name": f"Cohorte {str(cohort_id)[:8]}",
         "region": "Lima",
         "women_led": False,
-        "monitor": MonitorRef(monitor_id=uuid.uuid4(), name="Luis Paredes", email="lparedes@promperu.gob.pe"),
+        "monitor": MonitorRef(
+            monitor_id=uuid.uuid4(),
+            name="Luis Paredes",
+            email="lparedes@promperu.gob.pe",
+            user_subject=MONITOR_SUBJECT,
+        ),
         "admitted_at": datetime.now(UTC),
     }
     return ParticipantAdmitted(**(values | overrides))

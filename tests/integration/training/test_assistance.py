@@ -48,7 +48,7 @@ async def test_visits_form_a_timeline_ordered_by_date_and_are_announced(
 
 async def test_bad_visits_are_precise_problems(client, as_role, make_cohort, clock):
     kit = await make_cohort(1)
-    monitor = as_role(Role.monitor)
+    monitor = as_role(Role.monitor, subject="monitor-luis")
     url = f"{API}/participants/{kit.participant_ids[0]}/assistance"
     tomorrow = clock.today().toordinal() + 1
     from datetime import date

@@ -110,7 +110,7 @@ async def test_certificate_lists_the_workshops_the_person_attended(client, offic
     assert "Eficiencia energética" in page.text and "Economía circular" not in page.text
     assert "08/04/2025" in page.text
     other = as_role(Role.company, ruc=kit.companies[1].ruc)
-    assert (await client.get(certificate, headers=other)).status_code == 403
+    assert (await client.get(certificate, headers=other)).status_code == 404
 
 
 async def test_attendees_are_registered_once_per_company_and_can_be_corrected(client, officer, make_cohort):

@@ -15,9 +15,10 @@ from services.audit.domain.access import (
     ensure_can_fill,
     ensure_can_see,
     ensure_can_see_audit,
+    ensure_leads,
 )
 from shared.auth import Principal, Role
-from shared.errors import Forbidden
+from shared.errors import Forbidden, NotFound
 
 OWN, OTHER = "20100070970", "20131312955"
 MONITOR = uuid.uuid4()
@@ -47,31 +48,31 @@ def test_company_sees_and_fills_only_its_own_file():
     company = who(Role.company, ruc=OWN)
     ensure_can_see(company, OWN)
     ensure_can_fill(company, Participant())
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # another company's file is not there for it
         ensure_can_see(company, OTHER)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         ensure_can_fill(company, Participant(ruc=OTHER))
 
 
 def test_company_listing_is_narrowed_to_its_ruc_and_cannot_ask_for_another():
     company = who(Role.company, ruc=OWN)
     assert company_filter(company, None) == OWN
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         company_filter(company, OTHER)
     assert company_filter(who(Role.promperu_officer), OTHER) == OTHER
 
 
 def test_only_the_assigned_monitor_fills_a_self_assessment():
     ensure_can_fill(who(Role.monitor, subject=str(MONITOR)), Participant())
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         ensure_can_fill(who(Role.monitor, subject=str(uuid.uuid4())), Participant())
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         ensure_can_fill(who(Role.monitor, subject=str(MONITOR)), Participant(monitor_id=None))
 
 
 def test_a_monitor_is_known_by_the_login_subject_enrollment_recorded():
     ensure_can_fill(who(Role.monitor, subject="rquispe"), Participant(monitor_subject="rquispe"))
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         ensure_can_fill(who(Role.monitor, subject="jsalas"), Participant(monitor_subject="rquispe"))
 
 
@@ -86,7 +87,7 @@ def test_a_certification_body_sees_only_audits_assigned_to_it():
     ensure_assigned_body(body, BODY)
     ensure_can_see_audit(body, Audit())
     assert body_filter(body, None) == BODY
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # another body's audit is not there for it
         ensure_can_see_audit(body, Audit(body_id=OTHER_BODY))
     with pytest.raises(Forbidden):
         body_filter(body, OTHER_BODY)
@@ -103,3 +104,17 @@ def test_staff_see_every_company_and_audit():
     for role in (Role.promperu_officer, Role.auditor, Role.admin):
         ensure_can_see(who(role), OTHER)
         ensure_can_see_audit(who(role), Audit(ruc=OTHER, body_id=OTHER_BODY))
+
+
+def test_an_auditor_changes_only_the_preaudits_it_leads():
+    @dataclass
+    class Preaudit:
+        id: uuid.UUID
+        auditor: str
+
+    mine = Preaudit(uuid.uuid4(), "auditor-1")
+    ensure_leads(who(Role.auditor, subject="auditor-1"), mine)
+    with pytest.raises(Forbidden):
+        ensure_leads(who(Role.auditor, subject="auditor-2"), mine)
+    for role in (Role.promperu_officer, Role.admin):
+        ensure_leads(who(role), mine)

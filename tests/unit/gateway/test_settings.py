@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from shared.settings import DB_SCHEMAS, DEV_JWT_ISSUER, DEV_JWT_SECRET, SERVICES, Settings
+from shared.settings import (
+    DB_SCHEMAS,
+    DEV_AUTH_REQUEST_SECRET,
+    DEV_JWT_ISSUER,
+    DEV_JWT_SECRET,
+    SERVICES,
+    Settings,
+)
 
 PROD = {
     "env": "prod",
     "service": "gateway",
-    "identity_secret": "a-real-identity-secret",
+    "identity_secret": "a-real-identity-secret-of-32-bytes-or-more",
+    "auth_request_secret": "a-real-nginx-to-gateway-secret-of-32-bytes",
     "pg_password": "a-real-db-password",
     "jwt_issuer": "https://id.promperu.gob.pe",
     "jwt_hs256_secret": "a-real-hs256-secret-of-at-least-32-bytes",
@@ -36,11 +44,33 @@ def test_prod_settings_with_real_values_pass():
         ({"jwt_issuer": DEV_JWT_ISSUER}, "ECO_JWT_ISSUER"),
         ({"jwt_hs256_secret": ""}, "no token could be verified"),
         ({"pg_password": None}, "ECO_PG_PASSWORD"),
+        ({"identity_secret": "x"}, "ECO_IDENTITY_SECRET needs at least 32 bytes"),
+        ({"identity_secret": PROD["jwt_hs256_secret"]}, "must differ from ECO_JWT_HS256_SECRET"),
+        ({"auth_request_secret": DEV_AUTH_REQUEST_SECRET}, "ECO_AUTH_REQUEST_SECRET"),
+        ({"auth_request_secret": "short"}, "ECO_AUTH_REQUEST_SECRET"),
+        ({"auth_request_secret": PROD["identity_secret"]}, "ECO_AUTH_REQUEST_SECRET"),
     ],
 )
 def test_prod_refuses_dev_defaults_of_the_gateway(change, message):
     with pytest.raises(ValidationError, match=message):
         Settings(**PROD | change)
+
+
+@pytest.mark.parametrize("env", [None, "", "production", "staging", "DEV"])
+def test_an_unset_or_unknown_env_is_production(monkeypatch, tmp_path, env):
+    monkeypatch.chdir(tmp_path)  # no .env to read
+    monkeypatch.delenv("ECO_ENV", raising=False)
+    if env is not None:
+        monkeypatch.setenv("ECO_ENV", env)
+    with pytest.raises(ValidationError, match="ECO_IDENTITY_SECRET must be set"):
+        Settings(service="gateway")
+    assert not Settings(**PROD | ({} if env is None else {"env": env})).is_dev
+
+
+def test_a_one_character_identity_secret_is_refused_for_every_service_in_prod():
+    for service in DB_SCHEMAS:
+        with pytest.raises(ValidationError, match="at least 32 bytes"):
+            Settings(**PROD | {"service": service, "identity_secret": "x"})
 
 
 def test_services_do_not_need_the_gateways_jwt_settings_in_prod():
@@ -61,5 +91,6 @@ def test_services_do_not_need_the_gateways_jwt_settings_in_prod():
     ],
 )
 def test_cors_origins_read_comma_separated_or_json(monkeypatch, raw, origins):
+    monkeypatch.setenv("ECO_ENV", "test")
     monkeypatch.setenv("ECO_CORS_ORIGINS", raw)
     assert Settings().cors_origins == origins
