@@ -58,8 +58,11 @@ COVERAGE: dict[str, TopicCoverage] = {
         "enrollment publishes it",
     ),
     "enrollment.participant.monitor_reassigned": C(
-        {"audit": "the follow-up monitor who may record and see the participant's audits"},
-        "training records assistance by the monitor's own call; the catalogue shows no monitors",
+        {
+            "audit": "the follow-up monitor who may record and see the participant's audits",
+            "training": "the monitor who may record attendance and log assistance for the company",
+        },
+        "the catalogue shows no monitors",
     ),
     "enrollment.commitment.signed": C(
         {},
