@@ -39,8 +39,7 @@ async def log_assistance(
         logged = await handlers.log_assistance(
             uow,
             participant_id=participant_id,
-            monitor_subject=principal.subject,
-            monitor_name=principal.name or principal.subject,
+            principal=principal,
             **body.model_dump(),
         )
         return AssistancePublic.model_validate(logged)
