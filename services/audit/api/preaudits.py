@@ -41,6 +41,8 @@ async def schedule_preaudit(
             version=body.standard_version,
             remediation_days=body.remediation_days or config.remediation_days,
             auditor_name=body.auditor_name,
+            required_visits=config.required_assistance_visits,
+            override_reason=body.order_override_reason,
         )
         return PreauditPublic.model_validate(row)
 
@@ -103,8 +105,10 @@ async def record_preaudit_results(preaudit_id: uuid.UUID, body: ResultsRecord, u
     summary="Conclude: passed only with zero non-conformities, otherwise failed with remediation deadlines",
     response_model=PreauditPublic,
 )
-async def conclude_preaudit(preaudit_id: uuid.UUID, uow: UowDep, _: Auditing):
-    return PreauditPublic.model_validate(await preaudits.conclude_preaudit(uow, preaudit_id))
+async def conclude_preaudit(preaudit_id: uuid.UUID, uow: UowDep, config: AuditConfigDep, _: Auditing):
+    return PreauditPublic.model_validate(
+        await preaudits.conclude_preaudit(uow, preaudit_id, required_visits=config.required_assistance_visits)
+    )
 
 
 @router.post(

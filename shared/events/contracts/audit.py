@@ -115,3 +115,37 @@ class CertificateExpired(EventContract):
     certificate_number: str
     ruc: str
     expired_on: date
+
+
+class _MarkLicenceChange(EventContract):
+    """The right to use the mark, its own record (issue 14): granted with the certificate, then
+    suspended, reinstated or withdrawn on its own; it ends at the latest with the certificate."""
+
+    licence_id: uuid.UUID
+    certificate_id: uuid.UUID
+    certificate_number: str
+    ruc: str
+    status: str
+    valid_until: date
+    reason: str
+    changed_at: datetime
+
+
+class MarkLicenceGranted(_MarkLicenceChange):
+    TOPIC = "audit.marklicence.granted"
+
+
+class MarkLicenceSuspended(_MarkLicenceChange):
+    TOPIC = "audit.marklicence.suspended"
+
+
+class MarkLicenceReinstated(_MarkLicenceChange):
+    TOPIC = "audit.marklicence.reinstated"
+
+
+class MarkLicenceWithdrawn(_MarkLicenceChange):
+    TOPIC = "audit.marklicence.withdrawn"
+
+
+class MarkLicenceExpired(_MarkLicenceChange):
+    TOPIC = "audit.marklicence.expired"
