@@ -22,6 +22,7 @@ from services.audit.domain.lifecycles import CERTIFICATE, MARK_LICENCE, Certific
 from services.audit.domain.trust import ensure_correction, expiry_pass_date
 from services.audit.events import publish
 from shared.auth import Principal
+from shared.certificate_number import normalise
 from shared.errors import NotFound, RuleViolation
 from shared.uow import UnitOfWork
 
@@ -322,6 +323,7 @@ async def list_certificates(
 
 
 async def _by_number(repo: CertificateRepository, number: str, *, for_update: bool = False) -> sa.Row:
+    number = normalise(number)
     if not is_valid_number(number):
         raise InvalidInput(
             f"'{number}' is not a certificate number: expected BPE-<year>-<sequence>-<check letter>.",

@@ -117,7 +117,7 @@ class CertificateExpired(EventContract):
     expired_on: date
 
 
-class _MarkLicenceChange(EventContract):
+class MarkLicenceChange(EventContract):
     """The right to use the mark, its own record (issue 14): granted with the certificate, then
     suspended, reinstated or withdrawn on its own; it ends at the latest with the certificate."""
 
@@ -131,21 +131,21 @@ class _MarkLicenceChange(EventContract):
     changed_at: datetime
 
 
-class MarkLicenceGranted(_MarkLicenceChange):
+class MarkLicenceGranted(MarkLicenceChange):
     TOPIC = "audit.marklicence.granted"
 
 
-class MarkLicenceSuspended(_MarkLicenceChange):
+class MarkLicenceSuspended(MarkLicenceChange):
     TOPIC = "audit.marklicence.suspended"
 
 
-class MarkLicenceReinstated(_MarkLicenceChange):
+class MarkLicenceReinstated(MarkLicenceChange):
     TOPIC = "audit.marklicence.reinstated"
 
 
-class MarkLicenceWithdrawn(_MarkLicenceChange):
+class MarkLicenceWithdrawn(MarkLicenceChange):
     TOPIC = "audit.marklicence.withdrawn"
 
 
-class MarkLicenceExpired(_MarkLicenceChange):
+class MarkLicenceExpired(MarkLicenceChange):
     TOPIC = "audit.marklicence.expired"
