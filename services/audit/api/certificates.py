@@ -6,7 +6,8 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.concurrency import run_in_threadpool
 
 from services.audit.api import roles
 from services.audit.api.schemas import (
@@ -18,10 +19,11 @@ from services.audit.api.schemas import (
     ReasonCreate,
     ReinstateCreate,
 )
+from services.audit.documents import certificate_pdf
 from services.audit.domain.lifecycles import CertificateStatus, MarkLicenceStatus
 from services.audit.handlers import certificates
 from shared.auth import Principal
-from shared.deps import CursorQuery, LimitQuery, SettingsDep, UowDep
+from shared.deps import ClockDep, CursorQuery, LimitQuery, SettingsDep, UowDep
 
 router = APIRouter(prefix="/certificates", tags=["certificates"])
 Reader = Annotated[Principal, Depends(roles.CERTIFICATE_READ)]
@@ -71,6 +73,22 @@ async def run_certificate_expiry_pass(
 )
 async def get_certificate(number: str, uow: UowDep, principal: Reader):
     return CertificateDetailPublic.of(await certificates.get_certificate(uow, principal, number))
+
+
+@router.get(
+    "/{number}/document",
+    summary="The certificate as a printable A4 PDF (Spanish) with a QR code carrying a signed payload",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "the PDF"}},
+)
+async def get_certificate_document(number: str, uow: UowDep, clock: ClockDep, principal: Reader) -> Response:
+    document = await certificates.certificate_document(uow, principal, number)
+    pdf = await run_in_threadpool(certificate_pdf, document, now=clock.now())
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="certificado-{document.certificate.number}.pdf"'},
+    )
 
 
 @router.post(

@@ -13,7 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.audit.db.repositories import CertificateRepository, MarkLicenceRepository
+from services.audit.db.repositories import BodyRepository, CertificateRepository, MarkLicenceRepository
 from services.audit.domain import dates
 from services.audit.domain.access import body_filter, company_filter, ensure_can_see_audit
 from services.audit.domain.certificate_number import certificate_number, is_valid_number
@@ -292,6 +292,24 @@ async def expire_certificates(
             await _end_licence(uow, certificate, M.expired, "certificate expired", by, now)
         await uow.commit()
     return as_of, expired
+
+
+@dataclass(frozen=True)
+class CertificateDocument:
+    certificate: sa.Row
+    licence: sa.Row | None
+    body_name: str
+
+
+async def certificate_document(uow: UnitOfWork, actor: Principal, number: str) -> CertificateDocument:
+    """What the printed certificate shows: the certificate, its body's name, its mark licence."""
+    async with uow:
+        repo = CertificateRepository(uow.session)
+        certificate = await _by_number(repo, number)
+        ensure_can_see_audit(actor, certificate)
+        body = await BodyRepository(uow.session).get_or_raise(certificate.body_id)
+        licence = await MarkLicenceRepository(uow.session).get_by_certificate(certificate.id)
+        return CertificateDocument(certificate, licence, body.name)
 
 
 async def get_certificate(uow: UnitOfWork, actor: Principal, number: str) -> CertificateView:
