@@ -16,10 +16,10 @@ from shared.documents.keys import DocumentKeys, DocumentSettings
 A4_CSS = """
 @page { size: A4; margin: 18mm 18mm 22mm 18mm; }
 body { font-family: "DejaVu Serif", Georgia, serif; font-size: 11pt; color: #1d2b24; margin: 0; max-width: none; }
-table.qr { margin-top: 10mm; border-collapse: collapse; page-break-inside: avoid; font-size: 8.5pt; width: 100%; }
-table.qr td { border: none; padding: 0 4mm 0 0; vertical-align: middle; }
-table.qr img { width: 42mm; height: 42mm; }
-table.qr p { margin: 0 0 1.5mm 0; }
+div.qr { margin-top: 10mm; page-break-inside: avoid; font-size: 8.5pt; min-height: 42mm; }
+div.qr img { float: left; width: 42mm; height: 42mm; margin-right: 5mm; }
+div.qr p { margin: 0 0 1.5mm 0; padding-top: 2mm; }
+div.qr:after { content: ""; display: block; clear: both; }
 """
 
 
@@ -38,12 +38,12 @@ def signed_qr(keys: DocumentKeys, settings: DocumentSettings, claims: dict[str, 
     segno.make(url, error="m").save(png, kind="png", scale=4, border=4)
     src = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
     html = (
-        f'<table class="qr"><tr><td><img src="{src}" alt="Código QR de verificación"></td>'
-        "<td><p><strong>Verifique este documento</strong> escaneando el código QR o en "
+        f'<div class="qr"><img src="{src}" alt="Código QR de verificación">'
+        "<p><strong>Verifique este documento</strong> escaneando el código QR o en "
         f"{settings.base_url()}/verificar.</p>"
         "<p>El código contiene una firma digital (Ed25519) de PROMPERÚ que puede comprobarse sin conexión "
         f"con las claves publicadas en {settings.base_url()}/.well-known/jwks.json "
-        f"(clave {keys.signing_kid}).</p></td></tr></table>"
+        f"(clave {keys.signing_kid}).</p></div>"
     )
     return QrBlock(token, url, html)
 
