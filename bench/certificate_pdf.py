@@ -21,9 +21,9 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from services.audit.documents import certificate_pdf  # noqa: E402
-from services.audit.handlers.certificates import CertificateDocument  # noqa: E402
-from shared.certificate_number import certificate_number  # noqa: E402
+from services.audit.documents import certificate_pdf
+from services.audit.handlers.certificates import CertificateDocument
+from shared.certificate_number import certificate_number
 
 
 def document() -> CertificateDocument:
