@@ -625,3 +625,106 @@ class MarkLicencePublic(RowModel):
 class ExpiryPassPublic(BaseModel):
     as_of: date
     expired: list[str] = Field(description="numbers of the certificates this pass expired")
+
+
+# --- calibration (issue 14) ---------------------------------------------------------------------
+class CalibrationTallyPublic(BaseModel):
+    compared: int = Field(description="requirements with a pre-audit result")
+    agrees: int
+    over_rated: int = Field(description="the company rated itself higher than the pre-audit found")
+    under_rated: int
+    over_rate: float = Field(description="over_rated / compared, in %")
+    participants_over_rating: int = Field(description="companies that over-rated it")
+
+    @classmethod
+    def of(cls, t) -> CalibrationTallyPublic:
+        return cls(
+            compared=t.compared,
+            agrees=t.agrees,
+            over_rated=t.over_rated,
+            under_rated=t.under_rated,
+            over_rate=t.over_rate,
+            participants_over_rating=len(t.participants_over),
+        )
+
+
+class CalibrationRequirementPublic(CalibrationTallyPublic):
+    code: str
+    aspect_code: str
+    text: str
+
+
+class CalibrationAspectPublic(CalibrationTallyPublic):
+    aspect_code: str
+
+
+class CalibrationLinePublic(BaseModel):
+    participant_id: uuid.UUID
+    requirement_code: str
+    aspect_code: str
+    self_assessment: str | None = Field(
+        description="implemented | partial | not_implemented | null (unanswered)"
+    )
+    preaudit_result: str
+    calibration: str = Field(description="agrees | over_rated | under_rated")
+
+
+class CalibrationParticipantPublic(BaseModel):
+    participant_id: uuid.UUID
+    ruc: str
+    legal_name: str
+    compared: int
+    over_rated: int
+    under_rated: int
+    over_rate: float
+
+
+class CalibrationReportPublic(BaseModel):
+    participants: list[CalibrationParticipantPublic] = Field(description="most over-rating first")
+    aspects: list[CalibrationAspectPublic]
+    requirements: list[CalibrationRequirementPublic] = Field(description="most over-rated first")
+    monitor_focus: list[str] = Field(
+        description="requirements a monitor should look at: over-rated by at least 20 % of the comparisons"
+    )
+    lines: list[CalibrationLinePublic] | None = Field(
+        None, description="per requirement (one participant only)"
+    )
+
+    @classmethod
+    def of(cls, report, *, with_lines: bool) -> CalibrationReportPublic:
+        from services.audit.domain.calibration import compare
+
+        aspect_of = {r.code: r.aspect_code for r in report.rows}
+        requirements = sorted(
+            report.by_requirement.items(), key=lambda kv: (-kv[1].over_rate, -kv[1].over_rated, kv[0])
+        )
+        return cls(
+            participants=report.participants,
+            aspects=[
+                CalibrationAspectPublic(aspect_code=code, **CalibrationTallyPublic.of(t).model_dump())
+                for code, t in sorted(report.by_aspect.items())
+            ],
+            requirements=[
+                CalibrationRequirementPublic(
+                    code=code,
+                    aspect_code=aspect_of[code],
+                    text=report.texts[code],
+                    **CalibrationTallyPublic.of(t).model_dump(),
+                )
+                for code, t in requirements
+            ],
+            monitor_focus=report.focus,
+            lines=[
+                CalibrationLinePublic(
+                    participant_id=r.participant_id,
+                    requirement_code=r.code,
+                    aspect_code=r.aspect_code,
+                    self_assessment=r.self_status,
+                    preaudit_result=r.result,
+                    calibration=compare(r.self_status, r.result),
+                )
+                for r in report.rows
+            ]
+            if with_lines
+            else None,
+        )
