@@ -78,7 +78,11 @@ async def test_an_officer_logging_a_visit_is_not_recorded_as_the_monitor(client,
     assert created.status_code == 201, created.text
     assert created.json()["monitor_name"] == "Luis Paredes"  # the assigned monitor, not the officer
     assert created.json()["logged_by_name"] == "officer-ana"
-    by_officer = await client.get(f"{API}/assistance", params={"monitor": "officer-ana"}, headers=officer)
+    by_officer = await client.get(
+        f"{API}/assistance",
+        params={"monitor": "officer-ana", "cohort_id": str(kit.cohort_id)},
+        headers=officer,
+    )
     assert by_officer.json()["data"] == []
 
 
