@@ -263,11 +263,11 @@ def train(j: Journey) -> None:
         f"missing {progress['missing_workshops']}"
     )
 
-    j.step("The follow-up monitor logs a technical-assistance visit (aspects of the standard)")
+    j.step("PROMPERÚ logs the follow-up monitor's technical-assistance visit (aspects of the standard)")
     visit = c.call(
         "POST",
         f"/api/v1/training/participants/{participant}/assistance",
-        as_=("monitor", {"name": j.facts.get("monitor", "Monitor")}),
+        as_=OFFICER,
         expect=201,
         idempotent=True,
         json={
