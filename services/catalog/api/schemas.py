@@ -108,7 +108,7 @@ class VerificationPublic(BaseModel):
                     "mark_licence": {"status": "granted", "valid_until": "2027-05-20"},
                 },
                 {
-                    "certificate_number": "BPE-2026-000005-F",
+                    "certificate_number": "BPE-2026-000005-V",
                     "status": "unknown",
                     "status_since": None,
                     "holder_name": None,
