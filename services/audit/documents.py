@@ -39,11 +39,11 @@ def certificate_claims(doc: CertificateDocument) -> dict:
 
 
 def certificate_html(
-    doc: CertificateDocument, *, now, settings: DocumentSettings | None = None
+    doc: CertificateDocument, *, now, env: str | None = None, settings: DocumentSettings | None = None
 ) -> tuple[str, str]:
     """The page and the signed token its QR carries."""
     settings = settings or DocumentSettings()
-    qr = signed_qr(load_keys(settings), settings, certificate_claims(doc), now=now)
+    qr = signed_qr(load_keys(settings, env=env), settings, certificate_claims(doc), now=now)
     licence = doc.licence
     mark = MARK_TEXT.get(licence.status if licence is not None else "granted", "")
     until = (licence.valid_until if licence is not None else doc.certificate.mark_use_until).strftime(
@@ -57,6 +57,6 @@ def certificate_html(
     return html, qr.token
 
 
-def certificate_pdf(doc: CertificateDocument, *, now) -> bytes:
-    html, _ = certificate_html(doc, now=now)
+def certificate_pdf(doc: CertificateDocument, *, now, env: str | None = None) -> bytes:
+    html, _ = certificate_html(doc, now=now, env=env)
     return render_pdf(html)

@@ -123,6 +123,7 @@ def _load(path: str, signing_kid: str | None, issuer: str, env: str) -> Document
 
 
 def load_keys(settings: DocumentSettings | None = None, *, env: str | None = None) -> DocumentKeys:
+    """The key set; ``env`` is the app's ``Settings.env`` (dev/test may create a missing key file)."""
     settings = settings or DocumentSettings()
     env = env or os.environ.get("ECO_ENV") or _dotenv("ECO_ENV") or "dev"
     return _load(settings.keys_file, settings.signing_kid, settings.issuer, env)

@@ -81,9 +81,11 @@ async def get_certificate(number: str, uow: UowDep, principal: Reader):
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "the PDF"}},
 )
-async def get_certificate_document(number: str, uow: UowDep, clock: ClockDep, principal: Reader) -> Response:
+async def get_certificate_document(
+    number: str, uow: UowDep, clock: ClockDep, settings: SettingsDep, principal: Reader
+) -> Response:
     document = await certificates.certificate_document(uow, principal, number)
-    pdf = await run_in_threadpool(certificate_pdf, document, now=clock.now())
+    pdf = await run_in_threadpool(certificate_pdf, document, now=clock.now(), env=settings.env)
     return Response(
         pdf,
         media_type="application/pdf",

@@ -35,7 +35,7 @@ from services.enrollment.domain.applications import Status
 from services.enrollment.handlers import applications as cases
 from services.enrollment.handlers import monitors as monitor_cases
 from services.enrollment.handlers import reads
-from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadConnDep, UowDep
+from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadConnDep, SettingsDep, UowDep
 from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
 from shared.idempotency import idempotent
 
@@ -245,11 +245,17 @@ async def get_commitment_letter(
     responses={200: {"content": {"application/pdf": {}}, "description": "the PDF"}},
 )
 async def get_commitment_letter_document(
-    application_id: uuid.UUID, db: ReadConnDep, clock: ClockDep, principal: FollowUpReader
+    application_id: uuid.UUID,
+    db: ReadConnDep,
+    clock: ClockDep,
+    principal: FollowUpReader,
+    app_settings: SettingsDep,
 ) -> Response:
     letter = await reads.commitment_letter(db, principal, application_id)
     settings = DocumentSettings()
-    qr = signed_qr(load_keys(settings), settings, letter_claims(letter), now=clock.now())
+    qr = signed_qr(
+        load_keys(settings, env=app_settings.env), settings, letter_claims(letter), now=clock.now()
+    )
     pdf = await run_in_threadpool(render_pdf, render_commitment_letter(letter, qr.html))
     return Response(
         pdf,

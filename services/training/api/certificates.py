@@ -19,7 +19,7 @@ from services.training.api.participants import visible_attendee
 from services.training.db import queries
 from services.training.domain.presence import reaches_share
 from shared.clock import LIMA
-from shared.deps import ClockDep, ReadConnDep
+from shared.deps import ClockDep, ReadConnDep, SettingsDep
 from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
 from shared.errors import RuleViolation
 
@@ -99,7 +99,11 @@ async def get_attendance_certificate(
     responses={200: {"content": {"application/pdf": {}}, "description": "the PDF"}},
 )
 async def get_attendance_certificate_document(
-    attendee_id: uuid.UUID, conn: ReadConnDep, principal: CompanyOrStaffReader, clock: ClockDep
+    attendee_id: uuid.UUID,
+    conn: ReadConnDep,
+    principal: CompanyOrStaffReader,
+    clock: ClockDep,
+    app_settings: SettingsDep,
 ) -> Response:
     attendee, cohort, min_share, attended = await _attendance(conn, principal, attendee_id)
     claims = {
@@ -114,7 +118,7 @@ async def get_attendance_certificate_document(
         "issued": clock.today().isoformat(),
     }
     settings = DocumentSettings()
-    qr = signed_qr(load_keys(settings), settings, claims, now=clock.now())
+    qr = signed_qr(load_keys(settings, env=app_settings.env), settings, claims, now=clock.now())
     html = _page(attendee, cohort, min_share, attended, attendee_id, clock.today(), qr.html)
     pdf = await run_in_threadpool(render_pdf, html)
     return Response(
