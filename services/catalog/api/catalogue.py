@@ -135,7 +135,6 @@ async def get_organisation(
         "misread number); a well-formed number never issued answers **200 with status `unknown`**."
     ),
     openapi_extra=PUBLIC,
-    responses={422: {"description": "malformed number or wrong check letter (rule says which)"}},
 )
 async def verify_certificate(
     conn: ReadConnDep,
