@@ -83,7 +83,6 @@ def ready_for_preaudit(event: ParticipantAdmitted) -> list:
         AssistanceLogged(
             **common,
             assistance_id=uuid.uuid4(),
-            monitor_name="Monitor bench",
             held_on=Clock().today(),
             mode="visit",
             duration_minutes=60,

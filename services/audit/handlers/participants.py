@@ -162,7 +162,6 @@ async def record_assistance(uow: UnitOfWork, event: AssistanceLogged) -> None:
             assistance_id=event.assistance_id,
             participant_id=event.participant_id,
             held_on=event.held_on,
-            monitor_name=event.monitor_name,
             aspects=event.aspects,
         )
         await uow.commit()

@@ -85,7 +85,6 @@ class Company:
             participant_id=self.participant_id,
             ruc=self.ruc,
             cohort_id=self.cohort_id,
-            monitor_name="Monitora Rosa Quispe",
             held_on=lima_today() - timedelta(days=7),
             mode="visit",
             duration_minutes=90,

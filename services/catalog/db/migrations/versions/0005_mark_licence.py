@@ -3,15 +3,15 @@
 The right to use the mark is its own record in audit (granted, suspended, withdrawn,
 expired); the catalogue keeps its latest status per certificate and shows it.
 
-Revision ID: catalog_0004
-Revises: catalog_0003
+Revision ID: catalog_0005
+Revises: catalog_0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "catalog_0004"
-down_revision = "catalog_0003"
+revision = "catalog_0005"
+down_revision = "catalog_0004"
 branch_labels = None
 depends_on = None
 
