@@ -60,6 +60,7 @@ infra-test: venv
 	$(call step,migrations ($(TEST_DB)),$(CLI) migrate all --database $(TEST_DB) >/dev/null)
 	$(call step,nginx installed,command -v nginx >/dev/null || deploy/nginx/nginx.sh test)
 	$(call step,browser installed,deploy/browser.sh)
+	$(call step,document tools installed,deploy/documents.sh)
 
 run: infra
 	@$(call step,services,deploy/services.sh up)

@@ -39,6 +39,7 @@ from shared.auth import Role
 from shared.clock import Clock
 from shared.db import create_engine
 from shared.events.contracts.enrollment import MonitorRef, ParticipantAdmitted
+from shared.events.contracts.training import AssistanceLogged, ProgramCompleted
 from shared.events.envelope import EventEnvelope
 from shared.events.kafka import create_topics
 from shared.ruc import complete_ruc
@@ -74,7 +75,23 @@ def admitted(participant_id: uuid.UUID, cohort_id: uuid.UUID) -> ParticipantAdmi
     )
 
 
-def publish_all(settings: Settings, events: list[ParticipantAdmitted]) -> None:
+def ready_for_preaudit(event: ParticipantAdmitted) -> list:
+    """Training completed and one assistance visit: the programme order before a pre-audit."""
+    common = {"participant_id": event.participant_id, "ruc": event.ruc, "cohort_id": event.cohort_id}
+    return [
+        ProgramCompleted(**common, workshops_attended=list(range(11)), completed_at=datetime.now(UTC)),
+        AssistanceLogged(
+            **common,
+            assistance_id=uuid.uuid4(),
+            held_on=Clock().today(),
+            mode="visit",
+            duration_minutes=60,
+            aspects=["A1"],
+        ),
+    ]
+
+
+def publish_all(settings: Settings, events: list) -> None:
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5)
     try:
         for event in events:
@@ -124,7 +141,9 @@ async def run(args: argparse.Namespace) -> None:
             print("(figures taken on a shared 2-core machine while other engineers' work runs: under load)")
 
             t0 = time.perf_counter()
-            await asyncio.to_thread(publish_all, settings, events)
+            await asyncio.to_thread(
+                publish_all, settings, events + [e for a in events for e in ready_for_preaudit(a)]
+            )
             await wait_for(
                 lambda: _count_participants(engine, cohort_id, args.companies), deadline, "participants"
             )
@@ -236,7 +255,12 @@ async def _count_participants(engine, cohort_id: uuid.UUID, expected: int) -> bo
     async with engine.connect() as conn:
         found = (
             await conn.execute(
-                sa.text("SELECT count(*) FROM audit.participants WHERE cohort_id = :c"), {"c": cohort_id}
+                sa.text(
+                    "SELECT count(*) FROM audit.participants p WHERE cohort_id = :c"
+                    " AND training_completed_at IS NOT NULL"
+                    " AND EXISTS (SELECT 1 FROM audit.assistance_visits v WHERE v.participant_id = p.participant_id)"
+                ),
+                {"c": cohort_id},
             )
         ).scalar_one()
     return found >= expected
@@ -250,6 +274,7 @@ async def _cleanup(engine, cohort_id: uuid.UUID) -> None:
         f"DELETE FROM audit.nonconformities WHERE {scope}",
         f"DELETE FROM audit.preaudits WHERE {scope}",  # results cascade
         f"DELETE FROM audit.self_assessments WHERE {scope}",  # answers cascade
+        f"DELETE FROM audit.assistance_visits WHERE {scope}",
         "DELETE FROM audit.participants WHERE cohort_id = :c",
     ]
     async with engine.begin() as conn:

@@ -35,6 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared.certificate_number import certificate_number  # noqa: E402
 from shared.clock import Clock  # noqa: E402
 from shared.ruc import complete_ruc  # noqa: E402
 from shared.settings import Settings  # noqa: E402
@@ -375,7 +376,11 @@ async def run_queries(base_url: str, requests: int, concurrency: int) -> list[tu
             ("second page: q=textil&cursor=...", url, second_page),
             ("no match: q=zzzq", url, {"q": "zzzq", "limit": 20}),
             ("organisation page by RUC", f"{url}/{complete_ruc('1700004242')}", {}),
-            ("certificate verification", f"{api}/certificates/{MARK}0004242/verification", {}),
+            (
+                "certificate verification",
+                f"{api}/certificates/{certificate_number(2099, 4242)}/verification",
+                {},
+            ),
         ]
         return [
             (label, await drive(client, u, params, requests, concurrency)) for label, u, params in queries

@@ -104,6 +104,8 @@ class ServiceSpec:
     description: str = ""
     routers: list[APIRouter] = field(default_factory=list)
     public_routers: list[APIRouter] = field(default_factory=list)
+    # Server-rendered public pages: mounted at the root (no API prefix), outside the OpenAPI.
+    page_routers: list[APIRouter] = field(default_factory=list)
     topic_handlers: Mapping[str, Handler] = field(default_factory=dict)
     background_jobs: list[BackgroundJob] = field(default_factory=list)
     tags: list[dict[str, Any]] = field(default_factory=list)
@@ -159,6 +161,8 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
         app.include_router(router, prefix=spec.prefix, dependencies=[Depends(current_principal)])
     for router in spec.public_routers:
         app.include_router(router, prefix=spec.prefix)
+    for router in spec.page_routers:
+        app.include_router(router, include_in_schema=False)
     _install_probes(app, spec)
     instrument_fastapi(app)
     return app

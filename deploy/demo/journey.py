@@ -263,6 +263,23 @@ def train(j: Journey) -> None:
         f"missing {progress['missing_workshops']}"
     )
 
+    j.step("PROMPERÚ logs the follow-up monitor's technical-assistance visit (aspects of the standard)")
+    visit = c.call(
+        "POST",
+        f"/api/v1/training/participants/{participant}/assistance",
+        as_=OFFICER,
+        expect=201,
+        idempotent=True,
+        json={
+            "held_on": str(j.today),
+            "mode": "visit",
+            "duration_minutes": 90,
+            "aspects": ["A3", "A5"],
+            "agreements": "Instalar medidores de agua en la línea de lavado.",
+        },
+    )
+    j.note(f"visit on {visit['held_on']} by {visit['monitor_name']}: aspects {visit['aspects']}")
+
     j.step("Enrollment hears training.program.completed")
     j.until(
         "enrollment records the training as completed",
@@ -281,6 +298,12 @@ def assess_and_preaudit(j: Journey) -> None:
         lambda: c.call(
             "GET", f"/api/v1/audit/participants/{participant}", as_=AUDITOR, expect=(200, 404)
         ).get("participant_id"),
+    )
+    j.until(
+        "audit heard the training completion and the assistance visit (the pre-audit comes after both)",
+        lambda: (lambda p: p.get("training_completed_at") and (p.get("assistance_visits") or 0) >= 1)(
+            c.call("GET", f"/api/v1/audit/participants/{participant}", as_=AUDITOR)
+        ),
     )
     standard = c.call("GET", "/api/v1/audit/standards/current", as_=j.company)
     codes = [r["code"] for r in standard["requirements"]]

@@ -17,3 +17,9 @@ class AuditConfig(BaseSettings):
         30, ge=1, le=365, description="default calendar days to correct a pre-audit non-conformity"
     )
     evidence_max_bytes: int = Field(10 * 1024 * 1024, ge=1, description="largest evidence file accepted")
+    required_assistance_visits: int = Field(
+        1,
+        ge=0,
+        le=50,
+        description="technical-assistance visits a participant needs before its pre-audit (PBE III.2-3)",
+    )

@@ -1,5 +1,6 @@
 """The catalog service's ASGI app."""
 
+from services.catalog.api import pages
 from services.catalog.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.catalog.api.routes import public, router
 from services.catalog.events.consume import TOPIC_HANDLERS
@@ -16,6 +17,7 @@ SPEC = ServiceSpec(
     ),
     routers=[router],
     public_routers=[public],
+    page_routers=[pages.router],
     topic_handlers=TOPIC_HANDLERS,
     background_jobs=[prune_job],
     tags=[

@@ -13,7 +13,7 @@ import contextlib
 import httpx
 from fastapi import FastAPI
 
-from services.gateway.api import api_keys, auth, dev_tokens, events, platform
+from services.gateway.api import api_keys, auth, dev_tokens, documents, events, platform
 from services.gateway.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES, TAGS
 from services.gateway.documents import Documents
 from services.gateway.domain.throttle import FailureThrottle
@@ -81,5 +81,6 @@ def create_gateway_app(settings: Settings | None = None, *, clock: Clock | None 
     if settings.is_dev and settings.jwt_hs256_secret:
         app.include_router(dev_tokens.router, prefix=PREFIX)
     app.include_router(platform.router)
+    app.include_router(documents.router)
     instrument_fastapi(app)
     return app

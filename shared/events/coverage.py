@@ -96,21 +96,23 @@ COVERAGE: dict[str, TopicCoverage] = {
     "training.program.completed": C(
         {
             "enrollment": "one of the two conditions of certification eligibility",
+            "audit": "the programme order: a pre-audit comes after training completion",
             "catalog": "'trained' indicator",
             "webhooks": "participant.training_completed webhooks (training:read)",
         },
-        "audit learns eligibility from enrollment.participant.certification_eligible",
+        "training publishes it",
     ),
     "training.program.completion_revoked": C(
         {
             "enrollment": "takes the training condition of eligibility back",
+            "audit": "the pre-audit waits again for training completion",
             "catalog": "the 'trained' indicator no longer counts the participant",
         },
         "as training.program.completed",
     ),
     "training.assistance.logged": C(
-        {},
-        "technical assistance visits are training's own record; no read model counts them",
+        {"audit": "the programme order: a pre-audit comes after the technical assistance a cohort requires"},
+        "enrollment and the catalogue keep no follow-up log",
     ),
     # --- audit ------------------------------------------------------------------------------
     "audit.selfassessment.updated": C({}, "the self-assessment is audit's own working record"),
@@ -159,6 +161,13 @@ COVERAGE: dict[str, TopicCoverage] = {
         },
         "as audit.certificate.issued",
     ),
+    **{
+        f"audit.marklicence.{change}": C(
+            {"catalog": "the right to use the mark shown on verification and the organisation's page"},
+            "enrollment and training do not deal with the mark",
+        )
+        for change in ("granted", "suspended", "reinstated", "withdrawn", "expired")
+    },
 }
 
 

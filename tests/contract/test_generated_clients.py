@@ -70,7 +70,7 @@ def test_the_python_client_generates_cleanly_and_type_checks(spec_file, tmp_path
     package = tmp_path / "eco_client"
     output = _run(
         [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec_file),
-         "--output-path", str(package), "--meta", "none"],
+         "--output-path", str(package), "--meta", "none", "--config", str(HERE / "openapi-python-client.yml")],
         tmp_path,
     )  # fmt: skip
     assert "Warning" not in output and "WARNING" not in output, output

@@ -34,7 +34,8 @@ def generated(stack, tmp_path_factory) -> tuple[Path, dict]:
     package = workdir / "eco_journey_client"  # with --meta none the output folder is the package
     result = subprocess.run(
         [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec),
-         "--output-path", str(package), "--meta", "none"],
+         "--output-path", str(package), "--meta", "none",
+         "--config", str(Path(__file__).parents[1] / "contract" / "openapi-python-client.yml")],
         capture_output=True, text=True, timeout=300,
         env=os.environ | {"PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"},
     )  # fmt: skip

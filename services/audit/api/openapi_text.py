@@ -100,6 +100,26 @@ OPERATION_DOCS: dict[str, str] = {
     + _MOVE,
     "audit_reinstate_certificate": "suspended -> active; refused on or after the expiry date. " + _MOVE,
     "audit_withdraw_certificate": "Final: the certificate and the right to use the mark end now. " + _MOVE,
+    "audit_mark_standard_official": "Admin only, recorded with who, when and why. The version must have the "
+    "programme's 8 aspects and 112 requirements, or the counts declared here (approved by this act); "
+    "422 `standard_structure` otherwise.",
+    "audit_get_participant_calibration": "Per requirement, the company's self-assessment next to its latest "
+    "concluded pre-audit on the same version: `over_rated` (implemented vs a non-conformity, partial vs a "
+    "major one), `under_rated` (not implemented vs conforming) or `agrees`; totals per aspect.",
+    "audit_get_cohort_calibration": "Across a cohort's companies: per requirement and aspect, how often "
+    "they over-rate themselves; `monitor_focus` lists the requirements over-rated in at least 20 % of the "
+    "comparisons, and companies are listed most over-rating first. PROMPERÚ staff only.",
+    "audit_get_certificate_document": "A4 PDF in Spanish with the certificate's fields and a QR code that "
+    "opens the public verification page (`/verificar?t=`) carrying a compact JWS (Ed25519) of the number, "
+    "holder, RUC and dates, verifiable offline with the gateway's `/.well-known/jwks.json`.",
+    "audit_correct_certificate": "Admin only: puts a certificate wrongly moved back where it belongs "
+    "(active, suspended, withdrawn or expired) with the reason; a `correction` row is added to the history "
+    "(never edited) and the event of the state corrected to is published.",
+    "audit_suspend_mark_licence": "granted -> suspended, with the reason; the certificate is unchanged. "
+    + _MOVE,
+    "audit_reinstate_mark_licence": "suspended -> granted, only while the certificate is active. " + _MOVE,
+    "audit_withdraw_mark_licence": "Final: the right to use the mark ends; the certificate is unchanged. "
+    + _MOVE,
 }
 
 SCHEMA_EXAMPLES: dict[str, Any] = {
@@ -144,6 +164,12 @@ SCHEMA_EXAMPLES: dict[str, Any] = {
         "auditor_name": "Jorge Salas",
     },
     "ReasonCreate": {"reason": "Uso indebido de la marca en publicidad"},
+    "CorrectionCreate": {
+        "to_status": "active",
+        "reason": "Proceso de vencimiento ejecutado con fecha futura",
+    },
+    "MarkLicenceChangeCreate": {"reason": "Marca usada en productos fuera del alcance"},
+    "OfficialCreate": {"reason": "Resolución de Dirección 012-2026-PROMPERÚ"},
     "ReinstateCreate": {"reason": "Publicidad corregida"},
     "ResultsRecord": {
         "results": [

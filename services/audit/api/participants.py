@@ -8,8 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.audit.api import roles
-from services.audit.api.schemas import ImplementationReportPublic, ParticipantPublic, ParticipantsPublic
-from services.audit.handlers import participants, reports
+from services.audit.api.schemas import (
+    CalibrationReportPublic,
+    ImplementationReportPublic,
+    ParticipantPublic,
+    ParticipantsPublic,
+)
+from services.audit.handlers import calibration, participants, reports
 from shared.auth import Principal
 from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
 
@@ -63,3 +68,13 @@ async def get_implementation_report(
     return ImplementationReportPublic.of(
         await reports.implementation_report(conn, principal, participant_id, version=version)
     )
+
+
+@router.get(
+    "/{participant_id}/calibration",
+    summary="Self-assessment next to the latest pre-audit, per requirement and aspect (over- and under-rating)",
+    response_model=CalibrationReportPublic,
+)
+async def get_participant_calibration(participant_id: uuid.UUID, conn: ReadConnDep, principal: Reader):
+    report = await calibration.participant_calibration(conn, principal, participant_id)
+    return CalibrationReportPublic.of(report, with_lines=True)

@@ -41,6 +41,8 @@ async def schedule_preaudit(
             version=body.standard_version,
             remediation_days=body.remediation_days or config.remediation_days,
             auditor_name=body.auditor_name,
+            required_visits=config.required_assistance_visits,
+            override_reason=body.order_override_reason,
         )
         return PreauditPublic.model_validate(row)
 
@@ -105,8 +107,12 @@ async def record_preaudit_results(
     summary="Conclude: passed only with zero non-conformities, otherwise failed with remediation deadlines",
     response_model=PreauditPublic,
 )
-async def conclude_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Auditing):
-    return PreauditPublic.model_validate(await preaudits.conclude_preaudit(uow, principal, preaudit_id))
+async def conclude_preaudit(preaudit_id: uuid.UUID, uow: UowDep, config: AuditConfigDep, principal: Auditing):
+    return PreauditPublic.model_validate(
+        await preaudits.conclude_preaudit(
+            uow, principal, preaudit_id, required_visits=config.required_assistance_visits
+        )
+    )
 
 
 @router.post(

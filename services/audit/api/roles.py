@@ -6,6 +6,7 @@ R = Role
 
 ANYONE = require_roles(R.company, R.monitor, R.promperu_officer, R.auditor, R.certification_body, R.partner)
 OFFICER = require_roles(R.promperu_officer)
+ADMIN = require_roles(R.admin)  # corrections and the official standard: an admin only
 AUDITOR = require_roles(R.auditor)
 AUDIT_STAFF = require_roles(R.auditor, R.promperu_officer)
 FOLLOW_UP_STAFF = require_roles(R.auditor, R.promperu_officer, R.monitor)

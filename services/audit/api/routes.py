@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from services.audit.api import (
     bodies,
+    calibration,
     certificates,
     certification,
     nonconformities,
@@ -24,6 +25,7 @@ for area in (
     bodies,
     certification,
     certificates,
+    calibration,
 ):
     router.include_router(area.router)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from services.audit.api.guards import NUL_MESSAGE, has_nul
 from services.audit.domain.findings import AuditResult
@@ -19,6 +19,7 @@ from services.audit.domain.levels import AspectTally, ImplementationStatus, over
 from services.audit.domain.lifecycles import (
     CertificateStatus,
     CertificationAuditStatus,
+    MarkLicenceStatus,
     NonconformityStatus,
     PreauditStatus,
 )
@@ -33,6 +34,8 @@ from shared.ruc import is_valid_ruc
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+# A reason must say something: surrounding blanks are dropped before the length check.
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
 BusinessDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
@@ -65,6 +68,24 @@ class StandardVersionPublic(RowModel):
     requirement_count: int = Field(examples=[112])
     imported_by: str
     imported_at: datetime
+    official_approved_by: str | None = Field(None, description="the admin who approved it as official")
+    official_approved_at: datetime | None = None
+    official_reason: str | None = None
+    declared_aspect_count: int | None = Field(None, description="counts the admin approved, if not 8/112")
+    declared_requirement_count: int | None = None
+
+
+class OfficialCreate(Input):
+    reason: Reason = Field(description="the source of the official text, the resolution, etc.")
+    declared_aspect_count: int | None = Field(
+        None, ge=1, le=100, description="only when the version does not have the programme's 8 aspects"
+    )
+    declared_requirement_count: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="only when the version does not have the programme's 112 requirements",
+    )
 
 
 class StandardVersionsPublic(Page[StandardVersionPublic]):
@@ -115,6 +136,10 @@ class ParticipantPublic(RowModel):
     admitted_at: datetime | None
     withdrawn_at: datetime | None
     eligible_at: datetime | None = Field(description="when enrollment declared it certification-eligible")
+    training_completed_at: datetime | None = Field(None, description="from training.program.completed")
+    assistance_visits: int | None = Field(
+        None, description="technical-assistance visits heard from training (single-participant read only)"
+    )
 
 
 class ParticipantsPublic(Page[ParticipantPublic]):
@@ -271,6 +296,11 @@ class PreauditCreate(Input):
         None, ge=1, le=365, description="calendar days to correct non-conformities (default from config, 30)"
     )
     auditor_name: str | None = Field(None, max_length=200)
+    order_override_reason: Reason | None = Field(
+        None,
+        description="officer only: hold the pre-audit before training completion / technical assistance, "
+        "with the reason (recorded)",
+    )
 
 
 class PreauditPublic(RowModel):
@@ -292,6 +322,9 @@ class PreauditPublic(RowModel):
     started_at: datetime | None
     concluded_at: datetime | None
     passed_at: datetime | None
+    order_override_by: str | None = Field(None, description="the officer who overrode the programme order")
+    order_override_reason: str | None = None
+    order_override_at: datetime | None = None
 
 
 class PreauditsPublic(Page[PreauditPublic]):
@@ -536,16 +569,23 @@ class CertificateChangePublic(RowModel):
     reason: str | None
     changed_by: str
     changed_at: datetime
+    kind: str = Field("transition", description="transition, or an admin's correction")
 
 
 class CertificateDetailPublic(CertificatePublic):
     history: list[CertificateChangePublic]
+    mark_licence: MarkLicencePublic | None = None
+    mark_licence_history: list[CertificateChangePublic] = []
 
     @classmethod
     def of(cls, view: CertificateView) -> CertificateDetailPublic:
         return cls(
             **CertificatePublic.model_validate(view.certificate).model_dump(),
             history=[CertificateChangePublic.model_validate(h) for h in view.history],
+            mark_licence=MarkLicencePublic.model_validate(view.licence) if view.licence is not None else None,
+            mark_licence_history=[
+                CertificateChangePublic.model_validate(h) for h in view.licence_history or []
+            ],
         )
 
 
@@ -555,13 +595,136 @@ class CertificationDecisionPublic(BaseModel):
 
 
 class ReasonCreate(Input):
-    reason: ShortText
+    reason: Reason
 
 
 class ReinstateCreate(Input):
-    reason: str | None = Field(None, max_length=300)
+    reason: Reason = Field(description="why the suspension ends (required: every transition says why)")
+
+
+class CorrectionCreate(Input):
+    to_status: CertificateStatus = Field(description="active, suspended, withdrawn or expired")
+    reason: Reason = Field(description="why the earlier transition was wrong")
+
+
+class MarkLicenceChangeCreate(Input):
+    reason: Reason
+
+
+class MarkLicencePublic(RowModel):
+    id: uuid.UUID
+    certificate_number: str
+    granted_on: date
+    valid_until: date
+    status: MarkLicenceStatus = Field(description="granted | suspended | withdrawn | expired")
+    status_reason: str | None
+    status_changed_at: datetime
+    status_changed_by: str
 
 
 class ExpiryPassPublic(BaseModel):
     as_of: date
     expired: list[str] = Field(description="numbers of the certificates this pass expired")
+
+
+# --- calibration (issue 14) ---------------------------------------------------------------------
+class CalibrationTallyPublic(BaseModel):
+    compared: int = Field(description="requirements with a pre-audit result")
+    agrees: int
+    over_rated: int = Field(description="the company rated itself higher than the pre-audit found")
+    under_rated: int
+    over_rate: float = Field(description="over_rated / compared, in %")
+    participants_over_rating: int = Field(description="companies that over-rated it")
+
+    @classmethod
+    def of(cls, t) -> CalibrationTallyPublic:
+        return cls(
+            compared=t.compared,
+            agrees=t.agrees,
+            over_rated=t.over_rated,
+            under_rated=t.under_rated,
+            over_rate=t.over_rate,
+            participants_over_rating=len(t.participants_over),
+        )
+
+
+class CalibrationRequirementPublic(CalibrationTallyPublic):
+    code: str
+    aspect_code: str
+    text: str
+
+
+class CalibrationAspectPublic(CalibrationTallyPublic):
+    aspect_code: str
+
+
+class CalibrationLinePublic(BaseModel):
+    participant_id: uuid.UUID
+    requirement_code: str
+    aspect_code: str
+    self_assessment: str | None = Field(
+        description="implemented | partial | not_implemented | null (unanswered)"
+    )
+    preaudit_result: str
+    calibration: str = Field(description="agrees | over_rated | under_rated")
+
+
+class CalibrationParticipantPublic(BaseModel):
+    participant_id: uuid.UUID
+    ruc: str
+    legal_name: str
+    compared: int
+    over_rated: int
+    under_rated: int
+    over_rate: float
+
+
+class CalibrationReportPublic(BaseModel):
+    participants: list[CalibrationParticipantPublic] = Field(description="most over-rating first")
+    aspects: list[CalibrationAspectPublic]
+    requirements: list[CalibrationRequirementPublic] = Field(description="most over-rated first")
+    monitor_focus: list[str] = Field(
+        description="requirements a monitor should look at: over-rated by at least 20 % of the comparisons"
+    )
+    lines: list[CalibrationLinePublic] | None = Field(
+        None, description="per requirement (one participant only)"
+    )
+
+    @classmethod
+    def of(cls, report, *, with_lines: bool) -> CalibrationReportPublic:
+        from services.audit.domain.calibration import compare
+
+        aspect_of = {r.code: r.aspect_code for r in report.rows}
+        requirements = sorted(
+            report.by_requirement.items(), key=lambda kv: (-kv[1].over_rate, -kv[1].over_rated, kv[0])
+        )
+        return cls(
+            participants=report.participants,
+            aspects=[
+                CalibrationAspectPublic(aspect_code=code, **CalibrationTallyPublic.of(t).model_dump())
+                for code, t in sorted(report.by_aspect.items())
+            ],
+            requirements=[
+                CalibrationRequirementPublic(
+                    code=code,
+                    aspect_code=aspect_of[code],
+                    text=report.texts[code],
+                    **CalibrationTallyPublic.of(t).model_dump(),
+                )
+                for code, t in requirements
+            ],
+            monitor_focus=report.focus,
+            lines=[
+                CalibrationLinePublic(
+                    participant_id=r.participant_id,
+                    requirement_code=r.code,
+                    aspect_code=r.aspect_code,
+                    self_assessment=r.self_status,
+                    preaudit_result=r.result,
+                    calibration=compare(r.self_status, r.result),
+                )
+                for r in report.rows
+            ]
+            if with_lines
+            else None,
+        )

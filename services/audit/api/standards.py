@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.audit.api import roles
-from services.audit.api.schemas import StandardPublic, StandardVersionsPublic
+from services.audit.api.schemas import OfficialCreate, StandardPublic, StandardVersionsPublic
 from services.audit.domain.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from services.audit.domain.standard import CSV_COLUMNS, parse_csv_document, parse_json_document
 from services.audit.handlers import standards
@@ -90,7 +90,7 @@ async def import_standard(
     make_current: Annotated[bool, Query(description="new assessments and audits will use it")] = False,
     version: Annotated[str | None, Query(description="CSV only")] = None,
     title: Annotated[str | None, Query(description="CSV only")] = None,
-    official: Annotated[bool, Query(description="CSV only")] = True,
+    official: Annotated[bool, Query(description="CSV only; true only for an admin")] = False,
     source: Annotated[str | None, Query(description="CSV only")] = None,
 ):
     body = await request.body()
@@ -136,3 +136,24 @@ async def import_standard(
 )
 async def make_standard_current(version: str, uow: UowDep):
     return StandardPublic.of(await standards.make_current(uow, version))
+
+
+@router.post(
+    "/{version}/mark-official",
+    summary="Approve a version as PROMPERÚ's official standard (admin; 8 aspects and 112 requirements, "
+    "or the counts declared here)",
+    response_model=StandardPublic,
+)
+async def mark_standard_official(
+    version: str, body: OfficialCreate, uow: UowDep, principal: Annotated[Principal, Depends(roles.ADMIN)]
+):
+    return StandardPublic.of(
+        await standards.mark_official(
+            uow,
+            principal,
+            version,
+            reason=body.reason,
+            declared_aspects=body.declared_aspect_count,
+            declared_requirements=body.declared_requirement_count,
+        )
+    )

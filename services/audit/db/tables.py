@@ -6,7 +6,7 @@ only slow down. Status columns hold the values of ``domain.lifecycles``.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlmodel import SQLModel
 
 from shared.events.tables import messaging_tables
@@ -34,6 +34,12 @@ standard_versions = sa.Table(
     sa.Column("requirement_count", sa.Integer, nullable=False),
     sa.Column("imported_by", sa.Text, nullable=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    # Official only by an admin's recorded approval, with the counts the version declares.
+    sa.Column("official_approved_by", sa.Text),
+    sa.Column("official_approved_at", sa.DateTime(timezone=True)),
+    sa.Column("official_reason", sa.Text),
+    sa.Column("declared_aspect_count", sa.Integer),
+    sa.Column("declared_requirement_count", sa.Integer),
     sa.Index(
         "uq_standard_versions_current", "is_current", unique=True, postgresql_where=sa.text("is_current")
     ),
@@ -95,6 +101,9 @@ participants = sa.Table(
     sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
     sa.Column("withdrawal_reason", sa.Text),
     sa.Column("eligible_at", sa.DateTime(timezone=True)),
+    # From training.program.completed / completion_revoked: the newer event wins.
+    sa.Column("training_completed_at", sa.DateTime(timezone=True)),
+    sa.Column("training_changed_at", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_participants_ruc", "ruc"),
     sa.Index("ix_participants_monitor", "monitor_id"),
@@ -190,6 +199,10 @@ preaudits = sa.Table(
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("concluded_at", sa.DateTime(timezone=True)),
     sa.Column("passed_at", sa.DateTime(timezone=True)),
+    # An officer's recorded decision to hold the pre-audit before training / assistance.
+    sa.Column("order_override_by", sa.Text),
+    sa.Column("order_override_reason", sa.Text),
+    sa.Column("order_override_at", sa.DateTime(timezone=True)),
     sa.Index("ix_preaudits_participant", "participant_id", "created_at"),
     sa.Index("ix_preaudits_ruc", "ruc", "created_at"),
     sa.Index(
@@ -374,6 +387,60 @@ certificate_history = sa.Table(
     sa.Column("reason", sa.Text),
     sa.Column("changed_by", sa.Text, nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    # "transition" (the lifecycle) or "correction" (an admin's reasoned fix of a wrong one).
+    sa.Column("kind", sa.Text, nullable=False, server_default="transition"),
     sa.Index("ix_certificate_history_certificate", "certificate_id", "id"),
+    schema=SCHEMA,
+)
+
+# Technical-assistance visits heard from training.assistance.logged (one row per visit).
+assistance_visits = sa.Table(
+    "assistance_visits",
+    md,
+    sa.Column("assistance_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("participant_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("monitor_name", sa.Text),
+    sa.Column("aspects", ARRAY(sa.Text), nullable=False, server_default=sa.text("'{}'::text[]")),
+    sa.Index("ix_assistance_visits_participant", "participant_id"),
+    schema=SCHEMA,
+)
+
+# The right to use the mark: its own record, granted with the certificate and then
+# suspended / reinstated / withdrawn on its own (GOTS and Fairtrade keep them apart).
+mark_licences = sa.Table(
+    "mark_licences",
+    md,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "certificate_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey(f"{SCHEMA}.certificates.id"),
+        nullable=False,
+        unique=True,
+    ),
+    sa.Column("certificate_number", sa.Text, nullable=False),
+    sa.Column("ruc", sa.Text, nullable=False),
+    sa.Column("granted_on", sa.Date, nullable=False),
+    sa.Column("valid_until", sa.Date, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_reason", sa.Text),
+    sa.Column("status_changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status_changed_by", sa.Text, nullable=False),
+    schema=SCHEMA,
+)
+
+mark_licence_history = sa.Table(
+    "mark_licence_history",
+    md,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("licence_id", UUID(as_uuid=True), sa.ForeignKey(f"{SCHEMA}.mark_licences.id"), nullable=False),
+    sa.Column("from_status", sa.Text),
+    sa.Column("to_status", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False, server_default="transition"),
+    sa.Column("changed_by", sa.Text, nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_mark_licence_history_licence", "licence_id", "id"),
     schema=SCHEMA,
 )

@@ -101,6 +101,27 @@ CERTIFICATE = StateMachine(
     ),
 )
 
+
+class MarkLicenceStatus(StrEnum):
+    granted = "granted"
+    suspended = "suspended"
+    withdrawn = "withdrawn"
+    expired = "expired"
+
+
+M = MarkLicenceStatus
+# The right to use the mark (issue 14): independent of the certificate's own moves, but it
+# never outlives it (the certificate's withdrawal or expiry ends it).
+MARK_LICENCE = StateMachine(
+    "Mark licence",
+    _table(
+        granted={M.suspended, M.withdrawn, M.expired},
+        suspended={M.granted, M.withdrawn, M.expired},
+        withdrawn=set(),
+        expired=set(),
+    ),
+)
+
 OPEN_PREAUDIT_STATES = (P.scheduled, P.in_progress, P.failed)
 OPEN_NONCONFORMITY_STATES = (N.open, N.action_submitted, N.rejected)
 OPEN_CERTIFICATION_AUDIT_STATES = (C.requested, C.scheduled)

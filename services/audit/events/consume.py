@@ -1,12 +1,13 @@
 """What the audit service reacts to: topic -> handler, the whole graph on one screen.
 
-Only enrollment's participant events: who is in the programme (and with which monitor),
-who left, and who may ask for the certification audit. Audit never calls enrollment.
+Enrollment's participant events: who is in the programme (and with which monitor), who
+left, and who may ask for the certification audit. Training's completion and technical
+assistance: the programme's order puts the pre-audit after both. Audit calls neither.
 """
 
 from services.audit.handlers import participants
 from shared.events.consumer import Handler
-from shared.events.contracts import enrollment
+from shared.events.contracts import enrollment, training
 
 TOPIC_HANDLERS: dict[str, Handler] = {
     enrollment.ParticipantAdmitted.TOPIC: lambda uow, event, _: participants.record_admission(uow, event),
@@ -15,4 +16,7 @@ TOPIC_HANDLERS: dict[str, Handler] = {
     enrollment.ParticipantCertificationEligible.TOPIC: (
         lambda uow, event, _: participants.record_eligibility(uow, event)
     ),
+    training.ProgramCompleted.TOPIC: lambda uow, event, _: participants.record_training(uow, event),
+    training.ProgramCompletionRevoked.TOPIC: lambda uow, event, _: participants.record_training(uow, event),
+    training.AssistanceLogged.TOPIC: lambda uow, event, _: participants.record_assistance(uow, event),
 }

@@ -98,7 +98,7 @@ def certificate_suspended(certificate: sa.Row, reason: str, at: datetime):
     )
 
 
-def certificate_reinstated(certificate: sa.Row, reason: str | None, at: datetime):
+def certificate_reinstated(certificate: sa.Row, reason: str, at: datetime):
     return contracts.CertificateReinstated(
         certificate_id=certificate.id,
         certificate_number=certificate.number,
@@ -125,4 +125,31 @@ def certificate_expired(certificate: sa.Row):
         certificate_number=certificate.number,
         ruc=certificate.ruc,
         expired_on=certificate.expires_on,
+    )
+
+
+_LICENCE_EVENTS = {
+    "granted": contracts.MarkLicenceGranted,
+    "suspended": contracts.MarkLicenceSuspended,
+    "withdrawn": contracts.MarkLicenceWithdrawn,
+    "expired": contracts.MarkLicenceExpired,
+}
+
+
+def mark_licence_changed(licence: sa.Row, at: datetime, *, previous: str | None = None):
+    """Granted on issue; back to granted after a suspension is a reinstatement."""
+    contract = (
+        contracts.MarkLicenceReinstated
+        if licence.status == "granted" and previous is not None
+        else _LICENCE_EVENTS[licence.status]
+    )
+    return contract(
+        licence_id=licence.id,
+        certificate_id=licence.certificate_id,
+        certificate_number=licence.certificate_number,
+        ruc=licence.ruc,
+        status=licence.status,
+        valid_until=licence.valid_until,
+        reason=licence.status_reason or "",
+        changed_at=at,
     )

@@ -22,6 +22,7 @@ from shared.events.contracts.enrollment import (
     ParticipantCertificationEligible,
     ParticipantWithdrawn,
 )
+from shared.events.contracts.training import AssistanceLogged, ProgramCompleted, ProgramCompletionRevoked
 from shared.uow import UnitOfWork
 
 
@@ -127,8 +128,40 @@ async def list_participants(
         )
 
 
-async def get_participant(uow: UnitOfWork, actor: Principal, participant_id: uuid.UUID) -> sa.Row:
+async def get_participant(uow: UnitOfWork, actor: Principal, participant_id: uuid.UUID) -> dict[str, Any]:
     async with uow:
-        participant = await ParticipantRepository(uow.session).get_or_raise(participant_id)
-    ensure_can_see(actor, participant.ruc)
-    return participant
+        repo = ParticipantRepository(uow.session)
+        participant = await repo.get_or_raise(participant_id)
+        ensure_can_see(actor, participant.ruc)
+        return dict(participant._mapping) | {"assistance_visits": await repo.assistance_count(participant_id)}
+
+
+async def record_training(uow: UnitOfWork, event: ProgramCompleted | ProgramCompletionRevoked) -> None:
+    """Training completed or revoked: the newer event wins whatever the arrival order."""
+    completed = isinstance(event, ProgramCompleted)
+    at = event.completed_at if completed else event.revoked_at
+    first_seen = {"ruc": event.ruc, "legal_name": event.ruc, "cohort_id": event.cohort_id}
+    async with uow:
+        await ParticipantRepository(uow.session).record_training(
+            event.participant_id,
+            insert=first_seen | {"updated_at": uow.clock.now()},
+            completed_at=at if completed else None,
+            changed_at=at,
+        )
+        await uow.commit()
+
+
+async def record_assistance(uow: UnitOfWork, event: AssistanceLogged) -> None:
+    first_seen = {"ruc": event.ruc, "legal_name": event.ruc, "cohort_id": event.cohort_id}
+    async with uow:
+        repo = ParticipantRepository(uow.session)
+        await repo.upsert(
+            event.participant_id, insert=first_seen | {"updated_at": uow.clock.now()}, update={}
+        )
+        await repo.record_assistance(
+            assistance_id=event.assistance_id,
+            participant_id=event.participant_id,
+            held_on=event.held_on,
+            aspects=event.aspects,
+        )
+        await uow.commit()

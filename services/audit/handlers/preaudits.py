@@ -32,9 +32,11 @@ from services.audit.domain.findings import (
 from services.audit.domain.lifecycles import PREAUDIT, NonconformityStatus, PreauditStatus
 from services.audit.domain.participation import ensure_active
 from services.audit.domain.standard import requirement_code_errors
+from services.audit.domain.trust import ProgrammeProgress, ensure_programme_order, ensure_programme_structure
 from services.audit.events import publish
-from shared.auth import Principal
-from shared.errors import Conflict, RuleViolation
+from services.audit.handlers.standards import structure_of
+from shared.auth import Principal, Role
+from shared.errors import Conflict, Forbidden, RuleViolation
 from shared.uow import UnitOfWork
 
 
@@ -53,10 +55,24 @@ async def schedule_preaudit(
     version: str | None,
     remediation_days: int,
     auditor_name: str | None,
+    required_visits: int = 1,
+    override_reason: str | None = None,
 ) -> sa.Row:
+    """Schedule after training and technical assistance (PBE III), or on an officer's recorded override."""
+    if override_reason is not None and actor.role not in (Role.promperu_officer, Role.admin):
+        raise Forbidden(
+            "Only a PROMPERÚ officer may override the programme order.",
+            detail_es="Solo un funcionario de PROMPERÚ puede alterar el orden del programa.",
+            extra={"allowed_roles": [Role.promperu_officer.value]},
+        )
     async with uow:
-        participant = await ParticipantRepository(uow.session).get_or_raise(participant_id, for_update=True)
+        participants = ParticipantRepository(uow.session)
+        participant = await participants.get_or_raise(participant_id, for_update=True)
         ensure_active(participant)
+        progress = ProgrammeProgress(
+            participant.training_completed_at, await participants.assistance_count(participant_id)
+        )
+        ensure_programme_order(progress, required_visits, overridden=override_reason is not None)
         repo = PreauditRepository(uow.session)
         open_one = await repo.get_open(participant_id)
         if open_one is not None:
@@ -67,6 +83,17 @@ async def schedule_preaudit(
             )
         standards = StandardRepository(uow.session)
         standard = await (standards.get_or_raise(version) if version else standards.get_current())
+        ensure_programme_structure(standard.version, structure_of(standard), purpose="a pre-audit")
+        now = uow.clock.now()
+        override = (
+            {
+                "order_override_by": actor.subject,
+                "order_override_reason": override_reason,
+                "order_override_at": now,
+            }
+            if override_reason is not None
+            else {}
+        )
         row = await repo.create(
             id=uuid.uuid4(),
             participant_id=participant_id,
@@ -77,7 +104,8 @@ async def schedule_preaudit(
             audit_date=audit_date,
             remediation_days=remediation_days,
             status=PreauditStatus.scheduled,
-            created_at=uow.clock.now(),
+            created_at=now,
+            **override,
         )
         await uow.commit()
     return row
@@ -182,7 +210,9 @@ async def record_results(
     return recorded
 
 
-async def conclude_preaudit(uow: UnitOfWork, actor: Principal, preaudit_id: uuid.UUID) -> sa.Row:
+async def conclude_preaudit(
+    uow: UnitOfWork, actor: Principal, preaudit_id: uuid.UUID, *, required_visits: int = 1
+) -> sa.Row:
     """Apply the zero-non-conformity rule to a complete pre-audit.
 
     Passed: publish ``audit.preaudit.passed``. Failed: every non-conformity gets the
@@ -197,6 +227,12 @@ async def conclude_preaudit(uow: UnitOfWork, actor: Principal, preaudit_id: uuid
         result = outcome(r.result for r in results)
         target = PreauditStatus.passed if result.passed else PreauditStatus.failed
         PREAUDIT.ensure(preaudit.status, target)
+        participants = ParticipantRepository(uow.session)
+        holder = await participants.get_or_raise(preaudit.participant_id)
+        progress = ProgrammeProgress(
+            holder.training_completed_at, await participants.assistance_count(preaudit.participant_id)
+        )
+        ensure_programme_order(progress, required_visits, overridden=preaudit.order_override_by is not None)
         required = await StandardRepository(uow.session).requirements_by_aspect(preaudit.standard_version)
         missing = missing_requirements(
             (c for codes in required.values() for c in codes), (r.requirement_code for r in results)

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from services.audit.db.repositories import StandardRepository
 from services.audit.domain.standard import StandardDocument
-from shared.auth import Principal
-from shared.errors import Conflict
+from services.audit.domain.trust import Structure, ensure_programme_structure
+from shared.auth import Principal, Role
+from shared.errors import Conflict, Forbidden
 from shared.uow import UnitOfWork
 
 # Imports are rare and touch the "current" flag every version shares: one at a time.
@@ -40,7 +41,16 @@ async def get_standard(uow: UnitOfWork, version: str) -> StandardView:
 async def import_standard(
     uow: UnitOfWork, actor: Principal, doc: StandardDocument, *, make_current: bool
 ) -> StandardView:
-    """Create a version, or replace one nothing has used yet; used versions are immutable."""
+    """Create a version, or replace one nothing has used yet; used versions are immutable.
+
+    Only an admin may import a version as official, and then it must have the programme's
+    structure (8 aspects, 112 requirements); other counts go through ``mark_official``.
+    """
+    if doc.official:
+        _ensure_admin(actor)
+        ensure_programme_structure(
+            doc.version, Structure(len(doc.aspects), len(doc.requirements)), purpose="an official version"
+        )
     async with uow:
         await uow.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(IMPORT_LOCK))))
         repo = StandardRepository(uow.session)
@@ -55,8 +65,16 @@ async def import_standard(
                     extra={"version": doc.version},
                 )
             await repo.delete(doc.version)
-        await repo.create_document(doc, imported_by=actor.subject, at=uow.clock.now())
+        created = await repo.create_document(doc, imported_by=actor.subject, at=uow.clock.now())
+        if doc.official:
+            await repo.update(
+                doc.version,
+                official_approved_by=actor.subject,
+                official_approved_at=uow.clock.now(),
+                official_reason="imported as official by an admin",
+            )
         if make_current or (existing is not None and existing.is_current):
+            ensure_programme_structure(doc.version, structure_of(created), purpose="the current version")
             await repo.make_current(doc.version)
         view = StandardView(
             await repo.get_or_raise(doc.version),
@@ -72,8 +90,68 @@ async def make_current(uow: UnitOfWork, version: str) -> StandardView:
     async with uow:
         await uow.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(IMPORT_LOCK))))
         repo = StandardRepository(uow.session)
-        await repo.get_or_raise(version)
+        row = await repo.get_or_raise(version)
+        ensure_programme_structure(version, structure_of(row), purpose="the current version")
         await repo.make_current(version)
+        view = StandardView(
+            await repo.get_or_raise(version), await repo.aspects(version), await repo.requirements(version)
+        )
+        await uow.commit()
+    return view
+
+
+def structure_of(row: sa.Row) -> Structure:
+    """A version's counts, with the declared ones only where an admin approved them."""
+    approved = row.official and row.official_approved_by is not None
+    return Structure(
+        row.aspect_count,
+        row.requirement_count,
+        row.declared_aspect_count if approved else None,
+        row.declared_requirement_count if approved else None,
+    )
+
+
+def _ensure_admin(actor: Principal) -> None:
+    if actor.role != Role.admin:
+        raise Forbidden(
+            "Only an admin marks a version of the standard official.",
+            detail_es="Solo un administrador marca como oficial una versión del estándar.",
+            extra={"allowed_roles": [Role.admin.value]},
+        )
+
+
+async def mark_official(
+    uow: UnitOfWork,
+    actor: Principal,
+    version: str,
+    *,
+    reason: str,
+    declared_aspects: int | None,
+    declared_requirements: int | None,
+) -> StandardView:
+    """An admin approves a version as PROMPERÚ's official one, recorded with who, when and why.
+
+    Its counts must be the programme's (8, 112) or the ones declared here.
+    """
+    _ensure_admin(actor)
+    async with uow:
+        await uow.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(IMPORT_LOCK))))
+        repo = StandardRepository(uow.session)
+        row = await repo.get_or_raise(version, for_update=True)
+        ensure_programme_structure(
+            version,
+            Structure(row.aspect_count, row.requirement_count, declared_aspects, declared_requirements),
+            purpose="an official version",
+        )
+        await repo.update(
+            version,
+            official=True,
+            official_approved_by=actor.subject,
+            official_approved_at=uow.clock.now(),
+            official_reason=reason,
+            declared_aspect_count=declared_aspects,
+            declared_requirement_count=declared_requirements,
+        )
         view = StandardView(
             await repo.get_or_raise(version), await repo.aspects(version), await repo.requirements(version)
         )

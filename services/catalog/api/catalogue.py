@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from services.catalog.api.schemas import OrganisationPublic, OrganisationsPublic, VerificationPublic
 from services.catalog.db import catalogue
 from services.catalog.domain.certificates import CertificateStatus, VerificationStatus, effective_status
+from services.catalog.domain.verification import STANDARD_NAME, checked_number, mark_status, status_since
 from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadConnDep
 from shared.errors import NotFound, RuleViolation
 from shared.ruc import is_valid_ruc
@@ -29,6 +30,7 @@ def _json(model: BaseModel) -> Response:
 
 
 def _organisation(row, today) -> OrganisationPublic:
+    status = effective_status(row.certificate_status, row.expires_on, today)
     return OrganisationPublic(
         ruc=row.ruc,
         name=row.name,
@@ -42,10 +44,11 @@ def _organisation(row, today) -> OrganisationPublic:
         products=row.products,
         certificate={
             "number": row.certificate_number,
-            "status": effective_status(row.certificate_status, row.expires_on, today),
+            "status": status,
             "issued_on": row.issued_on,
             "expires_on": row.expires_on,
             "body_name": row.body_name,
+            "mark_licence": mark_status(row.mark_status, status, row.expires_on, today),
         },
     )
 
@@ -125,9 +128,11 @@ async def get_organisation(
     response_model=VerificationPublic,
     summary="Verify a certificate number",
     description=(
-        "For buyers: whether the certificate is valid, suspended, withdrawn or expired today (Lima), "
-        "its holder's name and validity dates, and nothing else about the company. An unknown number "
-        "answers **200 with status `unknown`** (not 404), so a buyer's screen shows one kind of answer."
+        "For buyers: whether the certificate is valid, suspended, withdrawn or expired today (Lima) and since "
+        "when, its holder's name, its scope, validity dates and the status of the right to use the mark, and "
+        "nothing else about the company. The number is read as typed (case and spaces ignored, dashes optional). "
+        "A malformed number or a wrong check letter answers **422** saying which (the check letter catches a "
+        "misread number); a well-formed number never issued answers **200 with status `unknown`**."
     ),
     openapi_extra=PUBLIC,
 )
@@ -136,16 +141,39 @@ async def verify_certificate(
     clock: ClockDep,
     certificate_number: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Response:
-    row = await catalogue.get_certificate_by_number(conn, certificate_number.strip())
+    return _json(await verification(conn, clock.today(), certificate_number))
+
+
+async def verification(conn, today, raw_number: str) -> VerificationPublic:
+    """The verification answer (also rendered by the public page)."""
+    number = checked_number(raw_number)
+    row = await catalogue.get_certificate_by_number(conn, number)
     if row is None:
         return VerificationPublic(
-            status=VerificationStatus.unknown, holder_name=None, issued_on=None, expires_on=None
+            certificate_number=number,
+            status=VerificationStatus.unknown,
+            status_since=None,
+            holder_name=None,
+            scope=None,
+            issued_on=None,
+            expires_on=None,
+            mark_licence=None,
         )
-    return _json(
-        VerificationPublic(
-            status=effective_status(row.status, row.expires_on, clock.today()),
-            holder_name=row.holder_name,
-            issued_on=row.issued_on,
-            expires_on=row.expires_on,
-        )
+    status = effective_status(row.status, row.expires_on, today)
+    mark = mark_status(row.mark_status, status, row.mark_valid_until or row.expires_on, today)
+    return VerificationPublic(
+        certificate_number=number,
+        status=status,
+        status_since=status_since(row, status, today),
+        holder_name=row.holder_name,
+        scope={
+            "standard": STANDARD_NAME,
+            "standard_version": row.standard_version,
+            "certification_body": row.body_name,
+        },
+        issued_on=row.issued_on,
+        expires_on=row.expires_on,
+        mark_licence={"status": mark, "valid_until": row.mark_valid_until or row.expires_on}
+        if mark
+        else None,
     )

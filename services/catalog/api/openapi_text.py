@@ -69,12 +69,29 @@ SCHEMA_EXAMPLES: dict[str, Any] = {
     "VerificationPublic": Examples(
         [
             {
+                "certificate_number": "BPE-2026-000004-Q",
                 "status": "valid",
+                "status_since": "2025-05-20",
                 "holder_name": "Café Orgánico del Sur S.A.C.",
+                "scope": {
+                    "standard": "Buenas Prácticas de Ecoeficiencia Perú",
+                    "standard_version": "2026.1",
+                    "certification_body": "Certificadora Andina S.A.C.",
+                },
                 "issued_on": "2025-05-20",
                 "expires_on": "2027-05-20",
+                "mark_licence": {"status": "granted", "valid_until": "2027-05-20"},
             },
-            {"status": "unknown", "holder_name": None, "issued_on": None, "expires_on": None},
+            {
+                "certificate_number": "BPE-2026-000005-V",
+                "status": "unknown",
+                "status_since": None,
+                "holder_name": None,
+                "scope": None,
+                "issued_on": None,
+                "expires_on": None,
+                "mark_licence": None,
+            },
         ]
     ),
 }

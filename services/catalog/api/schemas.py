@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from services.catalog.domain.certificates import VerificationStatus
 from services.catalog.domain.savings import Resource
 from services.catalog.domain.stories import StoryStatus
+from services.catalog.domain.verification import MarkStatus
 from shared.pagination import Page
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -24,6 +25,9 @@ class CertificatePublic(BaseModel):
     issued_on: date
     expires_on: date
     body_name: str | None = Field(None, description="certification body that issued it")
+    mark_licence: MarkStatus | None = Field(
+        None, description="the right to use the mark today: granted | suspended | withdrawn | expired"
+    )
 
 
 class OrganisationPublic(BaseModel):
@@ -67,6 +71,21 @@ class OrganisationPublic(BaseModel):
 OrganisationsPublic = Page[OrganisationPublic]
 
 
+class ScopePublic(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    standard: str = Field(description="what is certified")
+    standard_version: str | None
+    certification_body: str | None = Field(description="the third party that audited it")
+
+
+class MarkLicencePublic(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: MarkStatus = Field(
+        description="granted | suspended | withdrawn | expired (never beyond the certificate)"
+    )
+    valid_until: date | None
+
+
 class VerificationPublic(BaseModel):
     """Exactly what a buyer may learn from a certificate number, and nothing else."""
 
@@ -75,20 +94,41 @@ class VerificationPublic(BaseModel):
         json_schema_extra={
             "examples": [
                 {
+                    "certificate_number": "BPE-2026-000004-Q",
                     "status": "valid",
+                    "status_since": "2025-05-20",
                     "holder_name": "Café Orgánico del Sur S.A.C.",
+                    "scope": {
+                        "standard": "Buenas Prácticas de Ecoeficiencia Perú",
+                        "standard_version": "2026.1",
+                        "certification_body": "Certificadora Andina S.A.C.",
+                    },
                     "issued_on": "2025-05-20",
                     "expires_on": "2027-05-20",
+                    "mark_licence": {"status": "granted", "valid_until": "2027-05-20"},
                 },
-                {"status": "unknown", "holder_name": None, "issued_on": None, "expires_on": None},
+                {
+                    "certificate_number": "BPE-2026-000005-V",
+                    "status": "unknown",
+                    "status_since": None,
+                    "holder_name": None,
+                    "scope": None,
+                    "issued_on": None,
+                    "expires_on": None,
+                    "mark_licence": None,
+                },
             ]
         },
     )
 
+    certificate_number: str = Field(description="the number as read, in its canonical form")
     status: VerificationStatus
+    status_since: date | None = Field(description="the Lima date the status took effect")
     holder_name: str | None
+    scope: ScopePublic | None
     issued_on: date | None
     expires_on: date | None
+    mark_licence: MarkLicencePublic | None
 
 
 # --- circularity calculator --------------------------------------------------------------

@@ -42,6 +42,7 @@ WINDOW = 1000
 LISTED = (
     "ruc", "name", "legal_name", "trade_name", "region", "ciiu_code", "size_class", "women_led", "website",
     "products", "certificate_number", "certificate_status", "issued_on", "expires_on", "body_name", "sort_key",
+    "mark_status",
 )  # fmt: skip
 SPANISH = sa.literal_column("'spanish'::regconfig")
 o = organisations.c
@@ -217,9 +218,20 @@ async def get_organisation(conn: AsyncConnection, ruc: str) -> sa.Row | None:
 
 
 async def get_certificate_by_number(conn: AsyncConnection, number: str) -> sa.Row | None:
-    """Only what verification may reveal: status, holder name and validity dates."""
+    """Only what verification may reveal: status (and the facts dating it), holder, scope, dates, mark."""
     c = certificates.c
-    stmt = sa.select(c.status, c.holder_name, c.issued_on, c.expires_on).where(
-        c.certificate_number == number, c.status.is_not(None)
-    )
+    stmt = sa.select(
+        c.status,
+        c.holder_name,
+        c.issued_on,
+        c.expires_on,
+        c.suspended_at,
+        c.withdrawn_at,
+        c.expired_on,
+        c.body_name,
+        c.standard_version,
+        c.mark_status,
+        c.mark_valid_until,
+        *[col for col in c if col.name == "reinstated_at"],
+    ).where(c.certificate_number == number, c.status.is_not(None))
     return (await conn.execute(stmt)).first()

@@ -181,3 +181,27 @@ async def upsert_participant(
     merged |= {k: sa.func.least(cols[k], new[k]) for k in earliest}
     merged |= {k: sa.func.greatest(cols[k], new[k]) for k in latest}
     await session.execute(stmt.on_conflict_do_update(index_elements=[cols.participant_id], set_=merged))
+
+
+async def record_mark_licence(
+    session: AsyncSession,
+    *,
+    certificate_id: uuid.UUID,
+    certificate_number: str,
+    ruc: str,
+    status: str,
+    valid_until: date,
+    changed_at: datetime,
+) -> None:
+    """The licence's latest status: a change older than the recorded one is ignored."""
+    values = {"mark_status": status, "mark_valid_until": valid_until, "mark_changed_at": changed_at}
+    stmt = pg_insert(certificates).values(
+        certificate_id=certificate_id, certificate_number=certificate_number, ruc=ruc, **values
+    )
+    c = certificates.c
+    newer = sa.or_(c.mark_changed_at.is_(None), c.mark_changed_at <= stmt.excluded.mark_changed_at)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[c.certificate_id],
+        set_={k: sa.case((newer, stmt.excluded[k]), else_=c[k]) for k in values},
+    )
+    await session.execute(stmt)

@@ -83,6 +83,10 @@ certificates = sa.Table(
     sa.Column("expired_on", sa.Date),
     # Derived from the recorded facts (domain.certificates); NULL until the issue is known.
     sa.Column("status", sa.Text),
+    # The mark licence (audit.marklicence.*): the newest change wins whatever the arrival order.
+    sa.Column("mark_status", sa.Text),
+    sa.Column("mark_valid_until", sa.Date),
+    _ts("mark_changed_at"),
     sa.Index("ux_catalog_certificates_number", "certificate_number", unique=True),
     sa.Index("ix_catalog_certificates_ruc", "ruc"),
     sa.Index("ix_catalog_certificates_participant", "participant_id"),
@@ -107,6 +111,7 @@ organisations = sa.Table(
     sa.Column("issued_on", sa.Date, nullable=False),
     sa.Column("expires_on", sa.Date, nullable=False),
     sa.Column("body_name", sa.Text),
+    sa.Column("mark_status", sa.Text),
     sa.Column("sort_key", sa.Text, sa.Computed("catalog.fold(name)", persisted=True)),
     sa.Column("region_key", sa.Text, sa.Computed("catalog.fold(region)", persisted=True)),
     sa.Column("search_text", sa.Text, sa.Computed(CATALOGUE_TEXT, persisted=True)),

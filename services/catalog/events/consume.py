@@ -114,6 +114,18 @@ async def on_certificate_expired(
     )
 
 
+async def on_mark_licence(uow: UnitOfWork, event, envelope: EventEnvelope) -> None:
+    await projection.record_mark_licence(uow, event)
+
+
+MARK_LICENCE_EVENTS = (
+    audit.MarkLicenceGranted,
+    audit.MarkLicenceSuspended,
+    audit.MarkLicenceReinstated,
+    audit.MarkLicenceWithdrawn,
+    audit.MarkLicenceExpired,
+)
+
 TOPIC_HANDLERS: dict[str, Handler] = {
     enrollment.CompanyRegistered.TOPIC: on_company_registered,
     enrollment.CompanyUpdated.TOPIC: on_company_updated,
@@ -127,4 +139,5 @@ TOPIC_HANDLERS: dict[str, Handler] = {
     audit.CertificateReinstated.TOPIC: on_certificate_reinstated,
     audit.CertificateWithdrawn.TOPIC: on_certificate_withdrawn,
     audit.CertificateExpired.TOPIC: on_certificate_expired,
+    **{contract.TOPIC: on_mark_licence for contract in MARK_LICENCE_EVENTS},
 }

@@ -135,8 +135,25 @@ async def refresh_organisation(uow: UnitOfWork, ruc: str) -> None:
             "issued_on": certificate.issued_on,
             "expires_on": certificate.expires_on,
             "body_name": certificate.body_name,
+            "mark_status": certificate.mark_status,
         },
     )
+
+
+async def record_mark_licence(uow: UnitOfWork, event: audit.MarkLicenceChange) -> None:
+    """A mark licence change (granted, suspended, reinstated, withdrawn, expired)."""
+    async with uow:
+        await repo.record_mark_licence(
+            uow.session,
+            certificate_id=event.certificate_id,
+            certificate_number=event.certificate_number,
+            ruc=event.ruc,
+            status=event.status,
+            valid_until=event.valid_until,
+            changed_at=event.changed_at,
+        )
+        await refresh_organisation(uow, event.ruc)
+        await uow.commit()
 
 
 async def record_admission(uow: UnitOfWork, event: enrollment.ParticipantAdmitted) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from services.enrollment.api.deps import (
@@ -15,7 +16,7 @@ from services.enrollment.api.deps import (
     Officer,
     Reader,
 )
-from services.enrollment.api.letters import render_commitment_letter
+from services.enrollment.api.letters import letter_claims, render_commitment_letter
 from services.enrollment.api.schemas import (
     ApplicationCreate,
     ApplicationPublic,
@@ -34,7 +35,8 @@ from services.enrollment.domain.applications import Status
 from services.enrollment.handlers import applications as cases
 from services.enrollment.handlers import monitors as monitor_cases
 from services.enrollment.handlers import reads
-from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadConnDep, UowDep
+from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadConnDep, SettingsDep, UowDep
+from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
 from shared.idempotency import idempotent
 
 router = APIRouter(tags=["applications"])
@@ -234,6 +236,32 @@ async def get_commitment_letter(
 ) -> HTMLResponse:
     letter = await reads.commitment_letter(db, principal, application_id)
     return HTMLResponse(render_commitment_letter(letter))
+
+
+@router.get(
+    "/applications/{application_id}/commitment-letter/document",
+    response_class=Response,
+    summary="The commitment letter as an A4 PDF with a QR code carrying a signed payload",
+    responses={200: {"content": {"application/pdf": {}}, "description": "the PDF"}},
+)
+async def get_commitment_letter_document(
+    application_id: uuid.UUID,
+    db: ReadConnDep,
+    clock: ClockDep,
+    principal: FollowUpReader,
+    app_settings: SettingsDep,
+) -> Response:
+    letter = await reads.commitment_letter(db, principal, application_id)
+    settings = DocumentSettings()
+    qr = signed_qr(
+        load_keys(settings, env=app_settings.env), settings, letter_claims(letter), now=clock.now()
+    )
+    pdf = await run_in_threadpool(render_pdf, render_commitment_letter(letter, qr.html))
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="carta-compromiso-{application_id}.pdf"'},
+    )
 
 
 @router.post(

@@ -15,7 +15,21 @@ h1 { font-size: 1.4rem; text-align: center; } .meta td { padding: 0 1rem 0 0; ve
 """
 
 
-def render_commitment_letter(letter: CommitmentLetter) -> str:
+def letter_claims(letter: CommitmentLetter) -> dict:
+    """What the letter's QR carries, signed: who committed, to which cohort, when issued / signed."""
+    app, company, cohort = letter.application, letter.company, letter.cohort
+    return {
+        "typ": "commitment_letter",
+        "id": str(app.id),
+        "company": company.legal_name,
+        "ruc": company.ruc,
+        "cohort": cohort.name,
+        "issued": f"{app.commitment_issued_at:%Y-%m-%d}",
+        "signed": f"{app.commitment_signed_at:%Y-%m-%d}" if app.commitment_signed_at else None,
+    }
+
+
+def render_commitment_letter(letter: CommitmentLetter, qr_html: str = "") -> str:
     app, company, cohort = letter.application, letter.company, letter.cohort
     e = escape
     commitments = "\n".join(f"<li>{e(text)}</li>" for text in COMMITMENTS)
@@ -39,6 +53,7 @@ def render_commitment_letter(letter: CommitmentLetter) -> str:
 <tr><td>Código de participante</td><td>{e(str(app.id))}</td></tr>
 <tr><td>Emitida</td><td>{app.commitment_issued_at:%Y-%m-%d}</td></tr>
 </table>
+{qr_html}
 <p>Habiendo sido admitida en el Programa de implementación de las Buenas Prácticas de Ecoeficiencia Perú,
 {e(company.legal_name)}, representada por {e(company.legal_rep_name)}, se compromete a:</p>
 <ol>

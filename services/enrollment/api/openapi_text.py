@@ -75,6 +75,9 @@ OPERATION_DOCS: dict[str, str] = {
     "enrollment_get_region_report": "Per region (24 departments and Callao): companies, women-led companies, "
     "participants and certification-eligible participants; the circular-economy nodes (Arequipa, La "
     "Libertad, Lima) are also totalled apart.",
+    "enrollment_get_commitment_letter_document": "The commitment letter as an A4 PDF in Spanish with a QR "
+    "code (first page) to the public verification page carrying a compact JWS (Ed25519) of the company, "
+    "cohort and issue/signature dates, verifiable offline with the gateway's JWKS.",
 }
 
 SITE_EXAMPLE = {

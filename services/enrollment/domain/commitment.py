@@ -27,12 +27,30 @@ COMMITMENTS: tuple[str, ...] = (
 )
 
 
-def ensure_signer_is_legal_representative(signer_dni: str, rep_dni: str, rep_name: str) -> None:
+_DOCUMENTS = {
+    "commitment": (
+        "The commitment letter",
+        "La carta de compromiso",
+        "commitment.signer_not_legal_representative",
+    ),
+    "sworn_declaration": (
+        "The sworn declaration",
+        "La declaración jurada",
+        "declaration.signer_not_legal_representative",
+    ),
+}
+
+
+def ensure_signer_is_legal_representative(
+    signer_dni: str, rep_dni: str, rep_name: str, *, document: str = "commitment"
+) -> None:
+    """The signer's DNI must be the legal representative's; the message names the document signed."""
     if signer_dni != rep_dni:
+        what_en, what_es, rule = _DOCUMENTS[document]
         raise RuleViolation(
-            "commitment.signer_not_legal_representative",
-            f"The commitment letter must be signed by the legal representative on record ({rep_name}); "
+            rule,
+            f"{what_en} must be signed by the legal representative on record ({rep_name}); "
             f"DNI {signer_dni} is not theirs.",
-            detail_es=f"La carta de compromiso debe firmarla el representante legal registrado ({rep_name}); "
+            detail_es=f"{what_es} debe firmarla el representante legal registrado ({rep_name}); "
             f"el DNI {signer_dni} no le corresponde.",
         )

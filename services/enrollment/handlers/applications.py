@@ -103,7 +103,9 @@ async def accept_sworn_declaration(
                 f"The sworn declaration belongs to the application stage; the application is '{app.status}'.",
                 detail_es=f"La declaración jurada corresponde a la postulación; está en '{app.status}'.",
             )
-        ensure_signer_is_legal_representative(dni, company.legal_rep_dni, company.legal_rep_name)
+        ensure_signer_is_legal_representative(
+            dni, company.legal_rep_dni, company.legal_rep_name, document="sworn_declaration"
+        )
         app = await ApplicationRepository(uow.session).update(
             application_id=app.id,
             values={

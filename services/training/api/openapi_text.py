@@ -72,6 +72,9 @@ OPERATION_DOCS: dict[str, str] = {
     "monitor's name, `held_from`/`held_to` are Lima dates. " + _PAGE,
     "training_get_curriculum": "Talleres 0-10 with their titles and curriculum durations (null where the "
     "programme leaves it to the cohort), and the default completion rule. Public.",
+    "training_get_attendance_certificate_document": "The certificate of attendance as an A4 PDF in Spanish "
+    "with a QR code to the public verification page carrying a compact JWS (Ed25519) of the person's name, "
+    "company, cohort and workshops (no DNI), verifiable offline with the gateway's JWKS.",
 }
 OPERATION_DOCS = {k: v for k, v in OPERATION_DOCS.items() if v}
 

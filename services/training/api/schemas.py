@@ -342,7 +342,7 @@ class AssistanceCreate(BaseModel):
                     "held_on": "2025-05-12",
                     "mode": "visit",
                     "duration_minutes": 90,
-                    "aspects": ["Gestión del agua", "Gestión de residuos sólidos"],
+                    "aspects": ["A3", "Gestión de residuos sólidos"],
                     "agreements": "Instalar medidores de agua en la línea de lavado.",
                     "next_steps": "Registrar consumos semanales.",
                     "next_visit_on": "2025-06-09",
@@ -354,7 +354,9 @@ class AssistanceCreate(BaseModel):
     mode: AssistanceMode
     duration_minutes: int = Field(ge=1, le=600)
     aspects: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
-        default_factory=list, max_length=20, description="aspects of the standard worked on"
+        default_factory=list,
+        max_length=20,
+        description="aspects of the standard worked on, by code (A1-A8) or name; stored as codes",
     )
     agreements: str | None = Field(None, max_length=4000)
     next_steps: str | None = Field(None, max_length=4000)
@@ -373,7 +375,10 @@ class AssistancePublic(PublicModel):
     agreements: str | None
     next_steps: str | None
     next_visit_on: date | None
-    monitor_name: str
+    monitor_name: str = Field(description="the follow-up monitor who held the visit")
+    logged_by_name: str | None = Field(
+        None, description="who entered it (an officer may log for the monitor)"
+    )
     created_at: LimaTime
 
 

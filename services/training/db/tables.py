@@ -165,8 +165,10 @@ assistance = sa.Table(
     sa.Column("agreements", sa.Text),
     sa.Column("next_steps", sa.Text),
     sa.Column("next_visit_on", sa.Date),
-    sa.Column("monitor_subject", sa.Text, nullable=False),
+    sa.Column("monitor_subject", sa.Text),  # null when an officer logged it for the assigned monitor
     sa.Column("monitor_name", sa.Text, nullable=False),
+    sa.Column("logged_by_subject", sa.Text),
+    sa.Column("logged_by_name", sa.Text),
     _timestamp("created_at"),
     sa.Index("ix_training_assistance_participant_held", "participant_id", "held_on", "assistance_id"),
     sa.Index("ix_training_assistance_held", "held_on", "assistance_id"),

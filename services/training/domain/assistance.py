@@ -4,6 +4,7 @@ implements the standard's 8 aspects and 112 requirements."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from enum import StrEnum
 
@@ -32,3 +33,51 @@ def check_assistance(*, held_on: date, next_visit_on: date | None, today: date) 
             detail_es="La próxima visita debe ser posterior a esta.",
             extra={"errors": [{"field": "next_visit_on", "in": "body", "message": "must be after held_on"}]},
         )
+
+
+# The standard's eight aspects (PBE III.2: "8 aspectos y 112 requisitos"), by code and name.
+STANDARD_ASPECTS: dict[str, str] = {
+    "A1": "Sistema de gestión y mejora continua",
+    "A2": "Materias primas e insumos",
+    "A3": "Agua",
+    "A4": "Energía",
+    "A5": "Gestión de residuos sólidos",
+    "A6": "Costos ambientales de los procesos",
+    "A7": "Mantenimiento de maquinaria, equipos e infraestructura",
+    "A8": "Seguridad y salud en el trabajo",
+}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+_BY_KEY = {_fold(code): code for code in STANDARD_ASPECTS} | {
+    _fold(name): code for code, name in STANDARD_ASPECTS.items()
+}
+
+
+def standard_aspects(given: list[str]) -> list[str]:
+    """The aspect codes a visit worked on, each named by its code (A1-A8) or its name.
+
+    Free text is refused with every unknown entry listed, so the follow-up log can be
+    counted per aspect of the standard.
+    """
+    codes: list[str] = []
+    errors = []
+    for index, item in enumerate(given):
+        code = _BY_KEY.get(_fold(item))
+        if code is None:
+            errors.append({"field": f"aspects[{index}]", "in": "body", "message": f"not an aspect: {item!r}"})
+        elif code not in codes:
+            codes.append(code)
+    if errors:
+        listed = "; ".join(f"{c} {n}" for c, n in STANDARD_ASPECTS.items())
+        raise RuleViolation(
+            "aspect_not_in_standard",
+            f"Aspects are the standard's eight, by code or name: {listed}.",
+            detail_es=f"Los aspectos son los ocho del estándar, por código o nombre: {listed}.",
+            extra={"errors": errors},
+        )
+    return codes

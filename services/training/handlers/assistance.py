@@ -7,10 +7,11 @@ from datetime import date
 
 from services.training.db.repository import AssistanceRepository, ParticipantRepository
 from services.training.domain.access import ensure_may_act_for
-from services.training.domain.assistance import AssistanceMode, check_assistance
+from services.training.domain.assistance import AssistanceMode, check_assistance, standard_aspects
 from services.training.domain.participants import ParticipantStatus, ensure_active
 from services.training.events import publish
-from shared.auth import Principal
+from shared.auth import Principal, Role
+from shared.errors import RuleViolation
 from shared.uow import UnitOfWork
 
 
@@ -27,24 +28,39 @@ async def log_assistance(
     next_visit_on: date | None,
     principal: Principal,
 ) -> dict:
-    monitor_subject, monitor_name = principal.subject, principal.name or principal.subject
+    """A monitor logs its own visit; an officer logs one for the participant's assigned monitor."""
     async with uow:
         participant = await ParticipantRepository(uow.session).get_or_raise(participant_id=participant_id)
         ensure_may_act_for(principal, participant)
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         check_assistance(held_on=held_on, next_visit_on=next_visit_on, today=uow.clock.today())
+        aspect_codes = standard_aspects(aspects)
+        if principal.role == Role.monitor:
+            monitor_subject, monitor_name = principal.subject, principal.name or principal.subject
+        elif participant.monitor_name:
+            monitor_subject, monitor_name = None, participant.monitor_name
+        else:
+            raise RuleViolation(
+                "no_monitor_assigned",
+                f"Company {participant.ruc} has no follow-up monitor assigned: the visit has no monitor to "
+                "be recorded for.",
+                detail_es=f"La empresa {participant.ruc} no tiene monitor asignado: la visita no tiene a "
+                "quién atribuirse.",
+            )
         values = {
             "assistance_id": uuid.uuid4(),
             "participant_id": participant_id,
             "held_on": held_on,
             "mode": mode.value,
             "duration_minutes": duration_minutes,
-            "aspects": list(dict.fromkeys(a.strip() for a in aspects if a.strip())),
+            "aspects": aspect_codes,
             "agreements": agreements,
             "next_steps": next_steps,
             "next_visit_on": next_visit_on,
             "monitor_subject": monitor_subject,
             "monitor_name": monitor_name,
+            "logged_by_subject": principal.subject,
+            "logged_by_name": principal.name or principal.subject,
             "created_at": uow.clock.now(),
         }
         await AssistanceRepository(uow.session).create(values=values)

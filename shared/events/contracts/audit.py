@@ -115,3 +115,37 @@ class CertificateExpired(EventContract):
     certificate_number: str
     ruc: str
     expired_on: date
+
+
+class MarkLicenceChange(EventContract):
+    """The right to use the mark, its own record (issue 14): granted with the certificate, then
+    suspended, reinstated or withdrawn on its own; it ends at the latest with the certificate."""
+
+    licence_id: uuid.UUID
+    certificate_id: uuid.UUID
+    certificate_number: str
+    ruc: str
+    status: str
+    valid_until: date
+    reason: str
+    changed_at: datetime
+
+
+class MarkLicenceGranted(MarkLicenceChange):
+    TOPIC = "audit.marklicence.granted"
+
+
+class MarkLicenceSuspended(MarkLicenceChange):
+    TOPIC = "audit.marklicence.suspended"
+
+
+class MarkLicenceReinstated(MarkLicenceChange):
+    TOPIC = "audit.marklicence.reinstated"
+
+
+class MarkLicenceWithdrawn(MarkLicenceChange):
+    TOPIC = "audit.marklicence.withdrawn"
+
+
+class MarkLicenceExpired(MarkLicenceChange):
+    TOPIC = "audit.marklicence.expired"

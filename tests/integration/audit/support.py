@@ -19,6 +19,7 @@ from shared.events.contracts.enrollment import (
     ParticipantAdmitted,
     ParticipantCertificationEligible,
 )
+from shared.events.contracts.training import AssistanceLogged, ProgramCompleted
 from shared.ruc import complete_ruc
 from shared.settings import Settings
 from shared.testing import TopicReader, eventually, identity_headers, publish_event
@@ -68,6 +69,28 @@ class Company:
             admitted_at=datetime.now(UTC),
         )
 
+    def training_completed(self) -> ProgramCompleted:
+        return ProgramCompleted(
+            participant_id=self.participant_id,
+            company_id=self.company_id,
+            ruc=self.ruc,
+            cohort_id=self.cohort_id,
+            workshops_attended=list(range(11)),
+            completed_at=datetime.now(UTC),
+        )
+
+    def assistance_logged(self) -> AssistanceLogged:
+        return AssistanceLogged(
+            assistance_id=uuid.uuid4(),
+            participant_id=self.participant_id,
+            ruc=self.ruc,
+            cohort_id=self.cohort_id,
+            held_on=lima_today() - timedelta(days=7),
+            mode="visit",
+            duration_minutes=90,
+            aspects=["A3", "A5"],
+        )
+
     def eligible(self) -> ParticipantCertificationEligible:
         now = datetime.now(UTC)
         return ParticipantCertificationEligible(
@@ -92,8 +115,12 @@ def headers(settings: Settings, role: Role | str, **kwargs) -> dict[str, str]:
     return identity_headers(settings, role, **kwargs)
 
 
-async def admit(client: httpx.AsyncClient, settings: Settings, **kwargs) -> Company:
-    """Publish the admission on Kafka and wait until the audit service has consumed it."""
+async def admit(client: httpx.AsyncClient, settings: Settings, *, ready: bool = True, **kwargs) -> Company:
+    """Publish the admission on Kafka and wait until the audit service has consumed it.
+
+    ``ready`` also publishes the training completion and one technical-assistance visit
+    (the programme order before a pre-audit) and waits for both.
+    """
     company = Company(settings, **kwargs)
     await asyncio.to_thread(publish_event, settings, company.admitted())
     officer = headers(settings, Role.promperu_officer)
@@ -104,7 +131,21 @@ async def admit(client: httpx.AsyncClient, settings: Settings, **kwargs) -> Comp
         ).status_code == 200
 
     await eventually(known, message=f"participant {company.participant_id} consumed")
+    if ready:
+        await prepare_for_preaudit(client, settings, company)
     return company
+
+
+async def prepare_for_preaudit(client: httpx.AsyncClient, settings: Settings, company: Company) -> None:
+    await asyncio.to_thread(publish_event, settings, company.training_completed())
+    await asyncio.to_thread(publish_event, settings, company.assistance_logged())
+    officer = headers(settings, Role.promperu_officer)
+
+    async def ready():
+        r = (await client.get(f"{API}/participants/{company.participant_id}", headers=officer)).json()
+        return r.get("training_completed_at") is not None and (r.get("assistance_visits") or 0) >= 1
+
+    await eventually(ready, message="training completion and assistance consumed")
 
 
 async def make_eligible(client: httpx.AsyncClient, settings: Settings, company: Company) -> None:

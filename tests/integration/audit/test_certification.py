@@ -254,14 +254,19 @@ async def test_suspend_reinstate_withdraw_each_publish_once(client, audit_settin
     )
     r = await client.post(f"{API}/certificates/{number}/suspend", json=reason, headers=officer)
     assert r.status_code == 409 and r.json()["allowed_transitions"] == ["active", "expired", "withdrawn"]
-    r = await client.post(f"{API}/certificates/{number}/reinstate", json={}, headers=officer)
-    assert r.json()["status"] == "active"
+    for reasonless in ({}, {"reason": "   "}):  # every transition says why
+        r = await client.post(f"{API}/certificates/{number}/reinstate", json=reasonless, headers=officer)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
+    lifted = {"reason": "Descargos aceptados"}
+    r = await client.post(f"{API}/certificates/{number}/reinstate", json=lifted, headers=officer)
+    assert r.json()["status"] == "active" and r.json()["status_reason"] == "Descargos aceptados"
     r = await client.post(
         f"{API}/certificates/{number}/withdraw", json={"reason": "Incumplimiento grave"}, headers=officer
     )
     assert r.json()["status"] == "withdrawn"
     assert [h["to_status"] for h in r.json()["history"]] == ["active", "suspended", "active", "withdrawn"]
-    r = await client.post(f"{API}/certificates/{number}/reinstate", json={}, headers=officer)
+    assert all(h["reason"] and h["changed_by"] and h["changed_at"] for h in r.json()["history"])
+    r = await client.post(f"{API}/certificates/{number}/reinstate", json=lifted, headers=officer)
     assert r.status_code == 409 and r.json()["allowed_transitions"] == []
 
     for topic in (
@@ -345,7 +350,9 @@ async def test_a_suspension_cannot_be_lifted_after_the_expiry_date(client, audit
             headers=officer,
         )
     with clock.at(datetime(2030, 2, 28, 12, 0, tzinfo=UTC)):
-        r = await client.post(f"{API}/certificates/{number}/reinstate", json={}, headers=officer)
+        r = await client.post(
+            f"{API}/certificates/{number}/reinstate", json={"reason": "Descargos aceptados"}, headers=officer
+        )
     assert r.status_code == 422 and r.json()["rule"] == "certificate_past_expiry"
 
 

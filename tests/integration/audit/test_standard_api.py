@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 
 import pytest
 
+import services.audit
 from shared.auth import Role
-from tests.integration.audit.support import API, admit, headers
+from tests.integration.audit.support import API, admit, headers, lima_today
 
 
 def document(version: str) -> dict:
     return {
         "version": version,
         "title": "Buenas Prácticas de Ecoeficiencia Perú",
-        "official": True,
+        "official": False,
         "source": "PROMPERÚ",
         "aspects": [{"code": "G", "name": "Gestión"}, {"code": "W", "name": "Agua"}],
         "requirements": [
@@ -103,7 +106,7 @@ async def test_import_csv_with_line_numbers_in_errors(client, officer):
         f"{API}/standards/import", params=params, content=good.encode(), headers=csv_headers
     )
     assert r.status_code == 201, r.text
-    assert r.json()["official"] is True and r.json()["aspect_count"] == 1
+    assert r.json()["official"] is False and r.json()["aspect_count"] == 1
 
 
 async def test_malformed_json_and_other_media_types_are_problems_not_500s(client, officer):
@@ -142,13 +145,19 @@ async def test_an_unused_version_can_be_replaced_a_used_one_cannot(client, audit
     assert r.json()["requirements"][0]["text"] == "Política revisada"
 
 
+def full_document(version: str) -> dict:
+    """The shipped draft's 8 aspects and 112 requirements under another version name."""
+    draft = json.loads((Path(services.audit.__file__).parent / "standard_data" / "0-draft.json").read_text())
+    return draft | {"version": version, "official": False}
+
+
 async def test_make_current_switches_the_version_new_work_uses(client, officer):
     version = f"t-{uuid.uuid4().hex[:8]}"
     try:
         r = await client.post(
             f"{API}/standards/import",
             params={"make_current": "true"},
-            json=document(version),
+            json=full_document(version),
             headers=officer,
         )
         assert r.status_code == 201 and r.json()["is_current"]
@@ -178,3 +187,88 @@ async def test_partner_reads_the_standard_only_with_its_scope(client, audit_sett
 async def test_no_identity_is_401(client):
     r = await client.get(f"{API}/standards")
     assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+
+
+async def test_only_an_admin_marks_a_version_official(client, audit_settings, officer):
+    version = f"t-{uuid.uuid4().hex[:8]}"
+    r = await client.post(
+        f"{API}/standards/import", json=document(version) | {"official": True}, headers=officer
+    )
+    assert r.status_code == 403 and r.json()["allowed_roles"] == ["admin"]
+    assert (await client.get(f"{API}/standards/{version}", headers=officer)).status_code == 404
+    assert (
+        await client.post(f"{API}/standards/import", json=document(version), headers=officer)
+    ).status_code == 201
+    r = await client.post(
+        f"{API}/standards/{version}/mark-official", json={"reason": "R.D. 1"}, headers=officer
+    )
+    assert r.status_code == 403
+
+
+async def test_a_version_without_the_programmes_structure_is_never_official_or_current(
+    client, audit_settings, officer
+):
+    admin = headers(audit_settings, Role.admin, subject="admin-carla")
+    version = f"t-{uuid.uuid4().hex[:8]}"
+    one = document(version)
+    one["aspects"], one["requirements"] = one["aspects"][:1], one["requirements"][:1]
+    r = await client.post(f"{API}/standards/import", json=one | {"official": True}, headers=admin)
+    assert r.status_code == 422 and r.json()["rule"] == "standard_structure"
+    assert r.json()["expected"] == {"aspects": 8, "requirements": 112}
+    r = await client.post(
+        f"{API}/standards/import", params={"make_current": "true"}, json=one, headers=officer
+    )
+    assert r.status_code == 422 and r.json()["rule"] == "standard_structure"
+    assert (await client.post(f"{API}/standards/import", json=one, headers=officer)).status_code == 201
+    r = await client.post(f"{API}/standards/{version}/make-current", headers=officer)
+    assert r.status_code == 422 and r.json()["rule"] == "standard_structure"
+    r = await client.post(
+        f"{API}/standards/{version}/mark-official", json={"reason": "R.D. 1"}, headers=admin
+    )
+    assert r.status_code == 422 and r.json()["rule"] == "standard_structure"
+    # A pre-audit is never scored on such a version.
+    company = await admit(client, audit_settings)
+    body = {
+        "participant_id": str(company.participant_id),
+        "audit_date": str(lima_today()),
+        "standard_version": version,
+    }
+    r = await client.post(f"{API}/preaudits", json=body, headers=officer)
+    assert r.status_code == 422 and r.json()["rule"] == "standard_structure"
+    assert (await client.get(f"{API}/standards/current", headers=officer)).json()["version"] == "0-draft"
+
+
+async def test_an_admin_approves_declared_counts_with_a_recorded_reason(client, audit_settings, officer):
+    admin = headers(audit_settings, Role.admin, subject="admin-carla")
+    version = f"t-{uuid.uuid4().hex[:8]}"
+    assert (
+        await client.post(f"{API}/standards/import", json=document(version), headers=officer)
+    ).status_code == 201
+    r = await client.post(
+        f"{API}/standards/{version}/mark-official",
+        json={
+            "reason": "Versión piloto R.D. 12-2026",
+            "declared_aspect_count": 2,
+            "declared_requirement_count": 3,
+        },
+        headers=admin,
+    )
+    assert r.status_code == 422 and r.json()["expected"] == {"aspects": 2, "requirements": 3}
+    r = await client.post(
+        f"{API}/standards/{version}/mark-official",
+        json={
+            "reason": "Versión piloto R.D. 12-2026",
+            "declared_aspect_count": 2,
+            "declared_requirement_count": 2,
+        },
+        headers=admin,
+    )
+    assert r.status_code == 200, r.text
+    approved = r.json()
+    assert approved["official"] is True and approved["official_approved_by"] == "admin-carla"
+    assert approved["official_reason"] == "Versión piloto R.D. 12-2026" and approved["official_approved_at"]
+    full = f"t-{uuid.uuid4().hex[:8]}"
+    r = await client.post(
+        f"{API}/standards/import", json=full_document(full) | {"official": True}, headers=admin
+    )
+    assert r.status_code == 201 and r.json()["official"] and r.json()["official_approved_by"] == "admin-carla"

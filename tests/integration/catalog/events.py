@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from kafka import KafkaProducer
 
 from services.catalog.db.tables import MESSAGING
+from shared.certificate_number import certificate_number
 from shared.clock import Clock
 from shared.events.contracts import audit, enrollment, training
 from shared.events.envelope import EventContract, EventEnvelope
@@ -56,11 +57,16 @@ def updated(ruc: str, legal_name: str, **kw) -> enrollment.CompanyUpdated:
     )
 
 
+def new_number() -> str:
+    """A well-formed number (right check letter) no other test uses."""
+    return certificate_number(2026, random.randrange(10**7, 10**9))
+
+
 def issued(ruc: str, holder_name: str, *, number: str | None = None, **kw) -> audit.CertificateIssued:
     issued_on = kw.pop("issued_on", None) or lima_today()
     return audit.CertificateIssued(
         certificate_id=kw.pop("certificate_id", uuid.uuid4()),
-        certificate_number=number or f"BPE-{uuid.uuid4().hex[:10].upper()}",
+        certificate_number=number or new_number(),
         participant_id=kw.pop("participant_id", uuid.uuid4()),
         ruc=ruc,
         holder_name=holder_name,
@@ -187,3 +193,23 @@ async def all_processed(app, *envelopes: EventEnvelope) -> bool:
 
 def envelope(event: EventContract, *, occurred_at: datetime) -> EventEnvelope:
     return EventEnvelope.wrap(event, producer="test", occurred_at=occurred_at, trace={})
+
+
+def mark_licence(cert: audit.CertificateIssued, status: str, *, later: int = 0) -> audit.MarkLicenceChange:
+    """A mark licence change ``later`` seconds after now (negative: an older change)."""
+    contract = {
+        "granted": audit.MarkLicenceGranted,
+        "suspended": audit.MarkLicenceSuspended,
+        "withdrawn": audit.MarkLicenceWithdrawn,
+        "expired": audit.MarkLicenceExpired,
+    }[status]
+    return contract(
+        licence_id=uuid.uuid5(cert.certificate_id, "licence"),
+        certificate_id=cert.certificate_id,
+        certificate_number=cert.certificate_number,
+        ruc=cert.ruc,
+        status=status,
+        valid_until=cert.expires_on,
+        reason="prueba",
+        changed_at=datetime.now(UTC) + timedelta(seconds=later),
+    )

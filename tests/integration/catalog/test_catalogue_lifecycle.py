@@ -39,6 +39,7 @@ async def test_company_appears_when_certified_and_leaves_the_listing_when_suspen
         "issued_on": cert.issued_on.isoformat(),
         "expires_on": cert.expires_on.isoformat(),
         "body_name": "Certificadora Andina",
+        "mark_licence": "granted",
     }
     assert found[0]["region"] == "Puno" and found[0]["products"] == [f"chompas {word}"]
 

@@ -261,6 +261,9 @@ async def test_sworn_declaration_needs_the_legal_representative(api):
         json={"name": "X", "dni": "11111111"},
     )
     assert wrong.status_code == 422
+    # The refusal names the document being signed: the sworn declaration, not the commitment letter.
+    assert wrong.json()["rule"] == "declaration.signer_not_legal_representative"
+    assert "sworn declaration" in wrong.json()["detail"] and "commitment" not in wrong.json()["detail"]
     await api.ok("POST", f"/applications/{app['id']}/submit", api.company(registered["ruc"]))
     await api.add_site(registered["ruc"])
     evaluated = await api.ok("POST", f"/applications/{app['id']}/evaluate", api.officer)

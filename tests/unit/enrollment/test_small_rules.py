@@ -93,6 +93,13 @@ def test_only_the_legal_representative_signs():
     assert caught.value.extra["rule"] == "commitment.signer_not_legal_representative"
 
 
+def test_a_wrong_dni_on_the_sworn_declaration_names_the_declaration():
+    with pytest.raises(RuleViolation) as caught:
+        ensure_signer_is_legal_representative("99999999", "41234567", "Rosa", document="sworn_declaration")
+    assert caught.value.extra["rule"] == "declaration.signer_not_legal_representative"
+    assert "sworn declaration" in str(caught.value.detail) and "commitment" not in str(caught.value.detail)
+
+
 def test_contact_checks():
     assert is_free_mail("a@gmail.com") and is_free_mail("a@Hotmail.COM") and is_free_mail("a@yahoo.com.pe")
     assert not is_free_mail("ventas@agroexport.com.pe") and not is_free_mail("a@livestock.pe")

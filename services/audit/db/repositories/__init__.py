@@ -4,7 +4,7 @@ They run Core statements on the unit of work's session and never commit.
 """
 
 from services.audit.db.repositories.bodies import BodyRepository
-from services.audit.db.repositories.certificates import CertificateRepository
+from services.audit.db.repositories.certificates import CertificateRepository, MarkLicenceRepository
 from services.audit.db.repositories.certification_audits import CertificationAuditRepository
 from services.audit.db.repositories.nonconformities import NonconformityRepository
 from services.audit.db.repositories.participants import ParticipantRepository
@@ -16,6 +16,7 @@ __all__ = [
     "BodyRepository",
     "CertificateRepository",
     "CertificationAuditRepository",
+    "MarkLicenceRepository",
     "NonconformityRepository",
     "ParticipantRepository",
     "PreauditRepository",

@@ -8,7 +8,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from services.audit.db.repositories.base import Repository
-from services.audit.db.tables import certificate_history, certificate_number_seq, certificates
+from services.audit.db.tables import (
+    certificate_history,
+    certificate_number_seq,
+    certificates,
+    mark_licence_history,
+    mark_licences,
+)
 from services.audit.domain.lifecycles import EXPIRABLE_CERTIFICATE_STATES, CertificateStatus
 
 
@@ -77,4 +83,25 @@ class CertificateRepository(Repository):
     async def history(self, certificate_id: uuid.UUID) -> list[sa.Row]:
         t = certificate_history
         stmt = sa.select(t).where(t.c.certificate_id == certificate_id).order_by(t.c.id)
+        return list((await self.session.execute(stmt)).all())
+
+
+class MarkLicenceRepository(Repository):
+    table, what = mark_licences, "Mark licence"
+
+    async def get_by_certificate(
+        self, certificate_id: uuid.UUID, *, for_update: bool = False
+    ) -> sa.Row | None:
+        stmt = sa.select(mark_licences).where(mark_licences.c.certificate_id == certificate_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).first()
+
+    async def record_history(self, rows: list[dict]) -> None:
+        if rows:
+            await self.session.execute(sa.insert(mark_licence_history), rows)
+
+    async def history(self, licence_id: uuid.UUID) -> list[sa.Row]:
+        t = mark_licence_history
+        stmt = sa.select(t).where(t.c.licence_id == licence_id).order_by(t.c.id)
         return list((await self.session.execute(stmt)).all())

@@ -1,0 +1,62 @@
+"""The certificate as a printable A4 PDF with a signed QR code (issue 14)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from services.audit.handlers.certificates import CertificateDocument
+from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
+
+MARK_TEXT = {
+    "granted": "Otorgada hasta el {until}",
+    "suspended": "Suspendida",
+    "withdrawn": "Retirada",
+    "expired": "Vencida",
+}
+
+
+@lru_cache(maxsize=1)
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+    )
+
+
+def certificate_claims(doc: CertificateDocument) -> dict:
+    c = doc.certificate
+    return {
+        "typ": "certificate",
+        "num": c.number,
+        "holder": c.holder_name,
+        "ruc": c.ruc,
+        "issued": c.issued_on.isoformat(),
+        "expires": c.expires_on.isoformat(),
+    }
+
+
+def certificate_html(
+    doc: CertificateDocument, *, now, env: str | None = None, settings: DocumentSettings | None = None
+) -> tuple[str, str]:
+    """The page and the signed token its QR carries."""
+    settings = settings or DocumentSettings()
+    qr = signed_qr(load_keys(settings, env=env), settings, certificate_claims(doc), now=now)
+    licence = doc.licence
+    mark = MARK_TEXT.get(licence.status if licence is not None else "granted", "")
+    until = (licence.valid_until if licence is not None else doc.certificate.mark_use_until).strftime(
+        "%d/%m/%Y"
+    )
+    html = (
+        _templates()
+        .get_template("certificate.html")
+        .render(c=doc.certificate, body_name=doc.body_name, mark_text=mark.format(until=until), qr=qr.html)
+    )
+    return html, qr.token
+
+
+def certificate_pdf(doc: CertificateDocument, *, now, env: str | None = None) -> bytes:
+    html, _ = certificate_html(doc, now=now, env=env)
+    return render_pdf(html)
