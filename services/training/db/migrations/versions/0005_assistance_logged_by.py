@@ -10,8 +10,8 @@ Revises: training_0003
 import sqlalchemy as sa
 from alembic import op
 
-revision = "training_0004"
-down_revision = "training_0003"
+revision = "training_0005"
+down_revision = "training_0004"
 branch_labels = None
 depends_on = None
 
