@@ -3,8 +3,8 @@
 An officer logging a visit on a monitor's behalf no longer becomes the monitor: the
 monitor is the participant's assigned one, the officer is recorded as ``logged_by``.
 
-Revision ID: training_0004
-Revises: training_0003
+Revision ID: training_0005
+Revises: training_0004
 """
 
 import sqlalchemy as sa
