@@ -53,41 +53,94 @@ def invalid_cursor() -> BadRequest:
 
 
 def decode_cursor(cursor: str, size: int) -> list[Any]:
+    """The cursor's values; anything malformed (base64, JSON, shape, dates) is the one 400 answer.
+
+    Nothing raised while decoding gets past this function: a tampered cursor is the
+    client's mistake, never a server error.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
         if not isinstance(values, list) or len(values) != size:
             raise ValueError("wrong shape")
-    except ValueError as exc:
+        return [_from_json(v) for v in values]
+    except (ValueError, TypeError, KeyError, RecursionError, OverflowError) as exc:
+        # binascii.Error and UnicodeDecodeError are ValueErrors; TypeError covers `{"$dt": 1}`.
         raise invalid_cursor() from exc
-    out = []
-    for v in values:
-        if isinstance(v, dict) and "$dt" in v:
-            text = v["$dt"]
-            out.append(datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text))
-        else:
-            out.append(v)
-    return out
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) != {"$dt"} or not isinstance(value["$dt"], str):
+            raise ValueError("not a cursor value")
+        text = value["$dt"]
+        return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    if isinstance(value, list):
+        raise ValueError("not a cursor value")
+    return value
+
+
+_PG_INT_BOUNDS = {sa.SmallInteger: 2**15, sa.Integer: 2**31, sa.BigInteger: 2**63}
 
 
 def _typed(value: Any, column: sa.ColumnElement) -> Any:
-    """The cursor value as its column's Python type; a tampered cursor is a 400, not a 500."""
+    """The cursor value as its column's Python type; a tampered cursor is a 400, not a 500.
+
+    Besides the type, the value must be one Postgres accepts for the column: no NUL in
+    text, integers in the column's range, finite numbers, timestamps with an offset for
+    ``timestamptz`` columns.
+    """
     try:
         kind = column.type.python_type
     except NotImplementedError:
+        kind = None
+    if value is None:
         return value
     try:
-        if value is None or (isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)):
+        if kind is None:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError("NUL in text")
+            return value
+        if kind is str and isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("NUL in text")
+            return value
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            bound = next((b for t, b in _PG_INT_BOUNDS.items() if isinstance(column.type, t)), 2**63)
+            if not -bound <= value < bound:
+                raise ValueError("integer out of range")
+            return value
+        if kind is bool and isinstance(value, bool):
+            return value
+        if kind is datetime and isinstance(value, datetime):
+            if getattr(column.type, "timezone", False) and value.tzinfo is None:
+                raise ValueError("timestamp without offset")
+            return value
+        if kind is date and isinstance(value, date) and not isinstance(value, datetime):
             return value
         if kind is UUID:
             return UUID(str(value))
-        if kind is Decimal and isinstance(value, int | float | str):
-            return Decimal(str(value))
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-    except ValueError:
-        pass
+        if kind is Decimal and isinstance(value, int | float | str) and not isinstance(value, bool):
+            number = Decimal(str(value))
+            if not number.is_finite():
+                raise ValueError("not a finite number")
+            return number
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError("not a finite number")
+            return number
+        if kind not in (str, int, bool, datetime, date, UUID, Decimal, float) and isinstance(value, kind):
+            return value
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise invalid_cursor() from exc
     raise invalid_cursor()
+
+
+def typed_cursor(cursor: str, columns: list[sa.ColumnElement]) -> list[Any]:
+    """A cursor's values checked against, and converted to, the sort columns' types."""
+    values = decode_cursor(cursor, len(columns))
+    return [_typed(v, c) for v, c in zip(values, columns, strict=True)]
 
 
 def keyset_page(
@@ -104,11 +157,9 @@ def keyset_page(
     tiebreaker bound as text would make Postgres refuse ``uuid > character varying``).
     """
     if cursor:
-        values = decode_cursor(cursor, len(order_by))
+        values = typed_cursor(cursor, order_by)
         row_key = sa.tuple_(*order_by)
-        after = sa.tuple_(
-            *[sa.literal(_typed(v, c), type_=c.type) for v, c in zip(values, order_by, strict=True)]
-        )
+        after = sa.tuple_(*[sa.literal(v, type_=c.type) for v, c in zip(values, order_by, strict=True)])
         stmt = stmt.where(row_key < after if descending else row_key > after)
     ordering = [c.desc() if descending else c.asc() for c in order_by]
     return stmt.order_by(*ordering).limit(limit + 1)

@@ -36,7 +36,7 @@ async def register_certification_body(
     dependencies=[Depends(roles.OFFICER)],
 )
 async def update_certification_body(body_id: uuid.UUID, body: BodyUpdate, uow: UowDep):
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.changes()
     return BodyPublic.model_validate(await bodies.update_body(uow, body_id, changes))
 
 

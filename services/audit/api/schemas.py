@@ -30,6 +30,7 @@ from services.audit.handlers.reports import ImplementationReport
 from services.audit.handlers.self_assessments import SelfAssessmentView
 from services.audit.handlers.standards import StandardView
 from shared.pagination import Page
+from shared.partial import PartialUpdate
 from shared.ruc import is_valid_ruc
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
@@ -454,21 +455,15 @@ class BodyCreate(BodyBase):
         return self
 
 
-class BodyUpdate(BodyBase):
-    name: ShortText | None = None
-    ruc: str | None = None
-    authorisation_number: ShortText | None = None
-    valid_from: BusinessDate | None = None
-    valid_to: BusinessDate | None = None
-    active: bool | None = None
+class BodyUpdate(BodyBase, PartialUpdate):
+    """Leave a field out to keep it; none of them may be null."""
 
-    @model_validator(mode="after")
-    def _no_nulls(self) -> BodyUpdate:
-        """Leave a field out to keep it; null is not a value any of them may take."""
-        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
-        if nulls:
-            raise ValueError(f"cannot be null: {', '.join(nulls)}")
-        return self
+    name: ShortText = None
+    ruc: str = None
+    authorisation_number: ShortText = None
+    valid_from: BusinessDate = None
+    valid_to: BusinessDate = None
+    active: bool = None
 
 
 class BodyPublic(RowModel):

@@ -12,6 +12,7 @@ from services.audit.api.schemas import OfficialCreate, StandardPublic, StandardV
 from services.audit.domain.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from services.audit.domain.standard import CSV_COLUMNS, parse_csv_document, parse_json_document
 from services.audit.handlers import standards
+from shared import csvfile
 from shared.auth import Principal
 from shared.deps import CursorQuery, LimitQuery, UowDep
 from shared.idempotency import idempotent
@@ -106,12 +107,7 @@ async def import_standard(
             ) from exc
         document = parse_json_document(data)
     elif media_type in ("text/csv", "application/csv", "application/octet-stream"):
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(
-                "The CSV is not UTF-8.", [{"field": "body", "in": "body", "message": str(exc)}]
-            ) from exc
+        text = csvfile.decode(body, legacy=None)
         meta = {"version": version, "title": title, "official": official, "source": source}
         document = parse_csv_document(text, meta)
     else:

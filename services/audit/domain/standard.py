@@ -10,14 +10,13 @@ aspect of the same document, a workshop (0-10) that teaches it.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from services.audit.domain.errors import InvalidInput
+from shared import csvfile
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -293,11 +292,7 @@ def parse_csv_document(text: str, meta: Mapping[str, Any]) -> StandardDocument:
     title come from ``meta`` (query parameters), since a spreadsheet has no header
     block. Semicolon-separated files (Excel in a Spanish locale) are accepted too.
     """
-    text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    header, records = csvfile.read_records(text, delimiter=csvfile.delimiter_of(text))
     missing = [col for col in CSV_COLUMNS if col not in header]
     if missing:
         raise StandardInvalid(
@@ -307,12 +302,10 @@ def parse_csv_document(text: str, meta: Mapping[str, Any]) -> StandardDocument:
                 )
             ]
         )
-    reader.fieldnames = header
     aspect_rows: list[_AspectRow] = []
     requirement_rows: list[_RequirementRow] = []
     errors: list[FieldError] = []
-    for row in reader:
-        line = reader.line_num
+    for line, row in records:
         kind = (row.get("kind") or "").strip().lower()
         if kind == "aspect":
             aspect_rows.append(_AspectRow(row["code"], row["text"], None, "", line))

@@ -15,6 +15,7 @@ from services.catalog.domain.savings import Resource
 from services.catalog.domain.stories import StoryStatus
 from services.catalog.domain.verification import MarkStatus
 from shared.pagination import Page
+from shared.partial import PartialUpdate
 
 # --- catalogue ---------------------------------------------------------------------------
 
@@ -138,6 +139,7 @@ class MciCreate(BaseModel):
     """Inputs of the Material Circularity Indicator (fractions of the product's mass)."""
 
     model_config = ConfigDict(
+        allow_inf_nan=False,
         json_schema_extra={
             "example": {
                 "recycled_feedstock": 0.5,
@@ -213,14 +215,14 @@ class ResourceCreate(ResourceBase):
     slug: str = Slug
 
 
-class ResourceUpdate(BaseModel):
-    kind: ResourceKind | None = None
-    title: str | None = Field(None, min_length=3, max_length=300)
-    summary: str | None = Field(None, min_length=3, max_length=4000)
+class ResourceUpdate(PartialUpdate):
+    kind: ResourceKind = None
+    title: str = Field(None, min_length=3, max_length=300)
+    summary: str = Field(None, min_length=3, max_length=4000)
     body: str | None = Field(None, max_length=100_000)
     url: str | None = Field(None, max_length=2000)
-    tags: list[str] | None = Field(None, max_length=30)
-    audiences: list[str] | None = Field(None, max_length=10)
+    tags: list[str] = Field(None, max_length=30)
+    audiences: list[str] = Field(None, max_length=10)
     entity_type: Literal["public", "private"] | None = None
     accompaniment_depth: Literal["basic", "deep"] | None = None
     source: str | None = Field(None, max_length=1000)
@@ -308,12 +310,12 @@ class SuccessStoryCreate(BaseModel):
     )
 
 
-class SuccessStoryUpdate(BaseModel):
-    title: str | None = Field(None, min_length=3, max_length=300)
-    measure: str | None = Field(None, min_length=3, max_length=10_000)
-    figures: StoryFigures | None = None
-    investment: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    factor_codes: dict[Resource, str] | None = None
+class SuccessStoryUpdate(PartialUpdate):
+    title: str = Field(None, min_length=3, max_length=300)
+    measure: str = Field(None, min_length=3, max_length=10_000)
+    figures: StoryFigures = None
+    investment: Decimal = Field(None, ge=0, max_digits=14, decimal_places=2)
+    factor_codes: dict[Resource, str] = None
 
 
 class StoryReview(BaseModel):

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.catalog.db.tables import certificates, organisations
 from services.catalog.domain.certificates import CertificateStatus, VerificationStatus
 from services.catalog.domain.search import prefix_query
-from shared.pagination import decode_cursor, page_of
+from shared.pagination import page_of, typed_cursor
 
 WINDOW = 1000
 LISTED = (
@@ -90,7 +90,9 @@ def _filters(cols, f: CatalogueFilters) -> list[sa.ColumnElement[bool]]:
 def _after(cols, cursor: str | None) -> list[sa.ColumnElement[bool]]:
     if not cursor:
         return []
-    return [sa.tuple_(cols.sort_key, cols.ruc) > sa.tuple_(*decode_cursor(cursor, 2))]
+    order = [cols.sort_key, cols.ruc]
+    after = [sa.literal(v, type_=c.type) for v, c in zip(typed_cursor(cursor, order), order, strict=True)]
+    return [sa.tuple_(*order) > sa.tuple_(*after)]
 
 
 def _full_text(cols, q: str) -> sa.ColumnElement[bool] | None:

@@ -23,7 +23,8 @@ report technical materials.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
 
 from shared.errors import RuleViolation
 
@@ -99,6 +100,19 @@ def _check(data: MciInput) -> None:
     for name, value in positives.items():
         if value <= 0:
             raise RuleViolation("mci.positive", f"{name} must be greater than 0.")
+    for item in fields(data):
+        if not math.isfinite(getattr(data, item.name)):
+            raise RuleViolation("mci.not_finite", f"{item.name} must be a finite number.")
+
+
+def _out_of_range() -> RuleViolation:
+    return RuleViolation(
+        "mci.out_of_range",
+        "The inputs are too extreme to compute the indicator in double precision (a ratio such as "
+        "L/L_av or U/U_av, or the mass, overflows or vanishes); use values in realistic units.",
+        detail_es="Los datos son demasiado extremos para calcular el indicador (un cociente como L/L_av "
+        "o U/U_av, o la masa, desborda o se anula); use valores en unidades realistas.",
+    )
 
 
 def material_circularity(data: MciInput) -> MciResult:
@@ -120,8 +134,10 @@ def material_circularity(data: MciInput) -> MciResult:
     utility = (data.lifetime / data.average_lifetime) * (
         data.functional_units / data.average_functional_units
     )
+    if not (math.isfinite(utility) and utility > 0):
+        raise _out_of_range()
     utility_factor = UTILITY_NUMERATOR / utility
-    return MciResult(
+    result = MciResult(
         mass=m,
         virgin_feedstock=virgin,
         linear_waste=linear_waste,
@@ -133,3 +149,7 @@ def material_circularity(data: MciInput) -> MciResult:
         utility_factor=utility_factor,
         mci=max(0.0, 1 - lfi * utility_factor),
     )
+    # Every figure is a finite JSON number (inf/NaN would reach clients as null).
+    if not all(math.isfinite(getattr(result, item.name)) for item in fields(result)):
+        raise _out_of_range()
+    return result

@@ -58,7 +58,7 @@ async def create_resource(uow: UnitOfWork, data: ResourceCreate) -> ResourcePubl
 
 
 async def update_resource(uow: UnitOfWork, resource_id: uuid.UUID, data: ResourceUpdate) -> ResourcePublic:
-    changes = data.model_dump(mode="json", exclude_unset=True)
+    changes = data.changes(mode="json")
     async with uow:
         await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
         if changes:
@@ -214,7 +214,7 @@ async def update_story(
         row = await repo.get_story_or_raise(uow.session, story_id=story_id, for_update=True)
         _ensure_author(principal, row.ruc)
         ensure_editable(row.status)
-        changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"figures", "factor_codes"})
+        changes: dict[str, Any] = data.changes(exclude={"figures", "factor_codes"})
         if data.figures is not None:
             changes["figures"] = _figures_json(data.figures)
         if data.factor_codes is not None:

@@ -67,9 +67,7 @@ async def get_cohort(cohort_id: uuid.UUID, db: ReadConnDep, principal: Reader) -
 async def update_cohort(
     cohort_id: uuid.UUID, body: CohortUpdate, uow: UowDep, principal: Officer
 ) -> CohortPublic:
-    return CohortPublic.from_row(
-        await cohort_cases.update_cohort(uow, cohort_id, body.model_dump(exclude_unset=True))
-    )
+    return CohortPublic.from_row(await cohort_cases.update_cohort(uow, cohort_id, body.changes()))
 
 
 @router.delete(
@@ -124,6 +122,4 @@ async def get_monitor(monitor_id: uuid.UUID, db: ReadConnDep, principal: Officer
 async def update_monitor(
     monitor_id: uuid.UUID, body: MonitorUpdate, uow: UowDep, principal: Officer
 ) -> MonitorPublic:
-    return MonitorPublic.from_row(
-        await monitor_cases.update_monitor(uow, monitor_id, body.model_dump(exclude_unset=True))
-    )
+    return MonitorPublic.from_row(await monitor_cases.update_monitor(uow, monitor_id, body.changes()))

@@ -129,7 +129,7 @@ async def get_company(ruc: str, db: ReadConnDep, principal: Reader) -> CompanyPu
 async def update_company(
     ruc: str, body: CompanyUpdate, uow: UowDep, principal: CompanyOrOfficer
 ) -> CompanyPublic:
-    row = await company_cases.update_company(uow, principal, ruc, body.model_dump(exclude_unset=True))
+    row = await company_cases.update_company(uow, principal, ruc, body.changes())
     return CompanyPublic.from_row(row)
 
 
@@ -181,7 +181,7 @@ async def get_site(ruc: str, site_id: uuid.UUID, db: ReadConnDep, principal: Rea
 async def update_site(
     ruc: str, site_id: uuid.UUID, body: SiteUpdate, uow: UowDep, principal: CompanyOrOfficer
 ) -> SitePublic:
-    row = await site_cases.update_site(uow, principal, ruc, site_id, body.model_dump(exclude_unset=True))
+    row = await site_cases.update_site(uow, principal, ruc, site_id, body.changes())
     return SitePublic.from_row(row)
 
 

@@ -20,6 +20,7 @@ from services.enrollment.domain.company import RucStatus
 from services.enrollment.domain.regions import is_circular_economy_node
 from services.enrollment.domain.sizing import SizeClass
 from shared.pagination import Page
+from shared.partial import PartialUpdate
 
 
 def _no_nul(value: Any) -> Any:
@@ -93,7 +94,7 @@ class CompanyCreate(_Body):
     products: list[str] = Field([], description="main products: the catalogue searches them")
 
 
-class CompanyUpdate(_Body):
+class CompanyUpdate(_Body, PartialUpdate):
     legal_name: str = None
     trade_name: str | None = None
     legal_rep_name: str = None
@@ -238,7 +239,7 @@ class SiteCreate(_Body):
     indeci_expires_on: date | None = None
 
 
-class SiteUpdate(_Body):
+class SiteUpdate(_Body, PartialUpdate):
     name: str = Field(None, min_length=1, max_length=200)
     address: str = Field(None, min_length=1)
     region: str = None
@@ -300,7 +301,7 @@ class CohortCreate(_Body):
     certification_audit_on: date | None = None
 
 
-class CohortUpdate(_Body):
+class CohortUpdate(_Body, PartialUpdate):
     name: str = Field(None, min_length=1, max_length=100)
     capacity: int = Field(None, ge=1, le=10_000)
     applications_open_on: date = None
@@ -339,7 +340,7 @@ class MonitorCreate(_Body):
     active: bool = True
 
 
-class MonitorUpdate(_Body):
+class MonitorUpdate(_Body, PartialUpdate):
     name: str = Field(None, min_length=1, max_length=200)
     email: str = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     user_subject: str | None = None

@@ -9,8 +9,6 @@ line number (the header is line 1) and every rule it breaks; good rows are retur
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import Any
 
 from services.enrollment.domain.company import FieldProblem
 from services.enrollment.domain.company_fields import normalize_company_fields
+from shared import csvfile
 
 # field -> accepted header names (folded: lower case, no accents, "_" for spaces)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -105,10 +104,8 @@ _FIELD_BY_HEADER = {alias: name for name, aliases in COLUMNS.items() for alias i
 
 
 def decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252: the kernel's reading."""
+    return csvfile.decode(data)
 
 
 def _bool(text: str) -> bool:
@@ -179,12 +176,6 @@ _PARSERS = {
 }
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    first_line = sample.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return type("SpreadsheetCsv", (csv.excel,), {"delimiter": delimiter})
-
-
 def _header(raw: list[str]) -> list[str | None]:
     fields = [_FIELD_BY_HEADER.get(fold(h)) for h in raw]
     missing = [name for name in REQUIRED if name not in fields]
@@ -196,17 +187,15 @@ def _header(raw: list[str]) -> list[str | None]:
 
 def parse_companies_csv(text: str, today: date) -> ParsedCsv:
     """Validate every row with the same checks as the API; the sales year defaults to last year."""
-    if "\x00" in text:
-        raise CsvHeaderError("The file contains NUL characters: save the spreadsheet as CSV, not .xlsx.")
-    reader = csv.reader(io.StringIO(text), _dialect(text[:4096]))
+    reader = csvfile.read_rows(text, delimiter=csvfile.delimiter_of(text))
     try:
-        fields = _header(next(reader))
+        _, first = next(reader)
     except StopIteration as exc:
         raise CsvHeaderError("The file is empty: a header line is expected.") from exc
+    fields = _header(first)
     result = ParsedCsv()
     seen: dict[str, int] = {}
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in reader:
         if not any(c.strip() for c in cells):
             continue
         values, problems = _typed_values(fields, cells)

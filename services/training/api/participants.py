@@ -144,6 +144,6 @@ async def update_attendee(
     attendee_id: uuid.UUID, body: AttendeeUpdate, uow: UowDep, principal: AttendeeEditor
 ) -> AttendeePublic:
     attendee = await handlers.update_attendee(
-        uow, attendee_id=attendee_id, changes=body.model_dump(exclude_unset=True), principal=principal
+        uow, attendee_id=attendee_id, changes=body.changes(), principal=principal
     )
     return AttendeePublic.model_validate(attendee)

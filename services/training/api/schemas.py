@@ -18,6 +18,7 @@ from services.training.domain.attendees import Gender
 from services.training.domain.sessions import DeliveryMode
 from shared.clock import LIMA
 from shared.pagination import Page
+from shared.partial import PartialUpdate
 
 
 def _assume_lima(value: datetime) -> datetime:
@@ -67,15 +68,15 @@ class CohortsPublic(Page[CohortSettingsPublic]):
     pass
 
 
-class CohortSettingsUpdate(BaseModel):
+class CohortSettingsUpdate(PartialUpdate):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"mandatory_workshops": [1, 2, 3, 4, 5, 6, 7, 8, 9], "min_attendance_share": 0.8}]
         }
     )
-    mandatory_workshops: list[int] | None = Field(None, max_length=11)
-    min_attendance_share: Decimal | None = Field(None, ge=Decimal("0.1"), le=1, decimal_places=3)
-    workshop_durations: dict[int, int] | None = Field(None, description="workshop number -> minutes")
+    mandatory_workshops: list[int] = Field(None, max_length=11)
+    min_attendance_share: Decimal = Field(None, ge=Decimal("0.1"), le=1, decimal_places=3)
+    workshop_durations: dict[int, int] = Field(None, description="workshop number -> minutes")
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -111,14 +112,14 @@ class SessionCreate(BaseModel):
     capacity: int | None = Field(None, ge=1, le=100_000)
 
 
-class SessionReschedule(BaseModel):
+class SessionReschedule(PartialUpdate):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"starts_at": "2025-04-15T09:00:00", "duration_minutes": 150}]}
     )
-    starts_at: LimaInput | None = None
-    duration_minutes: int | None = Field(None, ge=1, le=720)
-    ends_at: LimaInput | None = None
-    mode: DeliveryMode | None = None
+    starts_at: LimaInput = None
+    duration_minutes: int = Field(None, ge=1, le=720)
+    ends_at: LimaInput = None
+    mode: DeliveryMode = None
     venue: str | None = Field(None, max_length=300)
     link: str | None = Field(None, max_length=500)
     trainer: str | None = Field(None, max_length=200)
@@ -192,10 +193,10 @@ class AttendeeCreate(BaseModel):
     email: EmailText | None = None
 
 
-class AttendeeUpdate(BaseModel):
-    full_name: str | None = Field(None, min_length=1, max_length=200)
+class AttendeeUpdate(PartialUpdate):
+    full_name: str = Field(None, min_length=1, max_length=200)
     job_role: str | None = Field(None, max_length=200)
-    gender: Gender | None = None
+    gender: Gender = None
     email: EmailText | None = None
 
 

@@ -93,9 +93,7 @@ async def get_session(
 async def reschedule_session(
     session_id: uuid.UUID, body: SessionReschedule, uow: UowDep, principal: Officer
 ) -> SessionPublic:
-    session, title = await handlers.reschedule_session(
-        uow, session_id=session_id, changes=body.model_dump(exclude_unset=True)
-    )
+    session, title = await handlers.reschedule_session(uow, session_id=session_id, changes=body.changes())
     return session_public(session, title)
 
 

@@ -27,7 +27,7 @@ from services.training.db.tables import (
 from services.training.domain.curriculum import WORKSHOP_NUMBERS
 from services.training.domain.progress import SessionPresence
 from services.training.domain.sessions import SessionStatus
-from shared.pagination import decode_cursor, encode_cursor, invalid_cursor, keyset_page, page_of
+from shared.pagination import encode_cursor, keyset_page, page_of, typed_cursor
 
 
 async def session_presences(
@@ -344,16 +344,9 @@ async def cohort_matrix_page(
         filters.append("AND completion_state = :completion_state")
         params["completion_state"] = completion_state
     if cursor:
-        after_ruc, after_id = decode_cursor(cursor, 2)
+        after_ruc, after_id = typed_cursor(cursor, [participants.c.ruc, participants.c.participant_id])
         filters.append("AND (ruc, participant_id) > (:after_ruc, :after_id)")
-        params |= {"after_ruc": str(after_ruc), "after_id": _uuid_or_bad_cursor(after_id)}
+        params |= {"after_ruc": after_ruc, "after_id": after_id}
     row = (await conn.execute(sa.text(_MATRIX_PAGE_SQL.format(filters=" ".join(filters))), params)).one()
     next_cursor = encode_cursor([row.last_ruc, str(row.last_id)]) if row.more else None
     return MatrixPage(rows_json=row.rows_json, next_cursor=next_cursor)
-
-
-def _uuid_or_bad_cursor(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise invalid_cursor() from exc

@@ -15,8 +15,6 @@ Lima times.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from services.training.domain.identifiers import is_valid_dni, is_valid_ruc
 from services.training.domain.presence import Interval
+from shared import csvfile
 from shared.clock import LIMA
 from shared.errors import BadRequest
 
@@ -85,12 +84,7 @@ class ParsedReport:
 
 def decode_report(raw: bytes) -> str:
     """Text of an export: UTF-16 (Teams), UTF-8 with or without BOM (Zoom), else Windows-1252 (Excel)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return csvfile.decode(raw)
 
 
 def _normalise(header: str) -> str:
@@ -106,13 +100,6 @@ def _columns(row: list[str]) -> dict[str, int]:
             if name in aliases and column not in found:
                 found[column] = index
     return found
-
-
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
 
 
 def _clean_time_text(text: str) -> str:
@@ -175,16 +162,16 @@ def _duration_from_parts(text: str) -> float:
 
 def parse_report(text: str, *, session_day: date) -> ParsedReport:
     """Rows of the report grouped per person, and the bad rows with their line numbers."""
-    reader = csv.reader(io.StringIO(text), _dialect(text))
+    reader = csvfile.read_rows(text, delimiter=csvfile.delimiter_of(text, (",", ";", "\t"), sniff=True))
     columns: dict[str, int] | None = None
     people: dict[tuple[str, str], PersonPresence] = {}
     errors: list[RowError] = []
     rows_read = 0
-    for row in reader:
+    for line, row in reader:
         if columns is None:
             found = _columns(row)
             if "dni" in found and "ruc" in found:
-                columns = _check_header(found, reader.line_num)
+                columns = _check_header(found, line)
             continue
         if not any(cell.strip() for cell in row):
             continue
@@ -194,7 +181,7 @@ def parse_report(text: str, *, session_day: date) -> ParsedReport:
                 f"The report has more than {MAX_ROWS} rows; split it.",
                 detail_es=f"El reporte tiene más de {MAX_ROWS} filas; divídalo.",
             )
-        _read_row(row, reader.line_num, columns, session_day, people, errors)
+        _read_row(row, line, columns, session_day, people, errors)
     if columns is None:
         raise BadRequest(
             "No header row with DNI and RUC columns was found: add them to the meeting's attendance "
