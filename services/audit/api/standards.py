@@ -83,6 +83,12 @@ async def get_standard(version: str, uow: UowDep):
     status_code=201,
     response_model=StandardPublic,
     openapi_extra={"requestBody": IMPORT_BODY},
+    responses={
+        415: {
+            "description": "The body is neither application/json nor text/csv",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    },
 )
 async def import_standard(
     request: Request,

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from deploy.demo.journey import OFFICER, Journey, assess_and_preaudit, certify, enroll, train
 from deploy.demo.client import PlatformClient
+from deploy.demo.journey import OFFICER, Journey, assess_and_preaudit, certify, enroll, train
 
 IDENTITIES = ("anonymous", "company", "officer", "admin")
 ROLES = {"company": "company", "officer": "promperu_officer", "admin": "admin"}
@@ -73,7 +73,11 @@ def _seed(client: PlatformClient) -> tuple[str, dict[str, str]]:
         f"/api/v1/audit/self-assessments/{assessment['id']}/evidence",
         as_=company,
         expect=201,
-        data={"requirement_code": c.call("GET", "/api/v1/audit/standards/current", as_=OFFICER)["requirements"][0]["code"]},
+        data={
+            "requirement_code": c.call("GET", "/api/v1/audit/standards/current", as_=OFFICER)["requirements"][
+                0
+            ]["code"]
+        },
         files={"file": ("registro.csv", b"mes,kwh\n2025-01,1200\n", "text/csv")},
     )
     ids["evidence_id"] = evidence["id"]

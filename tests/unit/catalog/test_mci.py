@@ -141,3 +141,25 @@ def test_impossible_inputs_are_refused_with_a_named_rule(overrides, rule):
     with pytest.raises(RuleViolation) as err:
         material_circularity(product(**overrides))
     assert err.value.extra["rule"] == rule
+
+
+@pytest.mark.parametrize(
+    "extreme",
+    [
+        {"average_functional_units": 5e-324},  # U/U_av overflows: "utility": null before
+        {"functional_units": 1e308, "average_functional_units": 1e-308},
+        {"lifetime": 5e-324, "average_lifetime": 1e308},  # X vanishes: F(X) divided by zero
+        {"mass": 1.7e308},  # 2M overflows: LFI is NaN
+    ],
+)
+def test_inputs_that_overflow_are_a_rule_violation_never_inf_or_nan(extreme):
+    with pytest.raises(RuleViolation) as error:
+        material_circularity(product(**extreme))
+    assert error.value.extra["rule"] == "mci.out_of_range"
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_non_finite_inputs_are_refused(value):
+    with pytest.raises(RuleViolation) as error:
+        material_circularity(product(lifetime=value))
+    assert error.value.extra["rule"] in ("mci.not_finite", "mci.positive")

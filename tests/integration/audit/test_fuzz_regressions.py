@@ -1,0 +1,44 @@
+"""Classes the outside fuzzer found (issue 10), in audit's terms: the kernel's CSV reader."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from shared.auth import Role
+from tests.integration.audit.support import API, headers
+
+GOOD = (
+    "kind,code,aspect_code,text,evidence_expected,workshop\n"
+    "aspect,G,,Gestión,,\n"
+    "requirement,G-1,G,Política,Documento,1\n"
+    "requirement,G-2,G,Objetivos,Matriz,9\n"
+)
+
+
+@pytest.fixture
+def csv_officer(audit_settings):
+    return headers(audit_settings, Role.promperu_officer) | {"content-type": "text/csv"}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["unix", "windows", "old-mac"])
+async def test_a_standard_csv_is_read_whatever_its_line_endings(client, csv_officer, newline):
+    params = {"version": f"nl-{uuid.uuid4().hex[:8]}", "title": "BPE CSV"}
+    bad = ("\ufeff" + GOOD.replace("G-2,G,", "G-1,H,")).replace("\n", newline)
+    r = await client.post(f"{API}/standards/import", params=params, content=bad.encode(), headers=csv_officer)
+    assert r.status_code == 422
+    assert {(e["field"], e["line"]) for e in r.json()["errors"]} == {("code", 4), ("aspect_code", 4)}
+    good = GOOD.replace("\n", newline).encode()
+    r = await client.post(f"{API}/standards/import", params=params, content=good, headers=csv_officer)
+    assert r.status_code == 201, r.text
+    assert r.json()["aspect_count"] == 1
+
+
+async def test_a_csv_that_is_not_utf8_is_a_400_naming_the_line(client, csv_officer):
+    body = GOOD.encode() + "requirement,G-3,G,Energía,Registro,2\n".encode("cp1252")
+    params = {"version": f"enc-{uuid.uuid4().hex[:8]}", "title": "BPE CSV"}
+    r = await client.post(f"{API}/standards/import", params=params, content=body, headers=csv_officer)
+    assert r.status_code == 400, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["errors"][0]["line"] == 5
