@@ -151,7 +151,7 @@ class MciCreate(BaseModel):
                 "lifetime": 5,
                 "average_lifetime": 5,
             }
-        }
+        },
     )
 
     recycled_feedstock: float = Field(ge=0, le=1, description="F_R: fraction of feedstock from recycling")
