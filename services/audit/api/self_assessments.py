@@ -18,7 +18,7 @@ from services.audit.api.schemas import (
     SelfAssessmentPublic,
     SelfAssessmentsPublic,
 )
-from services.audit.domain.evidence_types import served_media_type
+from services.audit.domain.evidence_types import OCTET_STREAM, SERVABLE, served_media_type
 from services.audit.handlers import self_assessments as handlers
 from services.audit.wiring import AuditConfigDep, StorageDep
 from shared.auth import Principal
@@ -98,6 +98,9 @@ async def record_self_assessment_answers(
     summary="Attach an evidence file to a requirement (the same content again returns the existing one, 200)",
     status_code=201,
     response_model=EvidencePublic,
+    responses={
+        200: {"model": EvidencePublic, "description": "The same content was already attached: that file"}
+    },
 )
 async def upload_evidence(
     assessment_id: uuid.UUID,
@@ -148,7 +151,11 @@ async def list_evidence(
     response_class=Response,
     responses={
         200: {
-            "content": {"application/octet-stream": {}},
+            # Exactly the types it can be served with (the allow-list, else octet-stream).
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in sorted({*SERVABLE, OCTET_STREAM})
+            },
             "description": "the file as uploaded; its type only when on the allow-list "
             "(documents, images, spreadsheets), else application/octet-stream",
         }

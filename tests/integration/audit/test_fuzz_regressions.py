@@ -42,3 +42,18 @@ async def test_a_csv_that_is_not_utf8_is_a_400_naming_the_line(client, csv_offic
     assert r.status_code == 400, r.text
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["errors"][0]["line"] == 5
+
+
+async def test_every_status_and_media_type_audit_answers_with_is_documented(audit_app):
+    """The fuzzer's undocumented answers: 415 on the import, 200 for a repeated evidence upload,
+    an evidence file's own media type on download."""
+    paths = audit_app.openapi()["paths"]
+    assert "415" in paths["/api/v1/audit/standards/import"]["post"]["responses"]
+    upload = paths["/api/v1/audit/self-assessments/{assessment_id}/evidence"]["post"]["responses"]
+    assert {"200", "201"} <= set(upload)
+    assert (
+        upload["200"]["content"]["application/json"]["schema"]
+        == upload["201"]["content"]["application/json"]["schema"]
+    )
+    download = paths["/api/v1/audit/evidence/{evidence_id}/content"]["get"]["responses"]["200"]
+    assert set(download["content"]) == {"*/*"}
