@@ -34,7 +34,7 @@ CHECKS = (
     "status_code_conformance",
     "content_type_conformance",
 )
-PHASES = "examples,coverage,fuzzing"
+PHASES = {"examples": True, "coverage": True, "fuzzing": True, "stateful": False}
 METHODS = {"get", "put", "post", "patch", "delete"}
 _NOT_STRUCTURE = {"title", "description", "example", "examples"}
 
@@ -53,14 +53,13 @@ def _resolved(doc: dict, node, depth: int = 0):
     return node
 
 
-def merge_defects(stack) -> list[str]:
+def merge_defects(stack, merged: dict) -> list[str]:
     """Operations whose responses the merged document describes unlike their own service does.
 
     A defect of the gateway's merge (issue 10 item 4: training's participants were documented
     with audit's schema), not of the service: their response-schema check is left to the
     service's own document until the merge is fixed; every other check still runs on them.
     """
-    merged = httpx.get(f"{stack.gateway_url}/openapi.json", timeout=30).json()
     defects = []
     for service in SERVICES:
         own = httpx.get(f"{stack.app_url(service)}/openapi.json", timeout=30).json()
@@ -82,20 +81,47 @@ def _toml(table: dict[str, str]) -> str:
     return "\n".join(f"{json.dumps(key)} = {json.dumps(value)}" for key, value in table.items())
 
 
+def _operations(doc: dict) -> list[dict]:
+    return [op for item in doc["paths"].values() for method, op in item.items() if method in METHODS]
+
+
+def covers(identity: str, roles: list[str]) -> bool:
+    """Whether this identity runs the coverage phase (its deterministic boundary cases) on an operation.
+
+    Every identity sends every operation its examples and random cases; the coverage cases,
+    most of the cost, go where the identity gets past the role check and no other identity
+    already sends them: anonymous on public operations, the company and the officer on
+    theirs, the admin on those no officer may call (admin-, auditor-, body-only...).
+    """
+    if identity == "anonymous":
+        return "public" in roles
+    if identity == "company":
+        return "company" in roles
+    if identity == "officer":
+        return "promperu_officer" in roles
+    return "public" not in roles and "promperu_officer" not in roles
+
+
 def test_the_merged_openapi_holds_for_every_identity(stack, identity: Identity, tmp_path: Path):
     checks = "\n".join(["enabled = false"] + [f"{name}.enabled = true" for name in CHECKS])
     sections = [
         f"[headers]\n{_toml(identity.headers)}",
         f"[parameters]\n{_toml(identity.parameters)}",
         f"[checks]\n{checks}",
+        "[phases]\n" + "\n".join(f"{name}.enabled = {str(on).lower()}" for name, on in PHASES.items()),
     ]
-    defects = merge_defects(stack)
+    merged = httpx.get(f"{stack.gateway_url}/openapi.json", timeout=30).json()
+    defects = merge_defects(stack, merged)
     for operation_id in defects:
         print(f"\nmerged document differs from its service's for {operation_id}: response schema not checked")
         sections.append(
             f'[[operations]]\ninclude-operation-id = "{operation_id}"\n'
             "checks.response_schema_conformance.enabled = false"
         )
+    elsewhere = [op for op in _operations(merged) if not covers(identity.name, op.get("x-roles", []))]
+    if elsewhere:
+        ids = ", ".join(json.dumps(op["operationId"]) for op in elsewhere)
+        sections.append(f"[[operations]]\ninclude-operation-id = [{ids}]\nphases.coverage.enabled = false")
     config = tmp_path / "schemathesis.toml"
     config.write_text("\n\n".join(sections) + "\n")
     command = [
@@ -107,8 +133,6 @@ def test_the_merged_openapi_holds_for_every_identity(stack, identity: Identity, 
         f"{stack.gateway_url}/openapi.json",
         "--url",
         stack.gateway_url,
-        "--phases",
-        PHASES,
         "--max-examples",
         str(EXAMPLES_PER_OPERATION),
         "--seed",
