@@ -92,7 +92,8 @@ def delimiter_of(text: str, candidates: Sequence[str] = (",", ";"), *, sniff: bo
 
 
 def read_rows(text: str, *, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """Each record with the physical line it starts on (1-based), any newline convention.
+    """Each record with its physical line (1-based; a record with a line break inside quotes
+    counts as the line it ends on, as spreadsheets' error lists do), any newline convention.
 
     Raises ``CsvUnreadable`` (400) naming the line for a NUL character (a spreadsheet saved as
     .xlsx), an over-long field or malformed quoting.
@@ -108,16 +109,14 @@ def read_rows(text: str, *, delimiter: str = ",") -> Iterator[tuple[int, list[st
     # newline="": the reader sees every line ending as written, so a bare "\r" ends a line
     # and a line break inside a quoted cell stays in the cell.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    start = 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise _unreadable(exc, max(reader.line_num, start)) from None
-        yield start, cells
-        start = reader.line_num + 1
+            raise _unreadable(exc, max(reader.line_num, 1)) from None
+        yield reader.line_num, cells
 
 
 def read_records(
