@@ -292,10 +292,8 @@ def shape_operation(
     _unwrap_optional_body(op)
 
     responses = op.setdefault("responses", {})
-    for status, response in responses.items():
-        if status.startswith(("2", "3")):
-            headers = response.setdefault("headers", {})
-            headers.setdefault("X-Request-ID", _header_ref("X-Request-ID"))
+    for response in responses.values():  # every answer carries it, a route's own error codes too (415)
+        response.setdefault("headers", {}).setdefault("X-Request-ID", _header_ref("X-Request-ID"))
     codes = ["400", "404", "409", "422", "429", "503"]
     if op.get("requestBody"):
         codes.append("413")
