@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from services.audit.domain.evidence_types import OCTET_STREAM, SERVABLE
 from shared.auth import Role
 from tests.integration.audit.support import API, headers
 
@@ -46,7 +47,7 @@ async def test_a_csv_that_is_not_utf8_is_a_400_naming_the_line(client, csv_offic
 
 async def test_every_status_and_media_type_audit_answers_with_is_documented(audit_app):
     """The fuzzer's undocumented answers: 415 on the import, 200 for a repeated evidence upload,
-    an evidence file's own media type on download."""
+    an evidence file's allow-listed media type on download."""
     paths = audit_app.openapi()["paths"]
     assert "415" in paths["/api/v1/audit/standards/import"]["post"]["responses"]
     upload = paths["/api/v1/audit/self-assessments/{assessment_id}/evidence"]["post"]["responses"]
@@ -56,4 +57,4 @@ async def test_every_status_and_media_type_audit_answers_with_is_documented(audi
         == upload["201"]["content"]["application/json"]["schema"]
     )
     download = paths["/api/v1/audit/evidence/{evidence_id}/content"]["get"]["responses"]["200"]
-    assert set(download["content"]) == {"*/*"}
+    assert set(download["content"]) == {*SERVABLE, OCTET_STREAM}

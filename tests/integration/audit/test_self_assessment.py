@@ -183,6 +183,7 @@ async def test_evidence_upload_download_dedupe_and_delete(client, audit_settings
         f"{API}/evidence/{evidence['id']}/content", headers=headers(audit_settings, Role.auditor)
     )
     assert r.status_code == 200 and r.content == content
+    assert r.headers["content-type"] == "application/pdf"  # allow-listed, and documented so
     assert "filename*=UTF-8''plan%20residuos%20%C3%B1.pdf" in r.headers["content-disposition"]
     listed = await client.get(
         f"{API}/self-assessments/{assessment_id}/evidence", headers=company.as_monitor()
