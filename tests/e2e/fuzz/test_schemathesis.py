@@ -51,15 +51,16 @@ def covers(identity: str, roles: list[str]) -> bool:
 
     Every identity sends every operation its examples and random cases; the coverage cases,
     most of the cost, go where the identity gets past the role check and no other identity
-    already sends them: anonymous on public operations, the company and the officer on
-    theirs, the admin on those no officer may call (admin-, auditor-, body-only...).
+    already sends them: anonymous on public operations, the company on its own (the
+    tenant-confined path), the officer on the rest of its own, the admin on those no officer
+    may call (admin-, auditor-, body-only...).
     """
     if identity == "anonymous":
         return "public" in roles
     if identity == "company":
         return "company" in roles
     if identity == "officer":
-        return "promperu_officer" in roles
+        return "promperu_officer" in roles and "company" not in roles
     return "public" not in roles and "promperu_officer" not in roles
 
 
