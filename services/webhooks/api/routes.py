@@ -112,7 +112,7 @@ async def update_subscription(
     settings: SettingsDep,
     request: Request,
 ) -> SubscriptionPublic:
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.changes()
     row = await subscriptions.update(uow, principal, subscription_id, changes, env=settings.env)
     _wake(request)
     return SubscriptionPublic.model_validate(row)

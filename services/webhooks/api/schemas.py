@@ -11,6 +11,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from services.webhooks.domain.catalogue import EventType
 from shared.pagination import Page
+from shared.partial import PartialUpdate
 
 Ruc = Annotated[str, StringConstraints(pattern=r"^\d{11}$")]
 Region = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -40,17 +41,15 @@ class SubscriptionCreate(BaseModel):
     )
 
 
-class SubscriptionUpdate(BaseModel):
+class SubscriptionUpdate(PartialUpdate):
     model_config = ConfigDict(extra="forbid")
 
-    url: AnyHttpUrl | None = None
-    event_types: list[EventType] | None = Field(None, min_length=1, max_length=len(EventType))
+    url: AnyHttpUrl = None
+    event_types: list[EventType] = Field(None, min_length=1, max_length=len(EventType))
     rucs: list[Ruc] | None = None
     regions: list[Region] | None = None
     description: str | None = Field(None, max_length=500)
-    active: bool | None = Field(
-        None, description="false pauses deliveries; true re-enables a disabled endpoint"
-    )
+    active: bool = Field(None, description="false pauses deliveries; true re-enables a disabled endpoint")
 
 
 class SubscriptionPublic(BaseModel):

@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import Field, ValidationError
 
 from shared.partial import PartialUpdate
+from shared.settings import SERVICES as ALL_SERVICES
 
 
 class _Example(PartialUpdate):
@@ -54,7 +55,7 @@ def test_a_partial_update_field_cannot_be_required_or_default_to_a_value():
             active: bool = True
 
 
-SERVICES = ("enrollment", "training", "audit", "catalog", "gateway")
+SERVICES = (*ALL_SERVICES, "gateway")
 
 
 def _patch_bodies() -> dict[str, type]:
@@ -84,6 +85,8 @@ def _pairs():
     from services.enrollment.db import tables as enrollment
     from services.training.api.schemas import AttendeeUpdate, CohortSettingsUpdate, SessionReschedule
     from services.training.db.tables import attendees, cohorts, sessions
+    from services.webhooks.api.schemas import SubscriptionUpdate
+    from services.webhooks.db.tables import subscriptions as webhook_subscriptions
 
     return [
         (ResourceUpdate, resources, {}),
@@ -96,6 +99,7 @@ def _pairs():
         (CohortUpdate, enrollment.cohorts, {}),
         (MonitorUpdate, enrollment.monitors, {}),
         (BodyUpdate, certification_bodies, {}),
+        (SubscriptionUpdate, webhook_subscriptions, {}),
     ]
 
 
