@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from deploy.demo.client import PlatformClient
+from deploy.demo.client import JourneyError, PlatformClient
 from deploy.demo.journey import OFFICER, Journey, assess_and_preaudit, certify, enroll, train
 
 IDENTITIES = ("anonymous", "company", "officer", "admin")
@@ -127,12 +127,25 @@ def _seed(client: PlatformClient) -> tuple[str, dict[str, str]]:
     return ruc, ids
 
 
+def _seed_with_fresh_identifiers(client: PlatformClient) -> tuple[str, dict[str, str]]:
+    """The journey draws a random RUC and derives a certification body's authorisation number
+    from its last three digits, which the e2e database (kept between runs) may already hold:
+    such a 409 is retried with a new company (at most three times)."""
+    for attempt in range(3):
+        try:
+            return _seed(client)
+        except JourneyError as exc:
+            if "got 409" not in str(exc) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture(scope="session", params=IDENTITIES)
 def identity(request: pytest.FixtureRequest, stack) -> Identity:
     name = request.param
     client = PlatformClient(stack.gateway_url, log=lambda text: None)
     try:
-        ruc, ids = _seed(client)
+        ruc, ids = _seed_with_fresh_identifiers(client)
         if name == "anonymous":
             headers = {}
         else:
