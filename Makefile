@@ -68,7 +68,7 @@ run: infra
 	if [[ -f deploy/demo/seed.py ]]; then
 		$(call step,demo data,$(CLI) seed-demo)
 	fi
-	echo "Ecoeficiencia Platform is up: http://127.0.0.1:$${ECO_GATEWAY_PORT:-8080}  (docs: /docs, health: /health)"
+	$(WITH_ENV) bash -c 'echo "Ecoeficiencia Platform is up: http://127.0.0.1:$${ECO_GATEWAY_PORT:-8080}  (docs: /docs, health: /health)"'
 
 # `make run` plus a local trace viewer: Zipkin (deploy/zipkin) and every service restarted to export
 # its spans to it (recording spans costs throughput, so plain `make run` does not).
