@@ -114,8 +114,14 @@ def identity_headers(
     body_id: str | None = None,
     scopes: list[str] | None = None,
     ttl: int = 600,
+    method: str | None = None,
+    path: str | None = None,
 ) -> dict[str, str]:
-    """The header the gateway would forward for such a caller."""
+    """The header the gateway would forward for such a caller.
+
+    Unbound (no ``method``/``path``) it is accepted in dev/test only; give both, as the gateway
+    does, for an app running with a production ``env`` (the raw path, without the query).
+    """
     principal = Principal(
         subject=subject or f"test-{uuid.uuid4().hex[:8]}",
         role=Role(role),
@@ -123,6 +129,8 @@ def identity_headers(
         body_id=body_id,
         scopes=scopes or [],
         expires_at=int(time.time()) + ttl,
+        method=method,
+        path=path,
     )
     return {IDENTITY_HEADER: sign_identity(principal, settings.identity_secret)}
 

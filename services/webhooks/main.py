@@ -6,6 +6,7 @@ import asyncio
 
 from fastapi import FastAPI
 
+from services.webhooks.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES, TAGS
 from services.webhooks.api.routes import document_webhooks, public, router
 from services.webhooks.events.consume import TOPIC_HANDLERS
 from services.webhooks.worker import DeliveryWorker, WebhookCollector, delivery_job
@@ -33,10 +34,9 @@ SPEC = ServiceSpec(
     public_routers=[public],
     topic_handlers=TOPIC_HANDLERS,
     background_jobs=[_deliveries],
-    tags=[
-        {"name": "webhooks", "description": "Subscriptions, delivery logs, redelivery and pings"},
-        {"name": "status feed", "description": "Certificate status changes since a cursor (public)"},
-    ],
+    tags=TAGS,
+    operation_docs=OPERATION_DOCS,
+    schema_examples=SCHEMA_EXAMPLES,
 )
 
 

@@ -84,6 +84,7 @@ async def test_a_cohort_report_shows_where_companies_over_rate_themselves(client
     assert (
         await client.get(f"{API}/cohorts/{cohort}/calibration", headers=first.as_company())
     ).status_code == 403
+    # Another company may not even learn that the participant exists (shared/access.py): 404.
     other = await admit(client, audit_settings)
     r = await client.get(f"{API}/participants/{first.participant_id}/calibration", headers=other.as_company())
-    assert r.status_code == 403
+    assert r.status_code == 404

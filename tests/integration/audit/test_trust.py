@@ -33,15 +33,23 @@ async def test_outside_dev_test_the_expiry_pass_runs_only_for_today(
 ):
     number = (await certify(client, audit_settings)).certificate["number"]
     monkeypatch.setattr(audit_app.state.settings, "env", "prod")
+
+    def bound(method: str, path: str) -> dict[str, str]:
+        """Production accepts only identities the gateway bound to the request it checked."""
+        return headers(audit_settings, Role.promperu_officer, subject="officer-ana", method=method, path=path)
+
+    expiry_pass = f"{API}/certificates/expiry-pass"
+    r = await client.post(expiry_pass, headers=officer)
+    assert r.status_code == 401, "an unbound identity is refused outside dev/test"
     future = lima_today() + timedelta(days=3 * 365)
-    r = await client.post(f"{API}/certificates/expiry-pass", params={"as_of": str(future)}, headers=officer)
+    r = await client.post(expiry_pass, params={"as_of": str(future)}, headers=bound("POST", expiry_pass))
     assert r.status_code == 422 and r.json()["rule"] == "expiry_pass_date"
     assert r.json()["errors"][0]["field"] == "as_of"
-    r = await client.post(f"{API}/certificates/expiry-pass", headers=officer)
+    r = await client.post(expiry_pass, headers=bound("POST", expiry_pass))
     assert (
         r.status_code == 200 and r.json()["as_of"] == str(lima_today()) and number not in r.json()["expired"]
     )
-    r = await client.get(f"{API}/certificates/{number}", headers=officer)
+    r = await client.get(f"{API}/certificates/{number}", headers=bound("GET", f"{API}/certificates/{number}"))
     assert r.json()["status"] == "active" and r.json()["mark_licence"]["status"] == "granted"
 
 

@@ -7,7 +7,7 @@ import asyncio
 from shared.auth import Role
 from shared.events.contracts.training import AssistanceLogged
 from shared.testing import TopicReader
-from tests.integration.training.conftest import API
+from tests.integration.training.conftest import API, MONITOR_SUBJECT
 
 
 async def test_visits_form_a_timeline_ordered_by_date_and_are_announced(
@@ -95,7 +95,8 @@ async def test_visit_aspects_come_from_the_standards_list(client, as_role, make_
         "duration_minutes": 60,
         "aspects": ["A3", "Charla libre"],
     }
-    response = await client.post(url, json=visit, headers=as_role(Role.monitor))
+    # The participant's assigned monitor: any other monitor would get a 404 (shared/access.py).
+    response = await client.post(url, json=visit, headers=as_role(Role.monitor, subject=MONITOR_SUBJECT))
     assert response.status_code == 422 and response.json()["rule"] == "aspect_not_in_standard"
     assert response.json()["errors"] == [
         {"field": "aspects[1]", "in": "body", "message": "not an aspect: 'Charla libre'"}
