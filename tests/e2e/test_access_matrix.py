@@ -156,28 +156,42 @@ def _seed_records(client: PlatformClient, j: journey.Journey, tenant: Tenant) ->
         json={"dni": "40000001", "full_name": "Ana Matriz", "job_role": "Gerente", "gender": "female"},
     )
     link = f"https://meet.example.pe/matrix-{uuid.uuid4().hex}"
-    session = client.call(
-        "POST",
-        "/api/v1/training/sessions",
-        as_=officer,
-        expect=201,
-        json={
-            "cohort_id": tenant.ids["cohort_id"],
-            "workshop_number": 0,
-            "starts_at": f"{j.today - timedelta(days=3)}T09:00:00",
-            "duration_minutes": 120,
-            "mode": "virtual",
-            "link": link,
-            "trainer": "Ing. Matriz",
-            "capacity": 30,
-        },
-    )
-    client.call(
-        "PUT",
-        f"/api/v1/training/sessions/{session['session_id']}/attendance/{attendee['attendee_id']}",
-        as_=officer,
-        expect=(200, 201),
-        json={"minutes_present": 120},
+    # The programme's order (PBE III): the pre-audit comes after the eleven workshops (Taller 0-10)
+    # and the technical-assistance visit (logged by the monitor in _monitor_confirmed). The auditor
+    # schedules it without an override, so it is the auditor who leads it.
+    starts = j.today - timedelta(days=7 * 11)
+    sessions = []
+    for number in range(11):
+        session = client.call(
+            "POST",
+            "/api/v1/training/sessions",
+            as_=officer,
+            expect=201,
+            json={
+                "cohort_id": tenant.ids["cohort_id"],
+                "workshop_number": number,
+                "starts_at": f"{starts + timedelta(days=7 * number)}T09:00:00",
+                "duration_minutes": journey.WORKSHOP_MINUTES,
+                "mode": "virtual",
+                "link": link,
+                "trainer": "Ing. Matriz",
+                "capacity": 30,
+            },
+        )
+        client.call(
+            "PUT",
+            f"/api/v1/training/sessions/{session['session_id']}/attendance/{attendee['attendee_id']}",
+            as_=officer,
+            expect=(200, 201),
+            json={"minutes_present": journey.WORKSHOP_MINUTES},
+        )
+        sessions.append(session)
+    session = sessions[0]
+    j.until(
+        "audit heard the training completion and the assistance visit (the pre-audit comes after both)",
+        lambda: (lambda p: p.get("training_completed_at") and (p.get("assistance_visits") or 0) >= 1)(
+            client.call("GET", f"/api/v1/audit/participants/{pid}", as_=journey.AUDITOR)
+        ),
     )
     assessments = client.call("GET", f"/api/v1/audit/self-assessments?participant_id={pid}", as_=officer)[
         "data"
@@ -223,7 +237,7 @@ def callers(stack, tenants, new_api_key) -> list[Caller]:
     key, _ = new_api_key(
         [
             f"{svc}:{access}"
-            for svc in ("enrollment", "training", "audit", "catalog")
+            for svc in ("enrollment", "training", "audit", "catalog", "webhooks")
             for access in ("read", "write")
         ],
         rate_limit_per_minute=3000,
