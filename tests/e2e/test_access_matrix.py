@@ -479,3 +479,28 @@ def test_a_10mb_evidence_file_uploads_through_nginx(stack, tenants, callers):
     )
     assert response.status_code == 201, response.text[:300]
     assert response.json()["size_bytes"] == len(content) == 10 * 1024 * 1024
+
+
+# The public pages (services/catalog/api/pages.py) are HTML, outside the OpenAPI document: no
+# x-roles to read, so the matrix lists them. Every caller, anonymous included, gets the page.
+PUBLIC_PAGES = ("/verificar", "/verificar/{number}", "/catalogo", "/catalogo/{ruc}", "/catalogo/estilo.css")
+
+
+def test_the_public_pages_answer_every_caller(stack, document, tenants, callers):
+    a, _b, _ = tenants
+    assert not any(p.startswith(("/verificar", "/catalogo")) for p in document["paths"])
+    unexpected: list[str] = []
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as http:
+        for template in PUBLIC_PAGES:
+            path = template.replace("{number}", "PBE-0000-000000").replace("{ruc}", a.ruc)
+            for caller in callers:
+                response = http.get(path, headers=dict(caller.headers))
+                # Answered, as in the matrix (an unknown number or RUC is the page's own 404/422);
+                # the landing pages and the stylesheet are there for everyone.
+                answered = response.status_code not in (401, 403) and response.status_code < 500
+                if not answered or (
+                    template in ("/verificar", "/catalogo", "/catalogo/estilo.css")
+                    and response.status_code != 200
+                ):
+                    unexpected.append(f"{caller.name:10} GET {template}: got {response.status_code}")
+    assert not unexpected, "\n".join(unexpected)
