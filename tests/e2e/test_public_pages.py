@@ -15,6 +15,8 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from shared.certificate_number import certificate_number
 from shared.documents import load_keys
@@ -86,9 +88,13 @@ def certified(stack, platform_ready):
 
 
 def _search(browser, text: str) -> None:
+    page = browser.find_element(By.TAG_NAME, "html")
     box = browser.find_element(By.ID, "q")
     box.clear()
     box.send_keys(text, Keys.ENTER)  # the keyboard submits the form
+    # The results page replaces this one: until it does, the previous search's results are
+    # still there (and go stale under the caller's hands).
+    WebDriverWait(browser.driver, 30).until(expected_conditions.staleness_of(page))
 
 
 def test_search_open_and_verify_in_a_real_browser(browser, stack, certified):
@@ -125,8 +131,8 @@ def test_search_open_and_verify_in_a_real_browser(browser, stack, certified):
     assert browser.find_element(By.ID, "mark").text == "Otorgada"
     browser.screenshot("pages-verification-valid")
     browser.find_element(By.ID, "lang-switch").click()
+    assert browser.wait_for("html[lang=en]")  # the English page has replaced the Spanish one
     assert browser.wait_for("#status strong")[0].text == "Valid"
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     browser.screenshot("pages-verification-valid-english")
 
     browser.get(f"{stack.gateway_url}/verificar?lang=es")
