@@ -53,7 +53,10 @@ def test_one_request_is_one_trace_across_gateway_service_sql_kafka_and_consumer(
     assert response.status_code == 201, response.text
 
     def spans() -> list[dict]:
-        answer = httpx.get(f"{stack.zipkin_url}/api/v2/trace/{trace_id}", timeout=5)
+        try:
+            answer = httpx.get(f"{stack.zipkin_url}/api/v2/trace/{trace_id}", timeout=5)
+        except httpx.TimeoutException:  # a loaded machine slows the viewer: the poll's deadline decides
+            return []
         return answer.json() if answer.status_code == 200 else []
 
     def complete() -> bool:
