@@ -167,6 +167,8 @@ class DeliveryWorker:
         """(topic, partition) -> whether the group's committed offset is behind the end."""
         from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
+        from shared.events.kafka import end_offsets
+
         if self._kafka is None:
             self._kafka = (
                 KafkaAdminClient(
@@ -179,7 +181,7 @@ class DeliveryWorker:
         admin, consumer = self._kafka
         physical = {self.settings.topic(t): t for t in DELIVERED_TOPICS}
         tps = [TopicPartition(name, p) for name in physical for p in range(PARTITIONS)]
-        ends = consumer.end_offsets(tps)
+        ends = end_offsets(consumer, tps)
         committed = admin.list_consumer_group_offsets(self.settings.consumer_group)
         return {
             (physical[tp.topic], tp.partition): (committed[tp].offset if tp in committed else 0) < end

@@ -39,7 +39,7 @@ from shared.errors import FailureKind, PermanentError, classify_failure
 from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
 from shared.events.dlq import REDRIVE_GROUP_HEADER, describe_error, dlq_error_headers
 from shared.events.envelope import EventContract, EventEnvelope
-from shared.events.kafka import close_quietly
+from shared.events.kafka import close_quietly, end_offsets
 from shared.events.versions import upcast
 from shared.settings import Settings
 from shared.telemetry import carrier_from_kafka_headers, context_from_carrier, kafka_headers, tracer
@@ -175,7 +175,7 @@ class ConsumerRunner:
         assignment = list(consumer.assignment())
         if not assignment:
             return
-        ends = consumer.end_offsets(assignment)
+        ends = end_offsets(consumer, assignment)
         lag: dict[str, int] = {}
         for tp in assignment:
             position = consumer.position(tp)

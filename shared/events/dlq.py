@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 
 from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
+from shared.events.kafka import beginning_offsets, end_offsets
 from shared.settings import Settings
 
 REDRIVE_GROUP_HEADER = "redrive.consumer_group"
@@ -254,7 +255,7 @@ class DeadLetterStore:
             return {}
         states: dict[tuple[str, str, int], _Handled] = {}
         for tp in [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]:
-            start, end = consumer.beginning_offsets([tp])[tp], consumer.end_offsets([tp])[tp]
+            start, end = beginning_offsets(consumer, [tp])[tp], end_offsets(consumer, [tp])[tp]
             for record in self._read(tp, start, end):
                 group, dlq_topic, partition = orjson.loads(record.key)
                 if not record.value:
@@ -275,7 +276,7 @@ class DeadLetterStore:
             return []
         out = []
         tp = TopicPartition(topic, 0)
-        start, end = consumer.beginning_offsets([tp])[tp], consumer.end_offsets([tp])[tp]
+        start, end = beginning_offsets(consumer, [tp])[tp], end_offsets(consumer, [tp])[tp]
         for record in self._read(tp, start, end):
             if not record.value:
                 continue
@@ -309,7 +310,7 @@ class DeadLetterStore:
         out: list[DeadLetter] = []
         for topic in self.dlq_topics(topics):
             tps = self._partitions(topic)
-            starts, ends = consumer.beginning_offsets(tps), consumer.end_offsets(tps)
+            starts, ends = beginning_offsets(consumer, tps), end_offsets(consumer, tps)
             for tp in tps:
                 for letter in self._read(tp, starts[tp], ends[tp]):
                     if group is not None and letter.group != group:
@@ -338,7 +339,7 @@ class DeadLetterStore:
         depth: dict[str, int] = {}
         for topic in self.dlq_topics(logical_topics):
             tps = self._partitions(topic)
-            starts, ends = consumer.beginning_offsets(tps), consumer.end_offsets(tps)
+            starts, ends = beginning_offsets(consumer, tps), end_offsets(consumer, tps)
             count = 0
             for tp in tps:
                 state = states.get((group, tp.topic, tp.partition))
@@ -368,9 +369,9 @@ class DeadLetterStore:
         consumer, states = self._consumer(), self._states()
         for (group, topic, partition), offsets in by_slot.items():
             tp = TopicPartition(topic, partition)
-            state = states.get((group, topic, partition)) or _Handled(consumer.beginning_offsets([tp])[tp])
+            state = states.get((group, topic, partition)) or _Handled(beginning_offsets(consumer, [tp])[tp])
             done = state.beyond | offsets
-            end = consumer.end_offsets([tp])[tp]
+            end = end_offsets(consumer, [tp])[tp]
             below = end
             for letter in self._read(tp, state.below, end):
                 if letter.group == group and letter.offset not in done:

@@ -101,3 +101,21 @@ def create_topics(settings: Settings, topics: dict[str, int] | None = None) -> l
         return [t.name for t in missing]
     finally:
         admin.close()
+
+
+# KafkaConsumer.end_offsets / beginning_offsets wait request_timeout_ms (305 s by default) while the
+# broker is away, holding a worker thread of the event loop's small default executor (and, in the
+# consumer runner, the consumer loop itself) that long: a few of them starved every other
+# `asyncio.to_thread` of the process during an outage. kafka-python's fetcher takes the bound
+# directly (the `<3` pin in pyproject keeps that API where it is).
+OFFSETS_TIMEOUT_MS = 3000
+
+
+def end_offsets(consumer, partitions, timeout_ms: int = OFFSETS_TIMEOUT_MS) -> dict:
+    """The end offsets of ``partitions``; raises KafkaTimeoutError after ``timeout_ms``."""
+    return consumer._fetcher.end_offsets(list(partitions), timeout_ms)
+
+
+def beginning_offsets(consumer, partitions, timeout_ms: int = OFFSETS_TIMEOUT_MS) -> dict:
+    """The beginning offsets of ``partitions``; raises KafkaTimeoutError after ``timeout_ms``."""
+    return consumer._fetcher.beginning_offsets(list(partitions), timeout_ms)
