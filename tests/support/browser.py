@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
+
+from shared.testing import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = (
@@ -75,18 +76,15 @@ class Browser:
 
     def wait_for(self, css: str, *, min_count: int = 1, timeout: float = 30.0) -> list[WebElement]:
         """Poll until at least ``min_count`` elements match ``css``; return them."""
-        deadline = time.monotonic() + timeout
-        found: list[WebElement] = []
-        while True:
+
+        def rendered() -> list[WebElement]:
             found = self.driver.find_elements(By.CSS_SELECTOR, css)
-            if len(found) >= min_count:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"{min_count} x {css!r} not rendered within {timeout}s (found {len(found)}); "
-                    f"console: {self.console_errors()}"
-                )
-            time.sleep(0.1)  # the poll interval of a deadline loop
+            return found if len(found) >= min_count else []
+
+        try:
+            return wait_until(rendered, timeout=timeout, message=f"{min_count} x {css!r} rendered")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; console: {self.console_errors()}") from None
 
     def screenshot(self, name: str) -> Path:
         """Save a PNG of the viewport under the artefacts directory and return its path."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.catalog.api.schemas import IndicatorsPublic
+from services.catalog.api.schemas import IndicatorsPublic, VerificationPublic
 from shared.openapi import Examples
 
 _PAGE = (
@@ -66,32 +66,5 @@ SCHEMA_EXAMPLES: dict[str, Any] = {
     "StoryReview": {"decision": "reject", "note": "Adjunte los recibos de luz de antes y después."},
     # FastAPI drops None values from model-config examples; given here, the nulls stay.
     "IndicatorsPublic": IndicatorsPublic.model_config["json_schema_extra"]["example"],
-    "VerificationPublic": Examples(
-        [
-            {
-                "certificate_number": "BPE-2026-000004-Q",
-                "status": "valid",
-                "status_since": "2025-05-20",
-                "holder_name": "Café Orgánico del Sur S.A.C.",
-                "scope": {
-                    "standard": "Buenas Prácticas de Ecoeficiencia Perú",
-                    "standard_version": "2026.1",
-                    "certification_body": "Certificadora Andina S.A.C.",
-                },
-                "issued_on": "2025-05-20",
-                "expires_on": "2027-05-20",
-                "mark_licence": {"status": "granted", "valid_until": "2027-05-20"},
-            },
-            {
-                "certificate_number": "BPE-2026-000005-V",
-                "status": "unknown",
-                "status_since": None,
-                "holder_name": None,
-                "scope": None,
-                "issued_on": None,
-                "expires_on": None,
-                "mark_licence": None,
-            },
-        ]
-    ),
+    "VerificationPublic": Examples(VerificationPublic.model_config["json_schema_extra"]["examples"]),
 }

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from shared.app import TaskHealth, supervise
 from shared.errors import PermanentError, classify_failure, is_transient
 from shared.events.consumer import PoisonMessage
+from shared.testing import eventually
 
 
 def _wrapped(orig: BaseException) -> sqlalchemy.exc.DBAPIError:
@@ -102,10 +103,7 @@ async def test_supervisor_restarts_a_task_that_raises_or_ends_and_reports_it():
         await stop.wait()
 
     task = asyncio.create_task(supervise(health, job, stop, backoff=0.01))
-    for _ in range(500):
-        if calls >= 3:
-            break
-        await asyncio.sleep(0.01)  # the poll interval of a deadline loop
+    await eventually(lambda: calls >= 3, timeout=5, interval=0.01, message="two restarts")
     assert calls == 3 and health.running
     assert health.restarts == 2
     assert health.last_error == "ended while the service was running"
