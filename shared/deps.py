@@ -41,6 +41,9 @@ UowDep = Annotated[UnitOfWork, Depends(_uow)]
 ClockDep = Annotated[Clock, Depends(_clock)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
 ReadConnDep = Annotated[AsyncConnection, Depends(_read_connection)]
+# The one read path (docs/conventions.md §2): handlers' read functions take ``db: ReadDb``.
+ReadDb = AsyncConnection
+ReadDbDep = ReadConnDep
 CursorQuery = Annotated[str | None, Query(description="opaque cursor from the previous page's next_cursor")]
 LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT
