@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 TAGS: list[dict[str, str]] = [
+    {
+        "name": "activities",
+        "description": "Sensitisation activities held by a node or a partner, and who attended (sheets)",
+    },
     {"name": "reference", "description": "Nodes, methodologies and kinds of activity (public)"},
 ]
 

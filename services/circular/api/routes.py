@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from services.circular.api import reference
+from services.circular.api import activities, reference
 
 router = APIRouter()
-for module in (reference,):
+for module in (activities,):
     router.include_router(module.router)
 
 public = APIRouter()

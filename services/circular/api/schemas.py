@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.circular.domain.reference import (
     ActivityKind,
+    CompanySize,
     Depth,
     EntityType,
+    Gender,
     Methodology,
     Node,
+    OrganiserKind,
 )
+from shared.pagination import Page
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Cell = Annotated[str, StringConstraints(max_length=200)]
 
 
 class PublicModel(BaseModel):
@@ -46,3 +58,111 @@ class ReferencePublic(PublicModel):
     nodes: list[NodePublic]
     methodologies: list[MethodologyPublic]
     activity_kinds: list[ActivityKindPublic]
+
+
+# --- activities -----------------------------------------------------------------------------
+
+
+class AttendeeIn(BaseModel):
+    """One row of an attendance list, as a sheet's row: a person of a company, a company whose
+    people did not sign, or a person without a company. Checked by the same rules as a sheet
+    (`line` in errors is the position in `attendees`, from 1)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ruc: Cell = ""
+    legal_name: Cell = ""
+    size: CompanySize | None = None
+    manufacturing: bool | None = None
+    women_led: bool | None = None
+    full_name: Cell = ""
+    gender: Gender = Gender.not_stated
+    role: Cell = ""
+
+
+class ActivityCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ActivityKind
+    title: Text
+    held_on: date
+    node: Node = Field(description="the Commission's regional node whose territory the activity belongs to")
+    organiser_kind: OrganiserKind = Field(description="held by the node itself or by a partner")
+    organiser: Text = Field(description="who held it: the node, a CITE, a chamber, a university...")
+    methodology: Methodology | None = Field(
+        None,
+        description="the training methodology applied; a micro-course cohort defaults to public_awareness",
+    )
+    place: Text | None = None
+    external_ref: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None
+    ) = Field(None, description="the organiser's own reference: unique per organiser (409 when repeated)")
+    attendees: list[AttendeeIn] = Field(default_factory=list, max_length=5000)
+
+
+class ActivityPublic(PublicModel):
+    id: uuid.UUID
+    kind: ActivityKind
+    title: str
+    held_on: date
+    node: Node
+    organiser_kind: OrganiserKind
+    organiser: str
+    methodology: Methodology | None
+    place: str | None
+    external_ref: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ActivityDetailPublic(ActivityPublic):
+    companies: int = Field(description="distinct companies that attended")
+    people: int = Field(description="people who signed")
+    women: int = Field(description="of them, women (as the sheet states gender)")
+
+
+ActivitiesPublic = Page[ActivityPublic]
+
+
+class AttendingCompanyPublic(PublicModel):
+    ruc: str
+    legal_name: str | None
+    size: CompanySize | None
+    manufacturing: bool | None
+    women_led: bool | None
+
+
+class AttendingPersonPublic(PublicModel):
+    id: uuid.UUID
+    full_name: str
+    gender: Gender
+    role: str | None
+    ruc: str | None
+
+
+class AttendancePublic(PublicModel):
+    activity_id: uuid.UUID
+    companies: list[AttendingCompanyPublic]
+    people: list[AttendingPersonPublic]
+
+
+class AttendanceListIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    attendees: list[AttendeeIn] = Field(min_length=1, max_length=5000)
+
+
+class AttendanceImportPublic(PublicModel):
+    activity_id: uuid.UUID
+    rows_read: int
+    companies_added: int = Field(description="companies new to this activity")
+    people_added: int = Field(description="people new to this activity")
+    companies_removed: int = Field(description="replace mode: companies no longer on the sheet")
+    people_removed: int = Field(description="replace mode: people no longer on the sheet")
+    companies: int = Field(description="the activity's companies after the import")
+    people: int
+    women: int
+    columns: dict[str, str] = Field(description="which header of the sheet was read as which field")
+    ignored_columns: list[str] = Field(
+        description="headers not read (e-mail, phone, signature...: not stored)"
+    )
