@@ -7,13 +7,14 @@ if [ "$#" -gt 0 ]; then
     exec "$@"
 fi
 
-case "${ECO_SERVICE:?set ECO_SERVICE to gateway, enrollment, training, audit, catalog or webhooks}" in
+case "${ECO_SERVICE:?set ECO_SERVICE to gateway, enrollment, training, audit, catalog, webhooks or circular}" in
 gateway) port="${ECO_GATEWAY_APP_PORT:-8100}" ;;
 enrollment) port="${ECO_ENROLLMENT_PORT:-8101}" ;;
 training) port="${ECO_TRAINING_PORT:-8102}" ;;
 audit) port="${ECO_AUDIT_PORT:-8103}" ;;
 catalog) port="${ECO_CATALOG_PORT:-8104}" ;;
 webhooks) port="${ECO_WEBHOOKS_PORT:-8105}" ;;
+circular) port="${ECO_CIRCULAR_PORT:-8106}" ;;
 *)
     echo "unknown ECO_SERVICE '$ECO_SERVICE'" >&2
     exit 2

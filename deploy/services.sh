@@ -19,7 +19,7 @@ ECO_COMPONENT=services
 # (ECO_ENV in the environment or .env wins).
 export ECO_ENV="${ECO_ENV:-dev}"
 
-ALL_SERVICES=(gateway enrollment training audit catalog webhooks)
+ALL_SERVICES=(gateway enrollment training audit catalog webhooks circular)
 HEALTH_DEADLINE=60
 STOP_GRACE=10
 
@@ -31,6 +31,7 @@ port_of() {
     audit) echo "${ECO_AUDIT_PORT:-8103}" ;;
     catalog) echo "${ECO_CATALOG_PORT:-8104}" ;;
     webhooks) echo "${ECO_WEBHOOKS_PORT:-8105}" ;;
+    circular) echo "${ECO_CIRCULAR_PORT:-8106}" ;;
     *) die "unknown service '$1' (known: ${ALL_SERVICES[*]})" ;;
     esac
 }

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog", "webhooks")
+SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog", "webhooks", "circular")
 # Every schema with its own DB role and migrations: the services, plus the gateway's API keys.
 DB_SCHEMAS: tuple[str, ...] = (*SERVICES, "gateway")
 DEV_IDENTITY_SECRET = "dev-identity-secret-change-me"
@@ -77,11 +77,13 @@ class Settings(BaseSettings):
     audit_port: int = 8103
     catalog_port: int = 8104
     webhooks_port: int = 8105
+    circular_port: int = 8106
     enrollment_host: str = "127.0.0.1"
     training_host: str = "127.0.0.1"
     audit_host: str = "127.0.0.1"
     catalog_host: str = "127.0.0.1"
     webhooks_host: str = "127.0.0.1"
+    circular_host: str = "127.0.0.1"
 
     storage_dir: str = ".local/storage"
     cors_origins: Annotated[list[str], NoDecode] = Field(

@@ -13,10 +13,10 @@ SET client_min_messages = warning;
 -- TEMPORARY is granted because temp tables are private to a session (a bulk import may stage rows
 -- in one) and reach no other service's data.
 REVOKE ALL ON DATABASE :"DBNAME" FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE :"DBNAME" TO enrollment_svc, training_svc, audit_svc, catalog_svc, gateway_svc, webhooks_svc;
+GRANT CONNECT, TEMPORARY ON DATABASE :"DBNAME" TO enrollment_svc, training_svc, audit_svc, catalog_svc, gateway_svc, webhooks_svc, circular_svc;
 
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO enrollment_svc, training_svc, audit_svc, catalog_svc, gateway_svc, webhooks_svc;
+GRANT USAGE ON SCHEMA public TO enrollment_svc, training_svc, audit_svc, catalog_svc, gateway_svc, webhooks_svc, circular_svc;
 
 -- Extensions need the superuser (unaccent is not trusted); the services only call them.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
@@ -26,7 +26,7 @@ DO $schemas$
 DECLARE
     svc text;
 BEGIN
-    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog', 'gateway', 'webhooks'] LOOP
+    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog', 'gateway', 'webhooks', 'circular'] LOOP
         EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', svc, svc || '_svc');
         EXECUTE format('ALTER SCHEMA %I OWNER TO %I', svc, svc || '_svc');
         EXECUTE format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', svc);

@@ -5,6 +5,7 @@
 --   :pw_enrollment :pw_training :pw_audit :pw_catalog   passwords of the service roles
 --   :pw_gateway              password of the gateway app's role (its schema holds the API keys)
 --   :pw_webhooks             password of the webhooks service's role
+--   :pw_circular             password of the circular-economy service's role
 -- Then, for each database, they run bootstrap-db.sql connected to it.
 
 \set ON_ERROR_STOP on
@@ -18,6 +19,7 @@ SET eco.pw_audit = :'pw_audit';
 SET eco.pw_catalog = :'pw_catalog';
 SET eco.pw_gateway = :'pw_gateway';
 SET eco.pw_webhooks = :'pw_webhooks';
+SET eco.pw_circular = :'pw_circular';
 SET eco.superpw = :'superpw';
 
 DO $bootstrap$
@@ -28,7 +30,7 @@ BEGIN
     -- Re-applied every run so that changing ECO_PG_SUPERPASSWORD takes effect on `up`.
     EXECUTE format('ALTER ROLE postgres WITH PASSWORD %L', current_setting('eco.superpw'));
 
-    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog', 'gateway', 'webhooks'] LOOP
+    FOREACH svc IN ARRAY ARRAY['enrollment', 'training', 'audit', 'catalog', 'gateway', 'webhooks', 'circular'] LOOP
         role_name := svc || '_svc';
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
             EXECUTE format('CREATE ROLE %I LOGIN', role_name);

@@ -15,7 +15,7 @@ psql_quote() {
 
 {
     printf '\\set superpw %s\n' "$(psql_quote "${ECO_PG_SUPERPASSWORD:-${POSTGRES_PASSWORD:-postgres-dev}}")"
-    for svc in enrollment training audit catalog gateway webhooks; do
+    for svc in enrollment training audit catalog gateway webhooks circular; do
         var="ECO_PG_PASSWORD_${svc^^}"
         printf '\\set pw_%s %s\n' "$svc" "$(psql_quote "${!var:-$svc-dev-password}")"
     done

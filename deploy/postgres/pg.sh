@@ -28,7 +28,7 @@ SQL_DIR="$ECO_ROOT/deploy/postgres"
 # ecoeficiencia_drill: the fault drills' processes (tests/drills), apart from the others.
 DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale ecoeficiencia_drill)
 # Schemas with their own role: the services and the gateway app (API keys).
-SERVICES=(enrollment training audit catalog gateway webhooks)
+SERVICES=(enrollment training audit catalog gateway webhooks circular)
 
 # Newest installed major version; the Debian package lays binaries out as /usr/lib/postgresql/<v>/bin.
 find_pg_bin() {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONSUMING_SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog", "webhooks")
+CONSUMING_SERVICES: tuple[str, ...] = ("enrollment", "training", "audit", "catalog", "webhooks", "circular")
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,18 @@ COVERAGE: dict[str, TopicCoverage] = {
         )
         for change in ("granted", "suspended", "reinstated", "withdrawn", "expired")
     },
+    # --- circular ---------------------------------------------------------------------------
+    "circular.activity.recorded": C(
+        {},
+        "the record of the programme's outreach for other systems (PRODUCE, the nodes' partners); no "
+        "service acts on an activity: the indicators are computed where the activities live (circular)",
+    ),
+    "circular.company.sensitised": C(
+        {},
+        "keyed by RUC for whoever follows a company's circular path (a future catalogue badge or "
+        "partner webhook); enrollment, training and audit deal with PROMPERÚ's certification programme, "
+        "which a sensitised company may never join",
+    ),
 }
 
 

@@ -34,12 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 E2E_NAMESPACE = "test.e2e."
 # Its own database: the in-process integration tests' relays must not publish its outbox rows.
 E2E_DATABASE = "ecoeficiencia_e2e"
-# ECO_E2E_PORT_BASE moves the whole e2e stack (nginx at the base, the apps at base+20..25), so
+# ECO_E2E_PORT_BASE moves the whole e2e stack (nginx at the base, the apps at base+20..26), so
 # two checkouts on one machine can run their suites side by side.
 _BASE = int(os.environ.get("ECO_E2E_PORT_BASE", "18080"))
 PORTS = {
     name: _BASE + 20 + i
-    for i, name in enumerate(("gateway", "enrollment", "training", "audit", "catalog", "webhooks"))
+    for i, name in enumerate(
+        ("gateway", "enrollment", "training", "audit", "catalog", "webhooks", "circular")
+    )
 }
 NGINX_PORT = _BASE
 # The e2e stack exports its spans to a Zipkin viewer of its own (deploy/zipkin), as `make traces` does.

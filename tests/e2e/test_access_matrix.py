@@ -237,7 +237,7 @@ def callers(stack, tenants, new_api_key) -> list[Caller]:
     key, _ = new_api_key(
         [
             f"{svc}:{access}"
-            for svc in ("enrollment", "training", "audit", "catalog", "webhooks")
+            for svc in ("enrollment", "training", "audit", "catalog", "webhooks", "circular")
             for access in ("read", "write")
         ],
         rate_limit_per_minute=3000,

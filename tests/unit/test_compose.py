@@ -40,7 +40,7 @@ def _documented_vars() -> set[str]:
 
 def test_every_service_package_has_a_compose_service(compose: dict) -> None:
     services = _service_dirs()
-    assert {"gateway", "enrollment", "training", "audit", "catalog", "webhooks"} <= set(services)
+    assert {"gateway", "enrollment", "training", "audit", "catalog", "webhooks", "circular"} <= set(services)
     missing = [name for name in services if name not in compose["services"]]
     assert not missing, f"services/ without a compose service: {missing}"
     for name in services:
@@ -90,7 +90,7 @@ def test_gateway_tracing_and_one_shot_jobs_exist(compose: dict) -> None:
 
 
 def test_apps_use_their_own_database_role(compose: dict) -> None:
-    for name in ("enrollment", "training", "audit", "catalog", "webhooks"):
+    for name in ("enrollment", "training", "audit", "catalog", "webhooks", "circular"):
         env = compose["services"][name]["environment"]
         assert env["ECO_PG_USER"] == f"{name}_svc"
         assert env["ECO_PG_HOST"] == "postgres"

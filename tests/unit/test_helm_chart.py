@@ -18,7 +18,7 @@ from shared.events.contracts import all_topics
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "helm" / "ecoeficiencia"
 K8S_VERSION = "1.30.0"
-APPS = ("enrollment", "training", "audit", "catalog", "gateway", "webhooks")
+APPS = ("enrollment", "training", "audit", "catalog", "gateway", "webhooks", "circular")
 # Values a real install must give (the chart refuses to render without them).
 REQUIRED = ["--set", "jwt.issuer=https://auth.example.pe/realms/eco"]
 

@@ -29,6 +29,7 @@ def rendered(tmp_path: Path) -> Path:
         "ECO_AUDIT_PORT": "28103",
         "ECO_CATALOG_PORT": "28104",
         "ECO_WEBHOOKS_PORT": "28105",
+        "ECO_CIRCULAR_PORT": "28106",
     }
     subprocess.run(["bash", str(NGINX_SH), "render"], env=env, check=True, timeout=30)
     return nginx_dir
@@ -38,7 +39,7 @@ def test_template_renders_every_variable(rendered: Path) -> None:
     conf = (rendered / "nginx.conf").read_text()
     assert "${ECO_" not in conf
     assert "listen 127.0.0.1:28080;" in conf
-    for port in (28100, 28101, 28102, 28103, 28104, 28105):
+    for port in (28100, 28101, 28102, 28103, 28104, 28105, 28106):
         assert f"server 127.0.0.1:{port};" in conf
     # Every runtime path is under the instance's own directory.
     assert f"pid {rendered}/nginx.pid;" in conf

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from shared.events.contracts import audit, enrollment, training
+from shared.events.contracts import audit, circular, enrollment, training
 from shared.events.envelope import EventContract
 
 
 def _collect() -> dict[str, type[EventContract]]:
     found: dict[str, type[EventContract]] = {}
-    for module in (enrollment, training, audit):
+    for module in (enrollment, training, audit, circular):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, EventContract) and "TOPIC" in vars(value):
                 found[value.TOPIC] = value

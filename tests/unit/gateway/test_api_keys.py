@@ -81,7 +81,7 @@ def test_a_revoked_key_is_refused():
 def test_scopes_are_the_services_read_or_write_and_normalised():
     assert {s.value for s in Scope} == {
         f"{svc}:{access}"
-        for svc in ("enrollment", "training", "audit", "catalog", "webhooks")
+        for svc in ("enrollment", "training", "audit", "catalog", "webhooks", "circular")
         for access in ("read", "write")
     }
     scopes = [Scope("training:write"), Scope("audit:read"), Scope("training:write")]

@@ -1,0 +1,13 @@
+"""Routes of the circular service (authenticated unless in ``public``)."""
+
+from fastapi import APIRouter
+
+from services.circular.api import reference
+
+router = APIRouter()
+for module in (reference,):
+    router.include_router(module.router)
+
+public = APIRouter()
+for module in (reference,):
+    public.include_router(module.public)

@@ -1,0 +1,50 @@
+"""One circular app per test session (real lifespan: outbox relay, Kafka consumer, retention job)
+on the test database, and callers' identities as the gateway would forward them."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.circular.main import SPEC
+from shared.app import create_app
+from shared.auth import Role
+from shared.settings import Settings
+from shared.testing import TestClock, identity_headers, running_app
+
+API = "/api/v1/circular"
+
+
+@pytest.fixture(scope="session")
+def circular_settings(settings_for) -> Settings:
+    return settings_for("circular")
+
+
+@pytest.fixture(scope="session")
+def circular_clock() -> TestClock:
+    return TestClock()
+
+
+@pytest.fixture(scope="session")
+async def circular_app(circular_settings, circular_clock):
+    app = create_app(SPEC, settings=circular_settings, clock=circular_clock)
+    async with running_app(app) as client:
+        app.state.test_client = client
+        yield app
+
+
+@pytest.fixture(scope="session")
+def client(circular_app):
+    return circular_app.state.test_client
+
+
+@pytest.fixture(scope="session")
+def as_role(circular_settings):
+    def headers(role: Role | str, **kwargs) -> dict[str, str]:
+        return identity_headers(circular_settings, role, **kwargs)
+
+    return headers
+
+
+@pytest.fixture(scope="session")
+def officer(as_role) -> dict[str, str]:
+    return as_role(Role.promperu_officer, subject="officer-circular")
