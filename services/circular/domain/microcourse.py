@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from services.circular.domain.regions import Gender, Node
+from services.circular.domain.reference import Gender, Node
 
 DEFINITIONS = {
     "microcourse_reach": (
@@ -59,7 +59,7 @@ class CourseMessage:
     type: MessageType
     occurred_at: datetime
     node: Node | None = None
-    gender: Gender = Gender.unspecified
+    gender: Gender = Gender.not_stated
     company_ruc: str | None = None
     module: int | None = None
 
@@ -68,7 +68,7 @@ class CourseMessage:
 class LearnerFacts:
     enrolled_at: datetime
     node: Node | None = None
-    gender: Gender = Gender.unspecified
+    gender: Gender = Gender.not_stated
     company_ruc: str | None = None
     modules: frozenset[int] = frozenset()
     completed_at: datetime | None = None
@@ -95,7 +95,7 @@ def fold(facts: LearnerFacts | None, message: CourseMessage) -> LearnerFacts:
         updated = replace(
             updated,
             node=current.node or message.node,
-            gender=current.gender if current.gender is not Gender.unspecified else message.gender,
+            gender=current.gender if current.gender is not Gender.not_stated else message.gender,
             company_ruc=current.company_ruc or message.company_ruc,
         )
     elif message.type is MessageType.module_completed and message.module is not None:
@@ -113,7 +113,7 @@ def merge(facts: LearnerFacts | None, imported: LearnerFacts) -> LearnerFacts:
     return LearnerFacts(
         enrolled_at=min(facts.enrolled_at, imported.enrolled_at),
         node=facts.node or imported.node,
-        gender=facts.gender if facts.gender is not Gender.unspecified else imported.gender,
+        gender=facts.gender if facts.gender is not Gender.not_stated else imported.gender,
         company_ruc=facts.company_ruc or imported.company_ruc,
         modules=facts.modules | imported.modules,
         completed_at=_earliest(facts.completed_at, imported.completed_at),

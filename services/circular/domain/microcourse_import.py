@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from services.circular.domain.microcourse import LearnerFacts
 from services.circular.domain.phones import PhoneRef
-from services.circular.domain.regions import gender_of, is_known_gender, node_of
+from services.circular.domain.reference import Gender, parse_gender, parse_node
 from services.circular.domain.sheets import Records
 from shared.clock import LIMA
 from shared.errors import BadRequest, RuleViolation
@@ -131,7 +131,7 @@ def parse(
         except ValueError:
             bad("enrolled_on", "no es una fecha (2026-03-31 o 31/03/2026)")
         node_text = cell("node")
-        if not is_known_gender(cell("gender")):
+        if parse_gender(cell("gender")) is None:
             bad("gender", "género no reconocido (mujer, hombre, otro o vacío)")
         ruc = cell("ruc") or None
         if ruc is not None and ruc_problem(ruc) is not None:
@@ -164,8 +164,8 @@ def parse(
                 phone=phone,
                 facts=LearnerFacts(
                     enrolled_at=_start_of(enrolled),
-                    node=node_of(node_text),
-                    gender=gender_of(cell("gender")),
+                    node=parse_node(node_text),
+                    gender=parse_gender(cell("gender")) or Gender.not_stated,
                     company_ruc=ruc,
                     modules=modules,
                     completed_at=_start_of(completed) if completed else None,

@@ -18,7 +18,7 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from services.circular.domain.microcourse import CourseMessage, MessageType
-from services.circular.domain.regions import gender_of, node_of
+from services.circular.domain.reference import Gender, parse_gender, parse_node
 from shared.errors import BadRequest
 from shared.ruc import ruc_problem
 
@@ -103,8 +103,8 @@ def course_message(message: ProviderMessage) -> CourseMessage | None:
         return CourseMessage(
             type=kind,
             occurred_at=occurred_at,
-            node=node_of(answers.region),
-            gender=gender_of(answers.gender),
+            node=parse_node(answers.region or ""),
+            gender=parse_gender(answers.gender or "") or Gender.not_stated,
             company_ruc=ruc if ruc and ruc_problem(ruc) is None else None,
         )
     if kind is MessageType.module_completed:

@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from services.circular.domain.regions import fold
+from services.circular.domain.reference import fold
 from shared import csvfile
 from shared.errors import BadRequest
 

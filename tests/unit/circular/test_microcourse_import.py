@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from services.circular.domain import microcourse_import, phones, sheets
-from services.circular.domain.regions import Gender, Node
+from services.circular.domain.reference import Gender, Node
 from shared.clock import LIMA
 from shared.errors import BadRequest
 
@@ -32,7 +32,7 @@ CSV = (
     "+51 912 345 678;La Libertad;hombre;;2026-03-05;2;\r\n"
     "\r\n"
     "12;Lima;F;;2026-03-05;;\r\n"
-    "51911111111;Lima;x;20100070971;31/02/2026;siete;01/01/2026\r\n"
+    "51911111111;Lima;desconocido;20100070971;31/02/2026;siete;01/01/2026\r\n"
     "51922222222;Cusco;;;2026-04-01;0;\r\n"
 ).encode("utf-8-sig")
 

@@ -12,7 +12,7 @@ from standardwebhooks.webhooks import Webhook
 
 from services.circular.domain import microcourse, phones, provider_messages, signatures
 from services.circular.domain.microcourse import CourseMessage, LearnerFacts, MessageType
-from services.circular.domain.regions import Gender, Node
+from services.circular.domain.reference import Gender, Node
 from shared.errors import RuleViolation
 
 RECORDED = Path(__file__).resolve().parents[2] / "fixtures" / "microcourse"
@@ -127,7 +127,7 @@ def test_an_enrolment_gives_the_learners_node_gender_and_company():
 def test_a_learner_from_another_region_reaches_no_node_and_an_unstated_gender_stays_unstated():
     fact = provider_messages.course_message(provider_messages.parse(recorded("enrolment_other_region.json")))
     assert fact is not None
-    assert (fact.node, fact.gender, fact.company_ruc) == (None, Gender.unspecified, None)
+    assert (fact.node, fact.gender, fact.company_ruc) == (None, Gender.not_stated, None)
 
 
 def test_module_and_course_completion_are_read():
