@@ -22,6 +22,10 @@ DEV_IDENTITY_SECRET = "dev-identity-secret-change-me"
 DEV_AUTH_REQUEST_SECRET = "dev-auth-request-secret-change-me"
 # Dev/test defaults of the gateway's JWT settings; refused outside dev/test.
 DEV_JWT_SECRET = "dev-jwt-secret-change-me-0123456789abcdef"
+# The circular service's micro-course: the provider's Standard Webhooks secret and the key of the
+# learners' phone hashes (services/circular/README.md). Dev/test only.
+DEV_MICROCOURSE_WEBHOOK_SECRET = "whsec_ZGV2LW1pY3JvY291cnNlLXdlYmhvb2stc2VjcmV0LTAx"
+DEV_PHONE_HASH_KEY = "dev-phone-hash-key-change-me-0123456789"
 DEV_JWT_ISSUER = "ecoeficiencia-dev-issuer"
 # The only environments where dev defaults (secrets, the dev token issuer) are allowed. Anything
 # else, an unset or misspelt ECO_ENV included, is production.
@@ -84,6 +88,13 @@ class Settings(BaseSettings):
     catalog_host: str = "127.0.0.1"
     webhooks_host: str = "127.0.0.1"
     circular_host: str = "127.0.0.1"
+
+    # The micro-course provider signs its webhooks with this Standard Webhooks secret (whsec_...).
+    circular_microcourse_webhook_secret: str = Field(
+        DEV_MICROCOURSE_WEBHOOK_SECRET, description="whsec_<base64>: shared with the micro-course provider"
+    )
+    # Learners are kept as HMAC-SHA256(key, number): changing the key orphans every learner.
+    circular_phone_hash_key: str = Field(DEV_PHONE_HASH_KEY, description="32+ bytes; never rotate casually")
 
     storage_dir: str = ".local/storage"
     cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -165,7 +176,18 @@ class Settings(BaseSettings):
                 raise ValueError("ECO_PG_PASSWORD must be set outside dev/test")
             if self.service == "gateway":
                 self._refuse_dev_jwt_settings()
+            if self.service == "circular":
+                self._refuse_dev_circular_secrets()
         return self
+
+    def _refuse_dev_circular_secrets(self) -> None:
+        if self.circular_microcourse_webhook_secret in ("", DEV_MICROCOURSE_WEBHOOK_SECRET):
+            raise ValueError("ECO_CIRCULAR_MICROCOURSE_WEBHOOK_SECRET must be set outside dev/test")
+        key = self.circular_phone_hash_key
+        if key == DEV_PHONE_HASH_KEY or len(key.encode()) < MIN_SECRET_BYTES or key == self.identity_secret:
+            raise ValueError(
+                f"ECO_CIRCULAR_PHONE_HASH_KEY must be set outside dev/test: {MIN_SECRET_BYTES}+ bytes, its own"
+            )
 
     def _refuse_dev_jwt_settings(self) -> None:
         if self.jwt_hs256_secret == DEV_JWT_SECRET:

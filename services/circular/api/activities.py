@@ -24,8 +24,8 @@ from services.circular.api.schemas import (
     AttendingPersonPublic,
 )
 from services.circular.domain.activities import ImportMode
+from services.circular.domain.attendance_sheet import SheetRejected, from_records
 from services.circular.domain.reference import ActivityKind, Methodology, Node
-from services.circular.domain.sheets import SheetRejected, from_records
 from services.circular.handlers import activities
 from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.errors import BadRequest, DomainError

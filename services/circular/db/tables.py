@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlmodel import SQLModel
 
 from shared.events.tables import messaging_tables
@@ -143,5 +143,103 @@ trainees = sa.Table(
     sa.Column("hours_attended", sa.Numeric(6, 1), nullable=False),
     _ts("created_at", nullable=False),
     sa.UniqueConstraint("training_id", "person_key", name="trainees_training_person_key"),
+    schema=SCHEMA,
+)
+
+
+# --- the WhatsApp micro-course (h8) ------------------------------------------------------------
+# A learner is known by a keyed hash of the WhatsApp number (domain/phones.py): the number itself
+# is never stored. ``enrolled_on``/``completed_on`` are the Lima dates of the facts (indicators).
+
+microcourse_learners = sa.Table(
+    "microcourse_learners",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("phone_hash", sa.Text, nullable=False, comment="HMAC-SHA256 of the number (hex), keyed"),
+    sa.Column("phone_last_digits", sa.Text, nullable=False),
+    sa.Column("node", sa.Text, comment="arequipa | la_libertad | lima; null: another region or not stated"),
+    sa.Column("gender", sa.Text, nullable=False),
+    sa.Column("company_ruc", sa.Text),
+    _ts("enrolled_at", nullable=False),
+    sa.Column("enrolled_on", sa.Date, nullable=False),
+    sa.Column("modules", ARRAY(sa.Integer), nullable=False, server_default="{}"),
+    _ts("completed_at"),
+    sa.Column("completed_on", sa.Date),
+    _ts("created_at", nullable=False),
+    _ts("updated_at", nullable=False),
+    sa.UniqueConstraint("phone_hash", name="microcourse_learners_phone_hash_key"),
+    sa.Index("microcourse_learners_enrolled_idx", "enrolled_on", "id"),
+    schema=SCHEMA,
+)
+
+# Every provider message seen, by its id (webhook-id): a replay finds its row and changes nothing.
+microcourse_messages = sa.Table(
+    "microcourse_messages",
+    metadata,
+    sa.Column("message_id", sa.Text, primary_key=True),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("outcome", sa.Text, nullable=False, comment="applied | ignored"),
+    sa.Column("learner_id", UUID(as_uuid=True), sa.ForeignKey(f"{SCHEMA}.microcourse_learners.id")),
+    sa.Column("body_sha256", sa.Text, nullable=False),
+    _ts("occurred_at"),
+    _ts("received_at", nullable=False),
+    schema=SCHEMA,
+)
+
+# --- transition journeys (h8) -------------------------------------------------------------------
+# ``started_on`` is the day the company committed to the measure with its baseline: the
+# indicators count "started the transition" (and women-led among them) from it.
+
+journeys = sa.Table(
+    "journeys",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("company_ruc", sa.Text, nullable=False),
+    sa.Column("company_name", sa.Text, nullable=False),
+    sa.Column("women_led", sa.Boolean, nullable=False),
+    sa.Column("node", sa.Text, comment="arequipa | la_libertad | lima; null: outside the nodes"),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("measure", sa.Text, nullable=False),
+    sa.Column("methodology", sa.Text),
+    # The MCI baseline: the calculator's inputs and every figure it computed (shared/mci.py).
+    sa.Column("mci_inputs", JSONB, nullable=False),
+    sa.Column("mci_result", JSONB, nullable=False),
+    sa.Column("mci_baseline", sa.Float, nullable=False),
+    # resource -> {baseline, expected, unit_price} (decimals as strings: never rounded through floats)
+    sa.Column("commitment", JSONB, nullable=False),
+    sa.Column("investment", sa.Numeric(14, 2), nullable=False),
+    sa.Column("expected_annual_savings", sa.Numeric(14, 2), nullable=False),
+    sa.Column("finished_on", sa.Date),
+    sa.Column("abandoned_on", sa.Date),
+    sa.Column("abandon_reason", sa.Text),
+    sa.Column("created_by", sa.Text, nullable=False),
+    _ts("created_at", nullable=False),
+    _ts("updated_at", nullable=False),
+    sa.Index("journeys_started_idx", "started_on", "id"),
+    sa.Index("journeys_ruc_idx", "company_ruc"),
+    schema=SCHEMA,
+)
+
+journey_follow_ups = sa.Table(
+    "journey_follow_ups",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "journey_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey(f"{SCHEMA}.journeys.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("measured_on", sa.Date, nullable=False),
+    # resource -> yearly quantity measured after the measure (decimal as string)
+    sa.Column("measured", JSONB, nullable=False),
+    sa.Column("mci_inputs", JSONB),
+    sa.Column("mci", sa.Float),
+    sa.Column("note", sa.Text),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    _ts("recorded_at", nullable=False),
+    sa.Index("journey_follow_ups_journey_idx", "journey_id", "recorded_at"),
     schema=SCHEMA,
 )

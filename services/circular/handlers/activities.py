@@ -24,8 +24,8 @@ from services.circular.db.repositories import (
 )
 from services.circular.domain import access
 from services.circular.domain.activities import ImportMode, default_methodology, ensure_held
+from services.circular.domain.attendance_sheet import Sheet, SheetRejected, SheetRow, read_sheet
 from services.circular.domain.reference import ActivityKind, Methodology
-from services.circular.domain.sheets import Sheet, SheetRejected, SheetRow, read_sheet
 from shared.auth import Principal
 from shared.deps import ReadDb
 from shared.errors import Conflict

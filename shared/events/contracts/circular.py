@@ -1,4 +1,4 @@
-"""Events the circular service publishes (circular economy: sensitisation, people trained).
+"""Events the circular service publishes (circular economy: sensitisation, people trained, journeys).
 
 Identifiers and figures only (Ley 29733): attendees' and trainees' names and genders stay in the
 circular service; what others may need is which company was reached, where, when and how.
@@ -7,7 +7,10 @@ circular service; what others may need is which company was reached, where, when
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel
 
 from shared.events.envelope import EventContract
 
@@ -45,3 +48,41 @@ class CompanySensitised(EventContract):
     women_led: bool | None = None
     manufacturing: bool | None = None
     size: str | None = None
+
+
+class JourneyFigure(BaseModel):
+    """One resource's figures with where each came from in the circular service's data."""
+
+    resource: str  # energy | water | raw_material | waste
+    unit: str  # kWh | m3 | kg (per year)
+    baseline: Decimal
+    after: Decimal
+    unit_price: Decimal  # S/ per unit
+    baseline_source: str  # circular/journeys/<id>#commitment
+    after_source: str  # circular/journeys/<id>/follow-ups/<follow_up_id>
+    measured_on: date
+
+
+class JourneyFinished(EventContract):
+    """A company's transition journey finished with its result measured: the figures a success
+    story is drafted from (the catalog's hub drafts one), each traced to the journey's data.
+
+    No personal data: the company (RUC and business name), the measure and the figures.
+    """
+
+    TOPIC = "circular.journey.finished"
+    journey_id: uuid.UUID
+    ruc: str
+    company_name: str
+    title: str
+    measure: str
+    node: str | None = None
+    women_led: bool
+    started_on: date
+    finished_on: date
+    investment: Decimal
+    expected_annual_savings: Decimal
+    mci_baseline: float
+    mci_after: float | None = None
+    figures: list[JourneyFigure]
+    finished_at: datetime
