@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from services.circular.api import activities, reference
+from services.circular.api import activities, reference, trainings
 
 router = APIRouter()
-for module in (activities,):
+for module in (activities, trainings):
     router.include_router(module.router)
 
 public = APIRouter()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from services.circular.domain.reference import (
     ActivityKind,
@@ -17,6 +18,7 @@ from services.circular.domain.reference import (
     Methodology,
     Node,
     OrganiserKind,
+    TraineeKind,
 )
 from shared.pagination import Page
 
@@ -166,3 +168,83 @@ class AttendanceImportPublic(PublicModel):
     ignored_columns: list[str] = Field(
         description="headers not read (e-mail, phone, signature...: not stored)"
     )
+
+
+# --- people trained -------------------------------------------------------------------------
+
+Dni = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
+
+
+class TraineeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: Text
+    dni: Dni | None = Field(None, description="shown on the certificate when given")
+    gender: Gender = Gender.not_stated
+    kind: TraineeKind = Field(description="specialist (e.g. CITE staff) or public official")
+    institution: Text = Field(description="e.g. CITEccal Lima, PRODUCE, Gobierno Regional de Arequipa")
+    hours_attended: Decimal = Field(ge=0, le=1000, max_digits=6, decimal_places=1)
+
+
+class TrainingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    methodology: Methodology
+    title: Text
+    node: Node | None = Field(None, description="the node that held it; none for a national training")
+    organiser: Text
+    starts_on: date
+    ends_on: date
+    hours: Decimal = Field(gt=0, le=1000, max_digits=6, decimal_places=1)
+    min_share: Decimal = Field(
+        Decimal("0.80"),
+        gt=0,
+        le=1,
+        max_digits=3,
+        decimal_places=2,
+        description="share of the hours a trainee attends to count as trained and get a certificate",
+    )
+    trainees: list[TraineeIn] = Field(default_factory=list, max_length=500)
+
+    @model_validator(mode="after")
+    def _dates(self) -> TrainingCreate:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class TraineesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    trainees: list[TraineeIn] = Field(min_length=1, max_length=500)
+
+
+class TraineePublic(PublicModel):
+    id: uuid.UUID
+    full_name: str
+    dni: str | None
+    gender: Gender
+    kind: TraineeKind
+    institution: str
+    hours_attended: Decimal
+    trained: bool = Field(description="attended at least the training's min_share of its hours")
+
+
+class TrainingPublic(PublicModel):
+    id: uuid.UUID
+    methodology: Methodology
+    title: str
+    node: Node | None
+    organiser: str
+    starts_on: date
+    ends_on: date
+    hours: Decimal
+    min_share: Decimal
+    created_at: datetime
+
+
+class TrainingDetailPublic(TrainingPublic):
+    trainees: list[TraineePublic]
+
+
+TrainingsPublic = Page[TrainingPublic]
