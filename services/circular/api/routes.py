@@ -2,12 +2,12 @@
 
 from fastapi import APIRouter
 
-from services.circular.api import activities, reference, trainings
+from services.circular.api import activities, indicators, reference, trainings
 
 router = APIRouter()
-for module in (activities, trainings):
+for module in (activities, trainings, indicators):
     router.include_router(module.router)
 
 public = APIRouter()
-for module in (reference,):
+for module in (reference, indicators):
     public.include_router(module.public)
