@@ -50,9 +50,10 @@ class AttendanceResult:
 
 async def create(
     uow: UnitOfWork, caller: Principal, values: dict[str, Any], rows: list[SheetRow]
-) -> sa.Row[Any]:
-    """A new activity (with its attendance when given). The organiser's own reference is unique per
-    organiser: the same reference again is a 409 naming the activity already recorded."""
+) -> tuple[sa.Row[Any], tuple[int, int, int]]:
+    """A new activity (with its attendance when given) and its counts (companies, people, women). The
+    organiser's own reference is unique per organiser: the same reference again is a 409 naming the
+    activity already recorded."""
     now = uow.clock.now()
     kind = ActivityKind(values["kind"])
     methodology = default_methodology(
@@ -84,9 +85,9 @@ async def create(
                 "An activity with this organiser and reference is being recorded.",
                 detail_es="Se está registrando una actividad con este organizador y referencia.",
             ) from exc
-        await _record(uow, row, rows, ImportMode.merge)
+        result = await _record(uow, row, rows, ImportMode.merge)
         await uow.commit()
-    return row
+    return row, (result.companies, result.people, result.women)
 
 
 def _duplicate_ref(existing: sa.Row[Any]) -> Conflict:

@@ -210,3 +210,23 @@ async def test_recording_attendance_publishes_the_activity_and_each_new_company(
     assert sensitised["payload"]["node"] == "lima" and sensitised["key"] == a
     assert recorded["payload"]["women"] == 1
     assert "Ana" not in str(recorded["payload"]) + str(sensitised["payload"])
+
+
+async def test_a_retried_creation_with_an_idempotency_key_records_one_activity(client, officer):
+    body = {
+        "kind": "micro_course_cohort",
+        "title": "Cohorte 3 del microcurso",
+        "held_on": "2024-02-01",
+        "node": "lima",
+        "organiser_kind": "node",
+        "organiser": "Nodo Lima",
+        "attendees": [{"ruc": new_ruc(), "full_name": "Ana"}],
+    }
+    headers = officer | {"Idempotency-Key": uuid.uuid4().hex}
+    first = await client.post(f"{API}/activities", json=body, headers=headers)
+    again = await client.post(f"{API}/activities", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert first.json()["id"] == again.json()["id"]
+    assert (first.json()["companies"], first.json()["people"]) == (1, 1)
+    assert first.json()["methodology"] == "public_awareness"  # a micro-course cohort's default
+    assert again.headers.get("idempotent-replayed") == "true"
