@@ -2,12 +2,12 @@
 
 from fastapi import APIRouter
 
-from services.circular.api import reference
+from services.circular.api import journeys, microcourse, reference
 
 router = APIRouter()
-for module in (reference,):
+for module in (reference, microcourse, journeys):
     router.include_router(module.router)
 
 public = APIRouter()
-for module in (reference,):
+for module in (reference, microcourse):
     public.include_router(module.public)
