@@ -166,7 +166,7 @@ async def test_an_enrolment_list_reports_bad_rows_by_line_and_merges_known_learn
         f"{known};La Libertad;Hombre;;2026-02-10;;\r\n"
         "12;Lima;F;;2026-02-05;;\r\n"
         f"{new_number()};Lima;?;123;2026-02-30;;\r\n"
-    ).encode("utf-8")
+    ).encode()
     response = await client.post(
         f"{API}/microcourse/imports", content=csv, headers=officer | {"content-type": "text/csv"}
     )
