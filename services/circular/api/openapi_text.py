@@ -6,6 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 TAGS: list[dict[str, str]] = [
+    {
+        "name": "activities",
+        "description": "Sensitisation activities held by a node or a partner, and who attended (sheets)",
+    },
+    {
+        "name": "people trained",
+        "description": "Specialists and public officials trained in a methodology; certificates of attendance",
+    },
     {"name": "reference", "description": "Nodes, methodologies and kinds of activity (public)"},
     {
         "name": "micro-course",

@@ -8,7 +8,6 @@ from services.circular.api.schemas import ReferencePublic
 from services.circular.handlers import reference
 
 PUBLIC = {"x-public": True}
-router = APIRouter(tags=["reference"])
 public = APIRouter(tags=["reference"])
 
 

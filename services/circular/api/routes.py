@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from services.circular.api import journeys, microcourse, reference
+from services.circular.api import activities, journeys, microcourse, reference, trainings
 
 router = APIRouter()
-for module in (reference, microcourse, journeys):
+for module in (activities, trainings, microcourse, journeys):
     router.include_router(module.router)
 
 public = APIRouter()

@@ -3,34 +3,263 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.circular.db.tables import (
+    activities,
+    activity_companies,
+    attendees,
     companies,
     journey_follow_ups,
     journeys,
     microcourse_learners,
     microcourse_messages,
+    trainees,
+    trainings,
 )
 from shared.repository import Repository
+
+COMPANY_FACTS = ("legal_name", "size", "manufacturing", "women_led")
 
 
 class CompanyRepository(Repository):
     table = companies
     noun = "Company"
 
-    async def get(self, *, ruc: str, for_update: bool = False) -> sa.Row | None:
+    async def get(self, *, ruc: str, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(companies.c.ruc == ruc, for_update=for_update))
 
-    async def get_or_raise(self, *, ruc: str, for_update: bool = False) -> sa.Row:
+    async def get_or_raise(self, *, ruc: str, for_update: bool = False) -> sa.Row[Any]:
         row = await self.get(ruc=ruc, for_update=for_update)
         if row is None:
             raise self._missing(ruc)
         return row
+
+    async def upsert(self, *, ruc: str, facts: dict[str, Any], now: datetime) -> sa.Row[Any]:
+        """The company, created if new; the facts given (not None) replace the recorded ones."""
+        given = {k: v for k, v in facts.items() if k in COMPANY_FACTS and v is not None}
+        insert = pg_insert(companies).values(ruc=ruc, created_at=now, updated_at=now, **given)
+        stmt = insert.on_conflict_do_update(
+            index_elements=[companies.c.ruc],
+            set_={**{k: insert.excluded[k] for k in given}, "updated_at": now}
+            if given
+            else {"ruc": insert.excluded.ruc},
+        ).returning(companies)
+        row: sa.Row[Any] = (await self.db.execute(stmt)).one()
+        return row
+
+    async def all(self, *, rucs: list[str]) -> list[sa.Row[Any]]:
+        return await self._all(self._select(companies.c.ruc.in_(rucs)).order_by(companies.c.ruc))
+
+
+class ActivityRepository(Repository):
+    table = activities
+    noun = "Activity"
+
+    async def get(self, *, activity_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
+        return await self._one(self._select(activities.c.id == activity_id, for_update=for_update))
+
+    async def get_or_raise(self, *, activity_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any]:
+        row = await self.get(activity_id=activity_id, for_update=for_update)
+        if row is None:
+            raise self._missing(activity_id)
+        return row
+
+    async def get_by_ref(self, *, organiser: str, external_ref: str) -> sa.Row[Any] | None:
+        return await self._one(
+            self._select(activities.c.organiser == organiser, activities.c.external_ref == external_ref)
+        )
+
+    async def create(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._insert(values)
+
+    async def touch(self, *, activity_id: uuid.UUID, now: datetime) -> None:
+        await self.db.execute(
+            sa.update(activities).where(activities.c.id == activity_id).values(updated_at=now)
+        )
+
+    async def page(
+        self,
+        *,
+        node: str | None = None,
+        kind: str | None = None,
+        methodology: str | None = None,
+        held_from: date | None = None,
+        held_to: date | None = None,
+        created_by: str | None = None,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[sa.Row[Any]], str | None]:
+        c = activities.c
+        where = [
+            cond
+            for cond in (
+                c.node == node if node else None,
+                c.kind == kind if kind else None,
+                c.methodology == methodology if methodology else None,
+                c.held_on >= held_from if held_from else None,
+                c.held_on <= held_to if held_to else None,
+                c.created_by == created_by if created_by is not None else None,
+            )
+            if cond is not None
+        ]
+        return await self._page(
+            sa.select(activities).where(*where), [c.held_on, c.id], cursor=cursor, limit=limit
+        )
+
+
+class ActivityCompanyRepository(Repository):
+    """Which companies attended an activity (what "sensitised" counts)."""
+
+    table = activity_companies
+    noun = "Activity company"
+
+    async def create(self, *, activity_id: uuid.UUID, ruc: str, now: datetime) -> bool:
+        """True when the company is new to the activity."""
+        stmt = (
+            pg_insert(activity_companies)
+            .values(activity_id=activity_id, ruc=ruc, created_at=now)
+            .on_conflict_do_nothing()
+            .returning(activity_companies.c.ruc)
+        )
+        return (await self.db.execute(stmt)).first() is not None
+
+    async def rucs_seen_before(self, *, rucs: list[str], activity_id: uuid.UUID) -> set[str]:
+        """Those of ``rucs`` with an attendance at another activity (not their first)."""
+        stmt = (
+            sa.select(activity_companies.c.ruc)
+            .where(activity_companies.c.ruc.in_(rucs), activity_companies.c.activity_id != activity_id)
+            .distinct()
+        )
+        return set((await self.db.execute(stmt)).scalars())
+
+    async def all_for_activity(self, *, activity_id: uuid.UUID) -> list[sa.Row[Any]]:
+        stmt = (
+            sa.select(activity_companies.c.ruc, *[companies.c[k] for k in COMPANY_FACTS])
+            .join(companies, companies.c.ruc == activity_companies.c.ruc)
+            .where(activity_companies.c.activity_id == activity_id)
+            .order_by(activity_companies.c.ruc)
+        )
+        return await self._all(stmt)
+
+    async def delete_others(self, *, activity_id: uuid.UUID, keep: set[str]) -> int:
+        stmt = sa.delete(activity_companies).where(
+            activity_companies.c.activity_id == activity_id, activity_companies.c.ruc.not_in(keep or {""})
+        )
+        result = await self.db.execute(stmt)
+        return int(result.rowcount or 0)
+
+
+class AttendeeRepository(Repository):
+    """The people at an activity: personal data, never published."""
+
+    table = attendees
+    noun = "Attendee"
+
+    async def upsert(self, *, values: dict[str, Any]) -> bool:
+        """True when the person is new to the activity; a known person's gender/role are updated."""
+        insert = pg_insert(attendees).values(**values)
+        stmt = insert.on_conflict_do_update(
+            constraint="attendees_activity_person_key",
+            set_={
+                "gender": insert.excluded.gender,
+                "role": sa.func.coalesce(insert.excluded.role, attendees.c.role),
+            },
+        ).returning(attendees.c.id, sa.literal_column("(xmax = 0)").label("inserted"))
+        row = (await self.db.execute(stmt)).one()
+        return bool(row.inserted)
+
+    async def all_for_activity(self, *, activity_id: uuid.UUID) -> list[sa.Row[Any]]:
+        return await self._all(
+            self._select(attendees.c.activity_id == activity_id).order_by(
+                attendees.c.full_name, attendees.c.id
+            )
+        )
+
+    async def delete_others(self, *, activity_id: uuid.UUID, keep: set[str]) -> int:
+        stmt = sa.delete(attendees).where(
+            attendees.c.activity_id == activity_id, attendees.c.person_key.not_in(keep or {""})
+        )
+        result = await self.db.execute(stmt)
+        return int(result.rowcount or 0)
+
+    async def counts(self, *, activity_id: uuid.UUID) -> tuple[int, int]:
+        """(people, women) at the activity."""
+        stmt = sa.select(
+            sa.func.count(),
+            sa.func.count().filter(attendees.c.gender == "female"),
+        ).where(attendees.c.activity_id == activity_id)
+        people, women = (await self.db.execute(stmt)).one()
+        return int(people), int(women)
+
+
+class TrainingRepository(Repository):
+    table = trainings
+    noun = "Training"
+
+    async def get(self, *, training_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
+        return await self._one(self._select(trainings.c.id == training_id, for_update=for_update))
+
+    async def get_or_raise(self, *, training_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any]:
+        row = await self.get(training_id=training_id, for_update=for_update)
+        if row is None:
+            raise self._missing(training_id)
+        return row
+
+    async def create(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._insert(values)
+
+    async def page(
+        self, *, methodology: str | None = None, node: str | None = None, cursor: str | None, limit: int
+    ) -> tuple[list[sa.Row[Any]], str | None]:
+        c = trainings.c
+        where = [
+            cond
+            for cond in (
+                c.methodology == methodology if methodology else None,
+                c.node == node if node else None,
+            )
+            if cond is not None
+        ]
+        return await self._page(
+            sa.select(trainings).where(*where), [c.ends_on, c.id], cursor=cursor, limit=limit
+        )
+
+
+class TraineeRepository(Repository):
+    table = trainees
+    noun = "Trainee"
+
+    async def get(self, *, trainee_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
+        return await self._one(self._select(trainees.c.id == trainee_id, for_update=for_update))
+
+    async def get_or_raise(self, *, trainee_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any]:
+        row = await self.get(trainee_id=trainee_id, for_update=for_update)
+        if row is None:
+            raise self._missing(trainee_id)
+        return row
+
+    async def upsert(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        """The trainee, created or (same person in the same training) updated."""
+        insert = pg_insert(trainees).values(**values)
+        updated = {
+            k: insert.excluded[k]
+            for k in ("full_name", "dni", "gender", "kind", "institution", "hours_attended")
+        }
+        stmt = insert.on_conflict_do_update(
+            constraint="trainees_training_person_key", set_=updated
+        ).returning(trainees)
+        row: sa.Row[Any] = (await self.db.execute(stmt)).one()
+        return row
+
+    async def all_for_training(self, *, training_id: uuid.UUID) -> list[sa.Row[Any]]:
+        return await self._all(
+            self._select(trainees.c.training_id == training_id).order_by(trainees.c.full_name, trainees.c.id)
+        )
 
 
 # --- the micro-course (h8) ---------------------------------------------------------------------

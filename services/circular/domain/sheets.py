@@ -68,16 +68,27 @@ def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Every row of an uploaded CSV or XLSX file as (line, cells), blank rows included.
+
+    The CSV delimiter is the one the first line carrying any delimiter uses most, so a title line
+    above the table ("LISTA DE ASISTENCIA") does not decide it."""
+    if is_xlsx(raw):
+        return _xlsx_rows(raw)
+    text = csvfile.decode(raw)
+    lines = text.removeprefix("\ufeff").splitlines()[:10]
+    head = next((line for line in lines if any(d in line for d in DELIMITERS)), lines[0] if lines else "")
+    return csvfile.read_rows(text, delimiter=csvfile.delimiter_of(head, DELIMITERS))
+
+
 def read(raw: bytes) -> tuple[list[str], Records]:
     """The folded header and the non-blank records of an uploaded CSV or XLSX file."""
-    if is_xlsx(raw):
-        rows: Iterator[tuple[int, list[str]]] = _xlsx_rows(raw)
-    else:
-        text = csvfile.decode(raw)
-        rows = csvfile.read_rows(text, delimiter=csvfile.delimiter_of(text, (",", ";", "\t")))
     header: list[str] = []
     records: Records = []
-    for line, cells in rows:
+    for line, cells in rows(raw):
         if not header:
             if not any(c.strip() for c in cells):
                 continue

@@ -48,3 +48,44 @@ def as_role(circular_settings):
 @pytest.fixture(scope="session")
 def officer(as_role) -> dict[str, str]:
     return as_role(Role.promperu_officer, subject="officer-circular")
+
+
+def new_ruc(prefix: str = "20") -> str:
+    import random
+
+    from shared.ruc import make_ruc
+
+    return make_ruc(prefix, f"{random.randrange(10**8):08d}")
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    """An .xlsx workbook whose first sheet holds ``rows`` (as organisers' spreadsheets do)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def make_activity(client, officer):
+    async def make(headers: dict[str, str] | None = None, **overrides) -> dict:
+        body = {
+            "kind": "talk",
+            "title": "Charla: economía circular en la manufactura",
+            "held_on": "2024-03-05",
+            "node": "arequipa",
+            "organiser_kind": "node",
+            "organiser": "Nodo Arequipa",
+        } | overrides
+        response = await client.post(f"{API}/activities", json=body, headers=headers or officer)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return make
