@@ -181,7 +181,9 @@ COVERAGE: dict[str, TopicCoverage] = {
         "which a sensitised company may never join",
     ),
     "circular.journey.finished": C(
-        {"catalog": "drafts a success story in the hub from the journey's figures, for the company to submit"},
+        {
+            "catalog": "drafts a success story in the hub from the journey's figures, for the company to submit"
+        },
         "enrollment, training and audit deal with PROMPERÚ's certification, not circular measures; the "
         "circular indicators read the journeys where they live",
     ),
