@@ -14,6 +14,11 @@ TAGS: list[dict[str, str]] = [
         "name": "people trained",
         "description": "Specialists and public officials trained in a methodology; certificates of attendance",
     },
+    {
+        "name": "indicators",
+        "description": "The report's figures as of any date, each with its definition; export",
+    },
+    {"name": "hub", "description": "'Mi Empresa Circular': anonymous figures for the public hub (public)"},
     {"name": "reference", "description": "Nodes, methodologies and kinds of activity (public)"},
     {
         "name": "micro-course",

@@ -250,6 +250,68 @@ class TrainingDetailPublic(TrainingPublic):
 
 TrainingsPublic = Page[TrainingPublic]
 
+
+# --- indicators -----------------------------------------------------------------------------
+
+
+class CellPublic(PublicModel):
+    group: str = Field(
+        description="a node, methodology, kind, gender code, or a period (2024-03, 2024-Q1, 2024)"
+    )
+    value: int | None = Field(description="null when withheld (public answers: small cells)")
+    suppressed: bool = False
+
+
+class FigurePublic(BaseModel):
+    name: str
+    label_es: str
+    unit: str
+    definition: str
+    definition_es: str
+    source: str = Field(description="the GIZ/PRODUCE report's wording this figure reproduces (empty: none)")
+    applicable: bool = Field(description="false when a filter asked for does not apply to this figure")
+    total: int | None
+    groups: list[CellPublic] | None = Field(
+        description="the breakdown asked for (group_by), if the figure has it"
+    )
+    note: str | None = None
+
+
+class IndicatorFilters(BaseModel):
+    node: Node | None = None
+    methodology: Methodology | None = None
+    activity_kind: ActivityKind | None = None
+    trainee_kind: TraineeKind | None = None
+
+
+class IndicatorReportPublic(BaseModel):
+    as_of: date
+    from_: date | None = Field(None, alias="from", serialization_alias="from")
+    group_by: str | None
+    period: str
+    filters: IndicatorFilters
+    rules: str = Field(description="the counting rules every figure follows")
+    figures: list[FigurePublic]
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class HubFigurePublic(BaseModel):
+    name: str
+    label_es: str
+    definition_es: str
+    definition: str
+    total: int
+    by_node: list[CellPublic]
+
+
+class HubFiguresPublic(BaseModel):
+    as_of: date
+    small_cell_threshold: int = Field(description="breakdown cells from 1 to this minus one are withheld")
+    suppression: str = Field(description="why and how cells are withheld")
+    figures: list[HubFigurePublic]
+
+
 # --- the WhatsApp micro-course (h8) ------------------------------------------------------------
 
 

@@ -25,6 +25,23 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+RULES = (
+    "Window [from, as_of] on each fact's own date (activity held, journey started, training ended), both "
+    "inclusive; facts recorded later about earlier days count on their days. Companies are counted distinct "
+    "by RUC and people by name and company (or institution). By node, methodology, kind or gender a subject "
+    "counts once in each group where it has a fact, so groups may add up to more than the total; by period "
+    "it counts once, in the period of its first fact in the window, so periods add up to the total. "
+    "Women-led, manufacturing and size are the latest recorded facts; 'not stated' is never counted as no."
+)
+
+SUPPRESSION = (
+    "Public breakdown cells from 1 to 4 are withheld (value null, suppressed true): a count of women-led "
+    "companies or of people trained in one node can point at one person (a natural person's business, RUC "
+    "10; a one-woman CITE team). When only one cell of a breakdown would be withheld, the next smallest is "
+    "withheld too, so the total does not give it away. Totals are never withheld: they are the programme's "
+    "published figures."
+)
+
 
 class Dimension(StrEnum):
     node = "node"
@@ -65,10 +82,18 @@ class Figure:
     definition_es: str
     dimensions: frozenset[Dimension]
     source: str  # the document's wording this figure reproduces, or "" when it has none
+    kind_of: str | None = "activity"  # what its `kind` is: an activity's, a trainee's, or none
+
+    def filterable(self, *, activity_kind: bool, trainee_kind: bool) -> bool:
+        """Whether a kind filter can apply: a figure without that kind is not applicable then."""
+        return not (activity_kind and self.kind_of != "activity") and not (
+            trainee_kind and self.kind_of != "trainee"
+        )
 
 
 _ACTIVITY_DIMS = frozenset({Dimension.node, Dimension.methodology, Dimension.kind, Dimension.period})
 _PEOPLE_DIMS = _ACTIVITY_DIMS | {Dimension.gender}
+_JOURNEY_DIMS = frozenset({Dimension.node, Dimension.methodology, Dimension.period})
 
 FIGURES: dict[str, Figure] = {
     f.name: f
@@ -142,22 +167,26 @@ FIGURES: dict[str, Figure] = {
             "companies",
             "Distinct companies (RUC) with a transition journey started in the window: committed to a "
             "measure with a baseline (journeys.started_on). A company counts on the day of its first "
-            "journey; later journeys do not count it again.",
+            "journey; later journeys do not count it again, and a journey abandoned later still counts: the "
+            "company did start.",
             "Empresas distintas (RUC) con un recorrido de transición iniciado en el periodo: comprometidas "
-            "con una medida con línea base (journeys.started_on). Cuenta el día de su primer recorrido.",
-            frozenset({Dimension.period}),
+            "con una medida con línea base (journeys.started_on). Cuenta el día de su primer recorrido; un "
+            "recorrido abandonado después sigue contando: la empresa sí inició.",
+            _JOURNEY_DIMS,
             "57 que han iniciado el tránsito hacia la circularidad",
+            None,
         ),
         Figure(
             "companies_started_transition_women_led",
             "Mipymes que iniciaron el tránsito, dirigidas por mujeres",
             "companies",
-            "Of the companies that started the transition, those whose latest record says they are led "
-            "by a woman.",
-            "De las empresas que iniciaron el tránsito, aquellas cuyo último registro indica que son "
-            "dirigidas por una mujer.",
-            frozenset({Dimension.period}),
+            "Of the companies that started the transition, those whose latest journey in the window records "
+            "them as led by a woman (the journey records it when the company commits).",
+            "De las empresas que iniciaron el tránsito, aquellas cuyo último recorrido del periodo las registra "
+            "como dirigidas por una mujer (el recorrido lo registra al comprometerse la empresa).",
+            _JOURNEY_DIMS,
             "32 de las cuales son dirigidas por mujeres",
+            None,
         ),
         Figure(
             "people_trained",
@@ -174,6 +203,7 @@ FIGURES: dict[str, Figure] = {
             ),
             "13 especialistas de la red CITE capacitados en la metodología ecocanvas; 40 funcionarios "
             "públicos capacitados en economía circular",
+            "trainee",
         ),
     )
 }
