@@ -86,7 +86,6 @@ WEBHOOK_DOC = {
     summary="Receive a micro-course provider's signed message (Standard Webhooks)",
     responses={
         400: {"description": "signed, but not a micro-course message (the fields at fault listed)"},
-        401: {"description": "missing headers, wrong signature or stale timestamp (`reason` says which)"},
     },
     openapi_extra=WEBHOOK_DOC,
 )

@@ -45,6 +45,8 @@ OPERATION_DOCS |= {
     "reference `standardwebhooks` library. Idempotent by `webhook-id`: a replayed message answers 200 "
     "`duplicate` and changes nothing. Unknown fields are ignored. The learner's number is reduced at once "
     "to a keyed hash and its last four digits: it is never stored, logged, published or answered. "
+    "A missing header, a wrong signature or a timestamp more than 300 s away answers 401 problem+json "
+    "with `reason` `headers`, `signature` or `timestamp`; nothing is recorded. "
     "Shape and examples: docs/microcourse-webhooks.md.",
     "circular_import_microcourse_list": "An enrolment list as organisers keep it, CSV (`,` `;` or tab; "
     "UTF-8, UTF-16 or Windows-1252) or XLSX (first sheet), Spanish headers in any case or accent: "
@@ -58,6 +60,19 @@ OPERATION_DOCS |= {
     "inputs with the hub's calculator and kept with them; the measure, its yearly consumption before and "
     "expected after per resource, the unit prices and the investment give the expected yearly savings. "
     "`started_on` (default today in Lima) is what the indicators count.",
+    "circular_list_microcourse_learners": "The micro-course's learners, oldest enrolment first: node, "
+    "gender, company, modules finished and completion. The number shows only as its last four digits: "
+    "the service keeps a keyed hash, never the number.",
+    "circular_list_journeys": "Transition journeys, oldest start first, by status, node or RUC. A company "
+    "sees only its own, whatever it filters by.",
+    "circular_read_journey": "One journey: the MCI baseline and its inputs, the committed figures and "
+    "expected savings, every follow-up, and once finished the success story's figures with where each "
+    "comes from. A company reads only its own (another's is a 404).",
+    "circular_follow_up_journey": "The yearly consumption measured after the measure, for committed "
+    "resources only, dated between the start and today; optionally the product's MCI inputs re-assessed. "
+    "The journey goes from committed to following up.",
+    "circular_abandon_journey": "The company stopped (a reason is required). The journey ends; the company "
+    "still counts as having started the transition on its start date.",
     "circular_finish_journey": "Needs a follow-up with a measurement. Publishes `circular.journey.finished` "
     "with the figures (baseline and prices from the commitment, result from the latest measurement per "
     "resource) and their sources; the hub (catalog) drafts a success story from it, for the company to "

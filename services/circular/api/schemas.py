@@ -460,7 +460,16 @@ class JourneyCreate(BaseModel):
 
 
 class FollowUpCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "measured_on": "2026-09-30",
+                "measured": {"energy": 7400},
+                "note": "Secador solar operando desde julio; consumo anualizado de julio a septiembre.",
+            }
+        },
+    )
 
     measured_on: date
     measured: dict[Resource, Amount] = Field(
@@ -471,13 +480,18 @@ class FollowUpCreate(BaseModel):
 
 
 class JourneyFinish(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"finished_on": "2026-10-01"}})
 
     finished_on: date | None = Field(None, description="default today (Lima)")
 
 
 class JourneyAbandon(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"abandoned_on": "2026-06-15", "reason": "La empresa cerró la línea de secado."}
+        },
+    )
 
     abandoned_on: date | None = Field(None, description="default today (Lima)")
     reason: str = Field(min_length=1, max_length=2000)
