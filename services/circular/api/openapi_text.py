@@ -45,8 +45,8 @@ OPERATION_DOCS |= {
     "reference `standardwebhooks` library. Idempotent by `webhook-id`: a replayed message answers 200 "
     "`duplicate` and changes nothing. Unknown fields are ignored. The learner's number is reduced at once "
     "to a keyed hash and its last four digits: it is never stored, logged, published or answered. "
-    "A missing header, a wrong signature or a timestamp more than 300 s away answers 401 problem+json "
-    "with `reason` `headers`, `signature` or `timestamp`; nothing is recorded. "
+    "Without the three headers: 400 (`reason: headers`). A wrong signature or a timestamp more than "
+    "300 s away: 401 problem+json with `reason` `signature` or `timestamp`. Nothing is recorded then. "
     "Shape and examples: docs/microcourse-webhooks.md.",
     "circular_import_microcourse_list": "An enrolment list as organisers keep it, CSV (`,` `;` or tab; "
     "UTF-8, UTF-16 or Windows-1252) or XLSX (first sheet), Spanish headers in any case or accent: "

@@ -86,7 +86,9 @@ async def test_unknown_fields_and_unknown_types_are_tolerated(client, circular_s
     assert ignored.status_code == 200 and ignored.json()["outcome"] == "ignored"
 
 
-async def test_a_bad_signature_is_a_401_problem_and_records_nothing(client, circular_app, circular_settings):
+async def test_a_bad_signature_is_a_401_problem_an_unsigned_post_a_400_and_neither_records_anything(
+    client, circular_app, circular_settings
+):
     number = new_number()
     body = json.dumps(as_learner(recorded("enrolment_created.json"), number)).encode()
     headers = signed_headers(secret_of(circular_settings), body)
@@ -96,7 +98,7 @@ async def test_a_bad_signature_is_a_401_problem_and_records_nothing(client, circ
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["reason"] == "signature"
     unsigned = await client.post(WEBHOOK, content=body, headers={"content-type": "application/json"})
-    assert unsigned.status_code == 401 and unsigned.json()["reason"] == "headers"
+    assert unsigned.status_code == 400 and unsigned.json()["reason"] == "headers"
     assert await learner_row(circular_app, number[-4:]) == []
     async with circular_app.state.engine.connect() as conn:
         seen = await conn.scalar(
