@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.circular.api.schemas import FollowUpCreate, JourneyAbandon, JourneyCreate, JourneyFinish
-from services.circular.db.repositories import FollowUpRepository, JourneyRepository
+from services.circular.db.repositories import CompanyRepository, FollowUpRepository, JourneyRepository
 from services.circular.domain import access
 from services.circular.domain.journeys import (
     Commitment,
@@ -126,6 +126,12 @@ async def start(uow: UnitOfWork, caller: Principal, body: JourneyCreate) -> dict
     result, mci = _mci(inputs)
     async with uow:
         now = uow.clock.now()
+        # The company as the programme knows it: the journey's statement of who leads it is its latest fact.
+        await CompanyRepository(uow.session).upsert(
+            ruc=body.company_ruc,
+            facts={"legal_name": body.company_name, "women_led": body.women_led},
+            now=now,
+        )
         row = await JourneyRepository(uow.session).create(
             values={
                 "id": uuid.uuid4(),

@@ -188,7 +188,9 @@ def at_noon_lima(day: date) -> str:
 
 
 def expected_sensitised(season: Season, since: date, until: date) -> dict[str, object]:
+    """Women-led is the company's latest record: its sheets, then its journey (loaded after them)."""
     in_window = [a for a in season.activities if since <= a.held_on <= until]
+    stated = {j.company.ruc: j.women_led for j in season.journeys}
     firsts: dict[str, date] = {}
     by_node: dict[str, set[str]] = defaultdict(set)
     women: set[str] = set()
@@ -196,7 +198,7 @@ def expected_sensitised(season: Season, since: date, until: date) -> dict[str, o
         for company in activity.companies:
             by_node[activity.node].add(company.ruc)
             firsts[company.ruc] = min(firsts.get(company.ruc, activity.held_on), activity.held_on)
-            if company.women_led:
+            if stated.get(company.ruc, company.women_led):
                 women.add(company.ruc)
     by_month = Counter(f"{day:%Y-%m}" for day in firsts.values())
     people = {
