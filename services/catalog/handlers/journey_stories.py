@@ -47,7 +47,7 @@ async def draft_from_journey(
             values={
                 "story_id": story_id,
                 "ruc": event.ruc,
-                "company_name": event.company_name,
+                "company_name": event.legal_name,
                 "title": event.title,
                 "measure": event.measure,
                 "status": StoryStatus.draft.value,

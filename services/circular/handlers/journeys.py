@@ -223,7 +223,7 @@ async def finish(
             contracts.JourneyFinished(
                 journey_id=row.id,
                 ruc=row.company_ruc,
-                company_name=row.company_name,
+                legal_name=row.company_name,
                 title=row.title,
                 measure=row.measure,
                 node=row.node,

@@ -23,7 +23,7 @@ def finished(ruc: str) -> circular.JourneyFinished:
     return circular.JourneyFinished(
         journey_id=journey_id,
         ruc=ruc,
-        company_name="Textiles del Misti S.A.C.",
+        legal_name="Textiles del Misti S.A.C.",
         title="Secado solar",
         measure="Reemplazo del secador eléctrico por un secador solar.",
         node="arequipa",
