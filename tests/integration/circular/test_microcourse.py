@@ -188,3 +188,26 @@ async def test_the_import_and_the_learners_are_for_staff(client, as_role):
     assert (await client.get(f"{API}/microcourse/learners", headers=company)).status_code == 403
     assert (await client.post(f"{API}/microcourse/imports", content=b"x", headers=company)).status_code == 403
     assert (await client.get(f"{API}/microcourse/reach")).status_code == 401
+
+
+async def test_an_xlsx_enrolment_list_is_imported_like_its_csv(client, circular_app, officer):
+    import io
+
+    from openpyxl import Workbook
+
+    number = new_number()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Teléfono", "Nodo", "Sexo", "Fecha de inscripción", "Módulos completados"])
+    sheet.append([int(number), "La Libertad", "F", datetime(2026, 1, 20), 2])
+    sheet.append(["abc", "Lima", "F", datetime(2026, 1, 20), None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = await client.post(
+        f"{API}/microcourse/imports", content=buffer.getvalue(), headers=officer | {"content-type": media}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["new_learners"] == 1 and [r["line"] for r in response.json()["rejected"]] == [3]
+    (row,) = await learner_row(circular_app, number[-4:], date(2026, 1, 20))
+    assert (row.node, row.gender, row.modules) == ("la_libertad", "female", [1, 2])
