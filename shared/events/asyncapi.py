@@ -24,6 +24,7 @@ SCHEMA_REF = "#/components/schemas/"
 KEY_DESCRIPTIONS = {
     "ruc": "The company's RUC (11 digits): every event about one company lands on one partition, in order.",
     "cohort_id": "The cohort's id (UUID): a cohort's sessions stay in order.",
+    "activity_id": "The sensitisation activity's id (UUID): an activity's recordings stay in order.",
 }
 
 

@@ -221,6 +221,54 @@ def _seed_records(client: PlatformClient, j: journey.Journey, tenant: Tenant) ->
     }
     tenant.markers |= {link, attendee["attendee_id"], evidence["id"], preaudit["id"], session["session_id"]}
     tenant.ids["auditor_token"] = client.token("auditor")
+    _seed_circular(client, j, tenant)
+
+
+def _seed_circular(client: PlatformClient, j: journey.Journey, tenant: Tenant) -> None:
+    """A sensitisation talk the company attended and a training with a trained specialist (circular)."""
+    officer = journey.OFFICER
+    activity = client.call(
+        "POST",
+        "/api/v1/circular/activities",
+        as_=officer,
+        expect=201,
+        json={
+            "kind": "talk",
+            "title": "Charla de economía circular (matriz)",
+            "held_on": str(j.today),
+            "node": "lima",
+            "organiser_kind": "node",
+            "organiser": "Nodo Lima",
+            "attendees": [{"ruc": tenant.ruc, "full_name": "Ana Matriz", "gender": "female"}],
+        },
+    )
+    training = client.call(
+        "POST",
+        "/api/v1/circular/trainings",
+        as_=officer,
+        expect=201,
+        json={
+            "methodology": "ecocanvas",
+            "title": "Ecocanvas (matriz)",
+            "organiser": "PRODUCE",
+            "starts_on": str(j.today),
+            "ends_on": str(j.today),
+            "hours": 8,
+            "trainees": [
+                {
+                    "full_name": "Especialista Matriz",
+                    "kind": "specialist",
+                    "institution": "CITE",
+                    "hours_attended": 8,
+                }
+            ],
+        },
+    )
+    tenant.ids |= {
+        "activity_id": activity["id"],
+        "training_id": training["id"],
+        "trainee_id": training["trainees"][0]["id"],
+    }
 
 
 @pytest.fixture(scope="module")

@@ -35,15 +35,17 @@ from shared.openapi import csv_request_body
 router = APIRouter(tags=["activities"])
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_EXAMPLE = (
     "RUC;Razón social;Tamaño;Manufactura;Liderada por mujer;Nombres y apellidos;Género;Cargo\n"
     "20100070970;Textiles Misti S.A.C.;pequeña;sí;sí;Rosa Quispe Mamani;F;Gerente general\n"
 )
 SHEET_BODY = csv_request_body(SHEET_EXAMPLE)
-SHEET_BODY["content"][XLSX] = {
-    "schema": {"type": "string", "format": "binary", "description": "the .xlsx workbook"}
-}
+SHEET_BODY["content"]["application/octet-stream"]["schema"]["description"] = (
+    "The sheet's bytes: CSV (UTF-8 or Windows-1252; `,` `;` or tab) or an .xlsx workbook (its first sheet)."
+)
+SHEET_BODY["content"]["multipart/form-data"]["schema"]["properties"]["file"]["description"] = (
+    "the CSV or .xlsx file"
+)
 ModeQuery = Annotated[
     ImportMode,
     Query(

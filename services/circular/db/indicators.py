@@ -22,10 +22,12 @@ from services.circular.db.tables import (
     attendees,
     companies,
     journeys,
+    microcourse_learners,
     trainees,
     trainings,
 )
 from services.circular.domain.indicators import Dimension, Period, Window
+from services.circular.domain.reference import ActivityKind, Methodology
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,12 @@ def _in_window(day: sa.ColumnElement[Any], window: Window) -> list[sa.ColumnElem
     return conds
 
 
-def _company_attendance(window: Window, *extra: sa.ColumnElement[bool]) -> sa.Select[Any]:
-    a = activities.c
-    return (
+def _company_attendance(window: Window, *company: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """Companies reached: at an activity (its attendance) or through the micro-course (a learner of
+    the company enrolled, on the day enrolled; kind micro_course_cohort, methodology public_awareness).
+    ``company`` conditions apply to the company's recorded facts (women-led, manufacturing)."""
+    a, m = activities.c, microcourse_learners.c
+    attended = (
         sa.select(
             activity_companies.c.ruc.label("subject"),
             a.held_on.label("day"),
@@ -57,9 +62,21 @@ def _company_attendance(window: Window, *extra: sa.ColumnElement[bool]) -> sa.Se
             NULL_TEXT.label("gender"),
         )
         .select_from(activity_companies.join(activities, activities.c.id == activity_companies.c.activity_id))
-        .join(companies, companies.c.ruc == activity_companies.c.ruc)
-        .where(*_in_window(a.held_on, window), *extra)
+        .where(*_in_window(a.held_on, window))
     )
+    enrolled = sa.select(
+        m.company_ruc.label("subject"),
+        m.enrolled_on.label("day"),
+        m.node.label("node"),
+        sa.literal(Methodology.public_awareness.value, sa.Text).label("methodology"),
+        sa.literal(ActivityKind.micro_course_cohort.value, sa.Text).label("kind"),
+        NULL_TEXT.label("gender"),
+    ).where(m.company_ruc.is_not(None), *_in_window(m.enrolled_on, window))
+    reached = sa.union_all(attended, enrolled).subquery("reached")
+    stmt = sa.select(reached)
+    if company:
+        stmt = stmt.join(companies, companies.c.ruc == reached.c.subject).where(*company)
+    return stmt
 
 
 def companies_sensitised(window: Window) -> sa.Select[Any]:
@@ -71,7 +88,10 @@ def companies_sensitised_women_led(window: Window) -> sa.Select[Any]:
 
 
 def companies_sensitised_women_led_not_stated(window: Window) -> sa.Select[Any]:
-    return _company_attendance(window, companies.c.women_led.is_(None))
+    """Not stated: no company row says (a micro-course learner's company may have none)."""
+    a = _company_attendance(window).subquery("all_reached")
+    known = sa.select(companies.c.ruc).where(companies.c.women_led.is_not(None))
+    return sa.select(a).where(a.c.subject.not_in(known))
 
 
 def companies_sensitised_manufacturing(window: Window) -> sa.Select[Any]:
@@ -79,8 +99,9 @@ def companies_sensitised_manufacturing(window: Window) -> sa.Select[Any]:
 
 
 def people_sensitised(window: Window) -> sa.Select[Any]:
-    a = activities.c
-    return (
+    """People at activities, and micro-course learners (by their number's keyed hash, never the number)."""
+    a, m = activities.c, microcourse_learners.c
+    attended = (
         sa.select(
             attendees.c.person_key.label("subject"),
             a.held_on.label("day"),
@@ -92,6 +113,15 @@ def people_sensitised(window: Window) -> sa.Select[Any]:
         .select_from(attendees.join(activities, activities.c.id == attendees.c.activity_id))
         .where(*_in_window(a.held_on, window))
     )
+    learners = sa.select(
+        ("whatsapp:" + m.phone_hash).label("subject"),
+        m.enrolled_on.label("day"),
+        m.node.label("node"),
+        sa.literal(Methodology.public_awareness.value, sa.Text).label("methodology"),
+        sa.literal(ActivityKind.micro_course_cohort.value, sa.Text).label("kind"),
+        m.gender.label("gender"),
+    ).where(*_in_window(m.enrolled_on, window))
+    return sa.select(sa.union_all(attended, learners).subquery("people"))
 
 
 def activities_held(window: Window) -> sa.Select[Any]:

@@ -103,11 +103,13 @@ FIGURES: dict[str, Figure] = {
             "Mipymes sensibilizadas",
             "companies",
             "Distinct companies (RUC) that attended at least one sensitisation activity (talk, workshop, "
-            "fair or micro-course cohort) held in the window, whether or not they are registered in "
-            "PROMPERÚ's programme. A registration alone is not a sensitisation.",
+            "fair or micro-course cohort) held in the window, or one of whose people enrolled in the WhatsApp "
+            "micro-course in the window, whether or not they are registered in PROMPERÚ's programme. A "
+            "registration alone is not a sensitisation.",
             "Empresas distintas (RUC) que asistieron al menos a una actividad de sensibilización (charla, "
-            "taller, feria o cohorte del microcurso) realizada en el periodo, estén o no inscritas en el "
-            "programa de PROMPERÚ. La sola inscripción no es sensibilización.",
+            "taller, feria o cohorte del microcurso) realizada en el periodo, o una de cuyas personas se "
+            "inscribió en el microcurso de WhatsApp en el periodo, estén o no inscritas en el programa de "
+            "PROMPERÚ. La sola inscripción en PROMPERÚ no es sensibilización.",
             _ACTIVITY_DIMS,
             "Más de 3000 mipymes sensibilizadas en economía circular",
         ),
@@ -146,9 +148,11 @@ FIGURES: dict[str, Figure] = {
             "Personas sensibilizadas",
             "people",
             "Distinct people (name and company) who signed the attendance of at least one sensitisation "
-            "activity held in the window; by gender as the sheets state it.",
+            "activity held in the window, and micro-course learners enrolled in it (one per WhatsApp "
+            "number); by gender as stated.",
             "Personas distintas (nombre y empresa) que firmaron la asistencia de al menos una actividad de "
-            "sensibilización del periodo; por género según las hojas.",
+            "sensibilización del periodo, y participantes inscritos en el microcurso (uno por número de "
+            "WhatsApp); por género según lo declarado.",
             _PEOPLE_DIMS,
             "",
         ),

@@ -124,6 +124,46 @@ def _seed(client: PlatformClient) -> tuple[str, dict[str, str]]:
         json={"name": "fuzz", "organisation": "ProInnovate", "scopes": ["catalog:read"]},
     )
     ids["key_id"] = key["id"]
+    activity = c.call(
+        "POST",
+        "/api/v1/circular/activities",
+        as_=OFFICER,
+        expect=201,
+        json={
+            "kind": "workshop",
+            "title": "Taller de ecodiseño",
+            "held_on": str(j.today),
+            "node": "arequipa",
+            "organiser_kind": "partner",
+            "organiser": "CITE Arequipa",
+            "methodology": "ecocanvas",
+            "attendees": [{"ruc": ruc, "full_name": "Rosa Quispe", "gender": "female", "women_led": True}],
+        },
+    )
+    ids["activity_id"] = activity["id"]
+    training = c.call(
+        "POST",
+        "/api/v1/circular/trainings",
+        as_=OFFICER,
+        expect=201,
+        json={
+            "methodology": "ecocanvas",
+            "title": "Ecocanvas para especialistas",
+            "organiser": "PRODUCE",
+            "starts_on": str(j.today),
+            "ends_on": str(j.today),
+            "hours": 16,
+            "trainees": [
+                {
+                    "full_name": "Carmen Vega",
+                    "kind": "specialist",
+                    "institution": "CITE",
+                    "hours_attended": 16,
+                }
+            ],
+        },
+    )
+    ids["training_id"], ids["trainee_id"] = training["id"], training["trainees"][0]["id"]
     return ruc, ids
 
 

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from services.circular.db.tables import journeys
+from services.circular.db.tables import journeys, microcourse_learners
 from tests.integration.circular.conftest import API, new_ruc
 
 
@@ -121,7 +121,27 @@ async def season(client, officer, circular_clock, circular_app):
         (lib[0], True, "la_libertad", date(year, 9, 1)),  # a second journey: counted once
         (lim[0], False, "lima", date(year, 12, 1)),
     ]
+    learner_company = new_ruc()
+    learners = [(learner_company, date(year, 4, 1)), (aqp[1], date(year, 4, 2))]  # the second: known company
     async with circular_app.state.engine.begin() as conn:
+        await conn.execute(
+            sa.insert(microcourse_learners),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "phone_hash": uuid.uuid4().hex,
+                    "phone_last_digits": "4321",
+                    "node": "arequipa",
+                    "gender": "female",
+                    "company_ruc": ruc,
+                    "enrolled_at": now,
+                    "enrolled_on": enrolled,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for ruc, enrolled in learners
+            ],
+        )
         await conn.execute(
             sa.insert(journeys),
             [
@@ -169,11 +189,12 @@ def _groups(figure: dict) -> dict[str, int]:
 async def test_the_report_as_of_the_years_end_and_its_breakdowns(client, officer, season):
     year = season
     end = await _report(client, officer, year, "12-31")
-    assert end["companies_sensitised"]["total"] == 11  # 6 + 3 + 2; the Arequipa company at the workshop once
+    # 6 + 3 + 2 at activities (the Arequipa company at the workshop once) + 1 through the micro-course
+    assert end["companies_sensitised"]["total"] == 12
     assert end["companies_sensitised_women_led"]["total"] == 3
-    assert end["companies_sensitised_women_led_not_stated"]["total"] == 1
+    assert end["companies_sensitised_women_led_not_stated"]["total"] == 2  # one of Arequipa, the learner's
     assert end["activities_held"]["total"] == 3
-    assert end["people_sensitised"]["total"] == 11  # "Kallpa 0" of the same company twice is one person
+    assert end["people_sensitised"]["total"] == 13  # "Kallpa 0" twice is one person; 2 learners
     assert end["companies_started_transition"]["total"] == 3
     assert end["companies_started_transition_women_led"]["total"] == 2
     assert end["people_trained"]["total"] == 3  # E3 attended 10 of 40 h
@@ -181,12 +202,12 @@ async def test_the_report_as_of_the_years_end_and_its_breakdowns(client, officer
     assert end["companies_sensitised"]["definition"].startswith("Distinct companies (RUC)")
 
     by_node = await _report(client, officer, year, "12-31", group_by="node")
-    assert _groups(by_node["companies_sensitised"]) == {"arequipa": 6, "la_libertad": 4, "lima": 2}
+    assert _groups(by_node["companies_sensitised"]) == {"arequipa": 7, "la_libertad": 4, "lima": 2}
     assert _groups(by_node["companies_sensitised_women_led"]) == {"arequipa": 2, "la_libertad": 2}
     assert _groups(by_node["companies_started_transition"]) == {"arequipa": 1, "la_libertad": 1, "lima": 1}
     by_quarter = await _report(client, officer, year, "12-31", group_by="period", period="quarter")
     quarters = _groups(by_quarter["companies_sensitised"])
-    assert quarters == {f"{year}-Q1": 6, f"{year}-Q2": 3, f"{year}-Q4": 2}
+    assert quarters == {f"{year}-Q1": 6, f"{year}-Q2": 4, f"{year}-Q4": 2}
     assert sum(quarters.values()) == by_quarter["companies_sensitised"]["total"]
     by_kind = await _report(client, officer, year, "12-31", group_by="kind")
     assert _groups(by_kind["people_trained"]) == {"public_official": 1, "specialist": 2}
@@ -208,7 +229,7 @@ async def test_as_of_any_date_counts_only_what_had_happened_by_then(client, offi
     before = await _report(client, officer, year, "03-04")
     assert all(f["total"] == 0 for f in before.values())
     mid = await _report(client, officer, year, "06-30")
-    assert mid["companies_sensitised"]["total"] == 9
+    assert mid["companies_sensitised"]["total"] == 10
     assert mid["people_trained"]["total"] == 3
     assert mid["companies_started_transition"]["total"] == 0
     august = await _report(client, officer, year, "08-15")
@@ -224,7 +245,7 @@ async def test_the_export_carries_every_figure_and_its_definition(client, office
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["figura", "etiqueta", "grupo", "valor"]
     table = {(r[0], r[2]): r for r in rows[1:]}
-    assert table[("companies_sensitised", "total")][3] == "11"
+    assert table[("companies_sensitised", "total")][3] == "12"
     assert table[("companies_sensitised", "la_libertad")][3] == "4"
     assert table[("companies_sensitised", "total")][6].startswith("Empresas distintas (RUC)")
     as_xlsx = await client.get(
