@@ -180,6 +180,13 @@ COVERAGE: dict[str, TopicCoverage] = {
         "partner webhook); enrollment, training and audit deal with PROMPERÚ's certification programme, "
         "which a sensitised company may never join",
     ),
+    "circular.journey.finished": C(
+        {
+            "catalog": "drafts a success story in the hub from the journey's figures, for the company to submit"
+        },
+        "enrollment, training and audit deal with PROMPERÚ's certification, not circular measures; the "
+        "circular indicators read the journeys where they live",
+    ),
 }
 
 

@@ -5,9 +5,9 @@ model. The rebuild command (``services.catalog.rebuild``) replays these same top
 through these same handlers.
 """
 
-from services.catalog.handlers import projection
+from services.catalog.handlers import journey_stories, projection
 from shared.events.consumer import Handler
-from shared.events.contracts import audit, enrollment, training
+from shared.events.contracts import audit, circular, enrollment, training
 from shared.events.envelope import EventEnvelope
 from shared.uow import UnitOfWork
 
@@ -140,4 +140,5 @@ TOPIC_HANDLERS: dict[str, Handler] = {
     audit.CertificateWithdrawn.TOPIC: on_certificate_withdrawn,
     audit.CertificateExpired.TOPIC: on_certificate_expired,
     **{contract.TOPIC: on_mark_licence for contract in MARK_LICENCE_EVENTS},
+    circular.JourneyFinished.TOPIC: journey_stories.draft_from_journey,
 }

@@ -29,3 +29,10 @@ TrainingWriter = Annotated[Principal, Depends(require_roles(Role.promperu_office
 TrainingReader = Annotated[Principal, Depends(require_roles(Role.promperu_officer))]
 # promperu_officer, admin: the indicators with their breakdowns and exports
 IndicatorReader = Annotated[Principal, Depends(require_roles(Role.promperu_officer))]
+# promperu_officer, admin: micro-course enrolment lists (import) and the learners (numbers masked)
+MicrocourseImporter = Annotated[Principal, Depends(require_roles(Role.promperu_officer))]
+LearnerReader = Annotated[Principal, Depends(require_roles(Role.promperu_officer))]
+# promperu_officer, admin: record a company's transition journey (commit, follow up, finish, abandon)
+JourneyWriter = Annotated[Principal, Depends(require_roles(Role.promperu_officer))]
+# promperu_officer, company (its own journeys only: domain/access.py), admin
+JourneyReader = Annotated[Principal, Depends(require_roles(Role.promperu_officer, Role.company))]

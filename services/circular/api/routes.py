@@ -2,12 +2,12 @@
 
 from fastapi import APIRouter
 
-from services.circular.api import activities, indicators, reference, trainings
+from services.circular.api import activities, indicators, journeys, microcourse, reference, trainings
 
 router = APIRouter()
-for module in (activities, trainings, indicators):
+for module in (activities, trainings, indicators, microcourse, journeys):
     router.include_router(module.router)
 
 public = APIRouter()
-for module in (reference, indicators):
+for module in (reference, indicators, microcourse):
     public.include_router(module.public)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.circular.domain.journeys import JourneyStatus, Resource
 from services.circular.domain.reference import (
     ActivityKind,
     CompanySize,
@@ -309,3 +310,262 @@ class HubFiguresPublic(BaseModel):
     small_cell_threshold: int = Field(description="breakdown cells from 1 to this minus one are withheld")
     suppression: str = Field(description="why and how cells are withheld")
     figures: list[HubFigurePublic]
+
+
+# --- the WhatsApp micro-course (h8) ------------------------------------------------------------
+
+
+class MicrocourseReceipt(PublicModel):
+    message_id: str = Field(description="the webhook-id header")
+    outcome: Literal["applied", "duplicate", "ignored"] = Field(
+        description="applied: the fact was recorded; duplicate: this message id was seen before and "
+        "nothing changed; ignored: a message type this service does not read (recorded as seen)"
+    )
+
+
+class LearnerPublic(PublicModel):
+    id: uuid.UUID
+    phone: str = Field(description="the last four digits only (•••• 4321): the number is not kept")
+    node: Node | None = Field(description="null: another region, or not stated")
+    gender: Gender
+    company_ruc: str | None
+    enrolled_on: date
+    modules_completed: list[int]
+    completed_on: date | None
+
+
+class LearnersPublic(PublicModel):
+    data: list[LearnerPublic]
+    next_cursor: str | None
+
+
+class RowErrorPublic(PublicModel):
+    field: str
+    message: str
+
+
+class RejectedRowPublic(PublicModel):
+    line: int = Field(description="the spreadsheet's line (the header is line 1)")
+    errors: list[RowErrorPublic]
+
+
+class MicrocourseImportPublic(PublicModel):
+    rows: int = Field(description="non-blank rows read")
+    new_learners: int
+    updated_learners: int = Field(
+        description="learners already known (by their number) whose facts were merged"
+    )
+    rejected: list[RejectedRowPublic]
+
+
+class ReachCount(PublicModel):
+    enrolled: int
+    completed: int
+
+
+class ReachByNode(ReachCount):
+    node: Node | None = Field(description="null: sin nodo (another region or not stated)")
+
+
+class ReachByGender(ReachCount):
+    gender: Gender
+
+
+class ReachByNodeGender(ReachCount):
+    node: Node | None
+    gender: Gender
+
+
+class MicrocourseReachPublic(PublicModel):
+    since: date | None = Field(description="first enrolment date counted (null: since the start)")
+    as_of: date = Field(description="last date counted, enrolments and completions alike (Lima dates)")
+    total: ReachCount
+    by_node: list[ReachByNode]
+    by_gender: list[ReachByGender]
+    by_node_gender: list[ReachByNodeGender]
+    definitions: dict[str, str]
+
+
+# --- transition journeys (h8) ------------------------------------------------------------------
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
+
+
+class MciIn(BaseModel):
+    """The calculator's inputs (the hub's circularity calculator, shared/mci.py)."""
+
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid")
+
+    recycled_feedstock: float = Field(ge=0, le=1, description="F_R: fraction of feedstock from recycling")
+    reused_feedstock: float = Field(ge=0, le=1, description="F_U: fraction from reused sources")
+    collected_for_recycling: float = Field(ge=0, le=1, description="C_R: fraction collected for recycling")
+    collected_for_reuse: float = Field(ge=0, le=1, description="C_U: fraction going into component reuse")
+    feedstock_recycling_efficiency: float = Field(ge=0, le=1, description="E_F")
+    collection_recycling_efficiency: float = Field(ge=0, le=1, description="E_C")
+    lifetime: float = Field(gt=0, description="L: the product's lifetime")
+    average_lifetime: float = Field(gt=0, description="L_av: industry-average lifetime (same unit)")
+    functional_units: float = Field(1.0, gt=0, description="U")
+    average_functional_units: float = Field(1.0, gt=0, description="U_av")
+    mass: float = Field(1.0, gt=0, description="M: product mass (kg)")
+
+
+class CommitmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    baseline: Amount = Field(description="yearly consumption before the measure (kWh, m3 or kg)")
+    expected: Amount = Field(description="yearly consumption expected after it")
+    unit_price: Amount = Field(description="S/ per unit")
+
+
+class JourneyCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "company_ruc": "20100070970",
+                "company_name": "Textiles del Misti S.A.C.",
+                "women_led": True,
+                "node": "arequipa",
+                "started_on": "2026-04-15",
+                "title": "Secado solar del café",
+                "measure": "Reemplazo del secador eléctrico por un secador solar con respaldo.",
+                "methodology": "ecocanvas",
+                "mci": {
+                    "recycled_feedstock": 0.1,
+                    "reused_feedstock": 0,
+                    "collected_for_recycling": 0.2,
+                    "collected_for_reuse": 0,
+                    "feedstock_recycling_efficiency": 0.8,
+                    "collection_recycling_efficiency": 0.8,
+                    "lifetime": 5,
+                    "average_lifetime": 5,
+                },
+                "resources": {"energy": {"baseline": 12000, "expected": 7000, "unit_price": 0.6}},
+                "investment": 9000,
+            }
+        },
+    )
+
+    company_ruc: str = Field(pattern=r"^\d{11}$")
+    company_name: str = Field(min_length=1, max_length=300)
+    women_led: bool = Field(description="the company is led by a woman (GIZ's 'dirigidas por mujeres')")
+    node: Node | None = Field(None, description="the node accompanying the company; null: none")
+    started_on: date | None = Field(None, description="the day the company committed; default today (Lima)")
+    title: str = Field(min_length=1, max_length=200)
+    measure: str = Field(min_length=1, max_length=4000)
+    methodology: Methodology | None = None
+    mci: MciIn = Field(description="the product's baseline MCI inputs; the indicator is computed and kept")
+    resources: dict[Resource, CommitmentIn] = Field(min_length=1)
+    investment: Amount
+
+
+class FollowUpCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "measured_on": "2026-09-30",
+                "measured": {"energy": 7400},
+                "note": "Secador solar operando desde julio; consumo anualizado de julio a septiembre.",
+            }
+        },
+    )
+
+    measured_on: date
+    measured: dict[Resource, Amount] = Field(
+        min_length=1, description="yearly consumption measured after the measure, per committed resource"
+    )
+    mci: MciIn | None = Field(None, description="the product's MCI inputs now, when re-assessed")
+    note: str | None = Field(None, max_length=4000)
+
+
+class JourneyFinish(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"finished_on": "2026-10-01"}})
+
+    finished_on: date | None = Field(None, description="default today (Lima)")
+
+
+class JourneyAbandon(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"abandoned_on": "2026-06-15", "reason": "La empresa cerró la línea de secado."}
+        },
+    )
+
+    abandoned_on: date | None = Field(None, description="default today (Lima)")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CommitmentPublic(PublicModel):
+    baseline: Decimal
+    expected: Decimal
+    unit_price: Decimal
+
+
+class FollowUpPublic(PublicModel):
+    id: uuid.UUID
+    measured_on: date
+    measured: dict[Resource, Decimal]
+    mci: float | None
+    note: str | None
+    recorded_at: datetime
+
+
+class StoryFigurePublic(PublicModel):
+    resource: Resource
+    unit: str
+    baseline: Decimal
+    after: Decimal
+    unit_price: Decimal
+    baseline_source: str = Field(description="where the baseline comes from in this service's data")
+    after_source: str = Field(description="the follow-up that measured the result")
+    measured_on: date
+
+
+class JourneyPublic(PublicModel):
+    id: uuid.UUID
+    company_ruc: str
+    company_name: str
+    women_led: bool
+    node: Node | None
+    status: JourneyStatus
+    started_on: date
+    title: str
+    measure: str
+    methodology: Methodology | None
+    mci_baseline: float = Field(
+        description="the MCI computed from the baseline inputs when the company committed"
+    )
+    mci_inputs: dict[str, float]
+    mci_latest: float | None = Field(description="the MCI of the latest follow-up that re-assessed it")
+    resources: dict[Resource, CommitmentPublic]
+    investment: Decimal
+    expected_annual_savings: Decimal = Field(
+        description="S/ per year: sum of (baseline - expected) x unit price"
+    )
+    follow_ups: list[FollowUpPublic]
+    finished_on: date | None
+    abandoned_on: date | None
+    abandon_reason: str | None
+    story_figures: list[StoryFigurePublic] | None = Field(
+        description="finished journeys: the figures the draft success story was made from, with their sources"
+    )
+
+
+class JourneySummaryPublic(PublicModel):
+    id: uuid.UUID
+    company_ruc: str
+    company_name: str
+    women_led: bool
+    node: Node | None
+    status: JourneyStatus
+    started_on: date
+    title: str
+    mci_baseline: float
+    expected_annual_savings: Decimal
+
+
+class JourneysPublic(PublicModel):
+    data: list[JourneySummaryPublic]
+    next_cursor: str | None

@@ -40,8 +40,8 @@ DEFINITIONS = {
         "date: an enrolment message, any later message of the learner or a row of an imported list."
     ),
     "microcourse_completed": (
-        "Distinct learners whose course completion (all modules and the closing quiz, as reported by "
-        "the provider or an imported list) is dated on or before the date."
+        "Among the learners reached (same period), those whose course completion (all modules and the "
+        "closing quiz, as reported by the provider or an imported list) is dated on or before the date."
     ),
 }
 

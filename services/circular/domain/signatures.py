@@ -8,8 +8,10 @@ space-separated signatures while the provider rotates its secret). The check is 
 reference ``standardwebhooks`` library's: a constant-time comparison, and a timestamp more
 than five minutes from the wall clock refused (a captured message cannot be replayed later).
 
-Every failure is a 401 problem+json saying which check failed (``reason``: ``headers``,
-``signature`` or ``timestamp``), never which byte.
+A request without the three headers (or with a timestamp that is not a number) is not a
+Standard Webhooks message at all: 400 problem+json, ``reason: headers``. A wrong signature or a
+stale timestamp is a 401 problem+json (``reason``: ``signature`` or ``timestamp``), never
+saying which byte.
 """
 
 from __future__ import annotations
@@ -21,21 +23,34 @@ from typing import Literal
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from shared.errors import Unauthorized
+from shared.errors import BadRequest, Unauthorized
 
 TOLERANCE_SECONDS = 300  # the library's, stated here for the documentation
 MAX_MESSAGE_ID = 200
 
-Reason = Literal["headers", "signature", "timestamp"]
+Reason = Literal["signature", "timestamp"]
+
+
+class NotSigned(BadRequest):
+    def __init__(self) -> None:
+        super().__init__(
+            "The webhook-id, webhook-timestamp (Unix seconds) and webhook-signature headers are required.",
+            detail_es="Se requieren las cabeceras webhook-id, webhook-timestamp (segundos Unix) y "
+            "webhook-signature.",
+            extra={
+                "reason": "headers",
+                "errors": [
+                    {"field": name, "in": "header", "message": "required"}
+                    for name in ("webhook-id", "webhook-timestamp", "webhook-signature")
+                ],
+            },
+        )
+        self.reason = "headers"
 
 
 class SignatureRejected(Unauthorized):
     def __init__(self, reason: Reason) -> None:
         texts = {
-            "headers": (
-                "The webhook-id, webhook-timestamp and webhook-signature headers are required.",
-                "Faltan las cabeceras webhook-id, webhook-timestamp y webhook-signature.",
-            ),
             "signature": (
                 "The webhook signature does not match the body.",
                 "La firma del webhook no corresponde al contenido.",
@@ -56,12 +71,13 @@ class Verified:
 
 
 def verify(secret: str, body: bytes, headers: Mapping[str, str]) -> Verified:
-    """The message id of a correctly signed, fresh message; ``SignatureRejected`` otherwise."""
+    """The message id of a correctly signed, fresh message; ``NotSigned`` (400) without the headers,
+    ``SignatureRejected`` (401) for a wrong signature or a stale timestamp."""
     lowered = {k.lower(): v for k, v in headers.items()}
     message_id = lowered.get("webhook-id", "")
     wanted = ("webhook-id", "webhook-timestamp", "webhook-signature")
     if not all(lowered.get(name) for name in wanted) or len(message_id) > MAX_MESSAGE_ID:
-        raise SignatureRejected("headers")
+        raise NotSigned()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -73,7 +89,7 @@ def verify(secret: str, body: bytes, headers: Mapping[str, str]) -> Verified:
         if "timestamp too" in message:
             raise SignatureRejected("timestamp") from exc
         if "Invalid Signature Headers" in message:
-            raise SignatureRejected("headers") from exc
+            raise NotSigned() from exc
         raise SignatureRejected("signature") from exc
     except (ValueError, binascii.Error) as exc:  # a malformed "v1,..." list or base64
         raise SignatureRejected("signature") from exc

@@ -73,7 +73,7 @@ class JourneyFinished(EventContract):
     TOPIC = "circular.journey.finished"
     journey_id: uuid.UUID
     ruc: str
-    company_name: str
+    legal_name: str  # the company's business name (an organisation, not a person)
     title: str
     measure: str
     node: str | None = None
