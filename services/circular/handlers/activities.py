@@ -177,32 +177,27 @@ async def _record(
                     merged[key] = value.value if hasattr(value, "value") else value
     rucs = sorted(facts)
     seen_before = await links.rucs_seen_before(rucs=rucs, activity_id=activity.id) if rucs else set()
-    new_companies: list[sa.Row[Any]] = []
-    for ruc in rucs:
-        company = await companies_repo.upsert(ruc=ruc, facts=facts[ruc], now=now)
-        if await links.create(activity_id=activity.id, ruc=ruc, now=now):
-            result.companies_added += 1
-            new_companies.append(company)
-    keys: set[str] = set()
+    recorded = await companies_repo.upsert_many(facts=facts, now=now)
+    added = await links.create_many(activity_id=activity.id, rucs=rucs, now=now)
+    new_companies = [c for c in recorded if c.ruc in added]
+    result.companies_added = len(added)
+    people: dict[str, dict[str, Any]] = {}
     for row in rows:
         person = row.person_key
-        if person is None or person in keys:
+        if person is None or person in people:
             continue
-        keys.add(person)
-        assert row.full_name is not None
-        inserted = await people_repo.upsert(
-            values={
-                "id": uuid.uuid4(),
-                "activity_id": activity.id,
-                "person_key": person,
-                "full_name": row.full_name,
-                "gender": row.gender.value,
-                "role": row.role,
-                "ruc": row.ruc,
-                "created_at": now,
-            }
-        )
-        result.people_added += int(inserted)
+        people[person] = {
+            "id": uuid.uuid4(),
+            "activity_id": activity.id,
+            "person_key": person,
+            "full_name": row.full_name,
+            "gender": row.gender.value,
+            "role": row.role,
+            "ruc": row.ruc,
+            "created_at": now,
+        }
+    result.people_added = await people_repo.upsert_many(rows=list(people.values()))
+    keys = set(people)
     if mode == ImportMode.replace_all:
         result.people_removed = await people_repo.delete_others(activity_id=activity.id, keep=keys)
         result.companies_removed = await links.delete_others(activity_id=activity.id, keep=set(rucs))
