@@ -85,7 +85,7 @@ async def create(
                 "An activity with this organiser and reference is being recorded.",
                 detail_es="Se está registrando una actividad con este organizador y referencia.",
             ) from exc
-        result = await _record(uow, row, rows, ImportMode.merge)
+        result = await _record(uow, row, rows, ImportMode.merge, created=True)
         await uow.commit()
     return row, (result.companies, result.people, result.women)
 
@@ -158,7 +158,7 @@ async def record(
 
 
 async def _record(
-    uow: UnitOfWork, activity: sa.Row[Any], rows: list[SheetRow], mode: ImportMode
+    uow: UnitOfWork, activity: sa.Row[Any], rows: list[SheetRow], mode: ImportMode, *, created: bool = False
 ) -> AttendanceResult:
     session, now = uow.session, uow.clock.now()
     companies_repo, links, people_repo = (
@@ -201,8 +201,13 @@ async def _record(
     if mode == ImportMode.replace_all:
         result.people_removed = await people_repo.delete_others(activity_id=activity.id, keep=keys)
         result.companies_removed = await links.delete_others(activity_id=activity.id, keep=set(rucs))
-    await ActivityRepository(session).touch(activity_id=activity.id, now=now)
     result.companies, result.people, result.women = await _counts(session, activity.id)
+    changed = (
+        result.companies_added or result.people_added or result.companies_removed or result.people_removed
+    )
+    if not (created or changed):
+        return result  # the same sheet again: nothing recorded, nothing to tell
+    await ActivityRepository(session).touch(activity_id=activity.id, now=now)
     uow.publish(
         ActivityRecorded(
             activity_id=activity.id,
