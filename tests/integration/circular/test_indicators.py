@@ -179,7 +179,10 @@ async def _report(client, officer, year: int, as_of: str, **params) -> dict[str,
         headers=officer,
     )
     assert response.status_code == 200, response.text
-    return {f["name"]: f for f in response.json()["figures"]}
+    body = response.json()
+    assert (body["from"], body["as_of"]) == (f"{year}-01-01", f"{year}-{as_of}")
+    assert "Window [from, as_of]" in body["rules"]
+    return {f["name"]: f for f in body["figures"]}
 
 
 def _groups(figure: dict) -> dict[str, int]:
