@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -81,7 +81,7 @@ def _records(attendees: list[AttendeeIn]) -> list[dict[str, str]]:
     "/activities", status_code=201, response_model=ActivityDetailPublic, summary="Record an activity"
 )
 async def create_activity(
-    body: ActivityCreate, request: Request, uow: UowDep, caller: ActivityWriter, db: ReadDbDep
+    body: ActivityCreate, request: Request, uow: UowDep, caller: ActivityWriter
 ) -> JSONResponse:
     sheet = from_records(_records(body.attendees))
     if sheet.problems:
@@ -89,14 +89,15 @@ async def create_activity(
     values = body.model_dump(exclude={"attendees"}, mode="python")
 
     async def action() -> ActivityDetailPublic:
-        row = await activities.create(uow, caller, values, sheet.rows)
-        return await _detail(db, caller, row.id)
+        row, counts = await activities.create(uow, caller, values, sheet.rows)
+        return _detail(row, counts)
 
     return await idempotent(request, uow, action, status_code=201, subject=caller.subject)
 
 
-async def _detail(db: ReadDbDep, caller: ActivityReader, activity_id: uuid.UUID) -> ActivityDetailPublic:
-    row, (companies, people, women) = await activities.read(db, caller, activity_id=activity_id)
+def _detail(row: Any, counts: tuple[int, int, int]) -> ActivityDetailPublic:
+    """The created (within its transaction: an Idempotency-Key's replay record) or read activity."""
+    companies, people, women = counts
     return ActivityDetailPublic.model_validate(
         dict(row._mapping) | {"companies": companies, "people": people, "women": women}
     )
@@ -134,7 +135,7 @@ async def list_activities(
 async def read_activity(
     activity_id: uuid.UUID, db: ReadDbDep, caller: ActivityReader
 ) -> ActivityDetailPublic:
-    return await _detail(db, caller, activity_id)
+    return _detail(*await activities.read(db, caller, activity_id=activity_id))
 
 
 @router.get(

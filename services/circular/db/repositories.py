@@ -41,16 +41,26 @@ class CompanyRepository(Repository):
 
     async def upsert(self, *, ruc: str, facts: dict[str, Any], now: datetime) -> sa.Row[Any]:
         """The company, created if new; the facts given (not None) replace the recorded ones."""
-        given = {k: v for k, v in facts.items() if k in COMPANY_FACTS and v is not None}
-        insert = pg_insert(companies).values(ruc=ruc, created_at=now, updated_at=now, **given)
+        return (await self.upsert_many(facts={ruc: facts}, now=now))[0]
+
+    async def upsert_many(self, *, facts: dict[str, dict[str, Any]], now: datetime) -> list[sa.Row[Any]]:
+        """The companies (RUC -> stated facts), created if new; a stated fact replaces the recorded one,
+        an unstated one (None) leaves it. One statement for a whole sheet."""
+        if not facts:
+            return []
+        rows = [
+            {"ruc": ruc, "created_at": now, "updated_at": now, **{k: f.get(k) for k in COMPANY_FACTS}}
+            for ruc, f in sorted(facts.items())
+        ]
+        insert = pg_insert(companies).values(rows)
         stmt = insert.on_conflict_do_update(
             index_elements=[companies.c.ruc],
-            set_={**{k: insert.excluded[k] for k in given}, "updated_at": now}
-            if given
-            else {"ruc": insert.excluded.ruc},
+            set_={
+                **{k: sa.func.coalesce(insert.excluded[k], companies.c[k]) for k in COMPANY_FACTS},
+                "updated_at": now,
+            },
         ).returning(companies)
-        row: sa.Row[Any] = (await self.db.execute(stmt)).one()
-        return row
+        return list((await self.db.execute(stmt)).all())
 
     async def all(self, *, rucs: list[str]) -> list[sa.Row[Any]]:
         return await self._all(self._select(companies.c.ruc.in_(rucs)).order_by(companies.c.ruc))
@@ -118,15 +128,17 @@ class ActivityCompanyRepository(Repository):
     table = activity_companies
     noun = "Activity company"
 
-    async def create(self, *, activity_id: uuid.UUID, ruc: str, now: datetime) -> bool:
-        """True when the company is new to the activity."""
+    async def create_many(self, *, activity_id: uuid.UUID, rucs: list[str], now: datetime) -> set[str]:
+        """Those of ``rucs`` new to the activity (the others were there already)."""
+        if not rucs:
+            return set()
         stmt = (
             pg_insert(activity_companies)
-            .values(activity_id=activity_id, ruc=ruc, created_at=now)
+            .values([{"activity_id": activity_id, "ruc": ruc, "created_at": now} for ruc in rucs])
             .on_conflict_do_nothing()
             .returning(activity_companies.c.ruc)
         )
-        return (await self.db.execute(stmt)).first() is not None
+        return set((await self.db.execute(stmt)).scalars())
 
     async def rucs_seen_before(self, *, rucs: list[str], activity_id: uuid.UUID) -> set[str]:
         """Those of ``rucs`` with an attendance at another activity (not their first)."""
@@ -160,18 +172,20 @@ class AttendeeRepository(Repository):
     table = attendees
     noun = "Attendee"
 
-    async def upsert(self, *, values: dict[str, Any]) -> bool:
-        """True when the person is new to the activity; a known person's gender/role are updated."""
-        insert = pg_insert(attendees).values(**values)
-        stmt = insert.on_conflict_do_update(
+    async def upsert_many(self, *, rows: list[dict[str, Any]]) -> int:
+        """How many of the people are new to the activity; a known person's gender and role are updated
+        (a blank role leaves the recorded one). One statement for a whole sheet."""
+        if not rows:
+            return 0
+        insert = pg_insert(attendees).values(rows)
+        stmt: Any = insert.on_conflict_do_update(
             constraint="attendees_activity_person_key",
             set_={
                 "gender": insert.excluded.gender,
                 "role": sa.func.coalesce(insert.excluded.role, attendees.c.role),
             },
-        ).returning(attendees.c.id, sa.literal_column("(xmax = 0)").label("inserted"))
-        row = (await self.db.execute(stmt)).one()
-        return bool(row.inserted)
+        ).returning(sa.literal_column("(xmax = 0)").label("inserted"))
+        return sum(1 for row in (await self.db.execute(stmt)).all() if row.inserted)
 
     async def all_for_activity(self, *, activity_id: uuid.UUID) -> list[sa.Row[Any]]:
         return await self._all(

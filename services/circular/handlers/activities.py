@@ -50,9 +50,10 @@ class AttendanceResult:
 
 async def create(
     uow: UnitOfWork, caller: Principal, values: dict[str, Any], rows: list[SheetRow]
-) -> sa.Row[Any]:
-    """A new activity (with its attendance when given). The organiser's own reference is unique per
-    organiser: the same reference again is a 409 naming the activity already recorded."""
+) -> tuple[sa.Row[Any], tuple[int, int, int]]:
+    """A new activity (with its attendance when given) and its counts (companies, people, women). The
+    organiser's own reference is unique per organiser: the same reference again is a 409 naming the
+    activity already recorded."""
     now = uow.clock.now()
     kind = ActivityKind(values["kind"])
     methodology = default_methodology(
@@ -84,9 +85,9 @@ async def create(
                 "An activity with this organiser and reference is being recorded.",
                 detail_es="Se está registrando una actividad con este organizador y referencia.",
             ) from exc
-        await _record(uow, row, rows, ImportMode.merge)
+        result = await _record(uow, row, rows, ImportMode.merge, created=True)
         await uow.commit()
-    return row
+    return row, (result.companies, result.people, result.women)
 
 
 def _duplicate_ref(existing: sa.Row[Any]) -> Conflict:
@@ -157,7 +158,7 @@ async def record(
 
 
 async def _record(
-    uow: UnitOfWork, activity: sa.Row[Any], rows: list[SheetRow], mode: ImportMode
+    uow: UnitOfWork, activity: sa.Row[Any], rows: list[SheetRow], mode: ImportMode, *, created: bool = False
 ) -> AttendanceResult:
     session, now = uow.session, uow.clock.now()
     companies_repo, links, people_repo = (
@@ -176,37 +177,37 @@ async def _record(
                     merged[key] = value.value if hasattr(value, "value") else value
     rucs = sorted(facts)
     seen_before = await links.rucs_seen_before(rucs=rucs, activity_id=activity.id) if rucs else set()
-    new_companies: list[sa.Row[Any]] = []
-    for ruc in rucs:
-        company = await companies_repo.upsert(ruc=ruc, facts=facts[ruc], now=now)
-        if await links.create(activity_id=activity.id, ruc=ruc, now=now):
-            result.companies_added += 1
-            new_companies.append(company)
-    keys: set[str] = set()
+    recorded = await companies_repo.upsert_many(facts=facts, now=now)
+    added = await links.create_many(activity_id=activity.id, rucs=rucs, now=now)
+    new_companies = [c for c in recorded if c.ruc in added]
+    result.companies_added = len(added)
+    people: dict[str, dict[str, Any]] = {}
     for row in rows:
         person = row.person_key
-        if person is None or person in keys:
+        if person is None or person in people:
             continue
-        keys.add(person)
-        assert row.full_name is not None
-        inserted = await people_repo.upsert(
-            values={
-                "id": uuid.uuid4(),
-                "activity_id": activity.id,
-                "person_key": person,
-                "full_name": row.full_name,
-                "gender": row.gender.value,
-                "role": row.role,
-                "ruc": row.ruc,
-                "created_at": now,
-            }
-        )
-        result.people_added += int(inserted)
+        people[person] = {
+            "id": uuid.uuid4(),
+            "activity_id": activity.id,
+            "person_key": person,
+            "full_name": row.full_name,
+            "gender": row.gender.value,
+            "role": row.role,
+            "ruc": row.ruc,
+            "created_at": now,
+        }
+    result.people_added = await people_repo.upsert_many(rows=list(people.values()))
+    keys = set(people)
     if mode == ImportMode.replace_all:
         result.people_removed = await people_repo.delete_others(activity_id=activity.id, keep=keys)
         result.companies_removed = await links.delete_others(activity_id=activity.id, keep=set(rucs))
-    await ActivityRepository(session).touch(activity_id=activity.id, now=now)
     result.companies, result.people, result.women = await _counts(session, activity.id)
+    changed = (
+        result.companies_added or result.people_added or result.companies_removed or result.people_removed
+    )
+    if not (created or changed):
+        return result  # the same sheet again: nothing recorded, nothing to tell
+    await ActivityRepository(session).touch(activity_id=activity.id, now=now)
     uow.publish(
         ActivityRecorded(
             activity_id=activity.id,

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
+
 from shared.auth import Role
 from shared.events.contracts.circular import ActivityRecorded, CompanySensitised
 from tests.integration.circular.conftest import API, new_ruc, xlsx
 
 
+async def _events_about(app, activity_id: str) -> int:
+    """Outbox rows of ``circular.activity.recorded`` for one activity (keyed by its id)."""
+    async with app.state.engine.connect() as conn:
+        result = await conn.execute(
+            sa.text("SELECT count(*) FROM circular.outbox WHERE topic = :t AND key = :k"),
+            {"t": ActivityRecorded.TOPIC, "k": activity_id},
+        )
+        return int(result.scalar_one())
+
+
 async def test_a_csv_sheet_with_a_title_block_and_spanish_headers_is_recorded_once(
-    client, officer, make_activity
+    client, officer, make_activity, circular_app
 ):
     activity = await make_activity()
     a, b = new_ruc(), new_ruc()
@@ -32,6 +44,7 @@ async def test_a_csv_sheet_with_a_title_block_and_spanish_headers_is_recorded_on
     assert body["columns"]["women_led"] == "Dirigida por mujer"
     assert body["ignored_columns"] == ["Correo"]  # e-mails are not stored
 
+    events_before = await _events_about(circular_app, activity["id"])
     again = await client.post(url, content=sheet, headers=officer | {"content-type": "text/csv"})
     assert again.status_code == 200
     assert (again.json()["companies_added"], again.json()["people_added"], again.json()["companies"]) == (
@@ -39,6 +52,7 @@ async def test_a_csv_sheet_with_a_title_block_and_spanish_headers_is_recorded_on
         0,
         2,
     )
+    assert await _events_about(circular_app, activity["id"]) == events_before  # nothing new to tell
 
     attendance = (await client.get(f"{API}/activities/{activity['id']}/attendance", headers=officer)).json()
     by_ruc = {c["ruc"]: c for c in attendance["companies"]}
@@ -210,3 +224,23 @@ async def test_recording_attendance_publishes_the_activity_and_each_new_company(
     assert sensitised["payload"]["node"] == "lima" and sensitised["key"] == a
     assert recorded["payload"]["women"] == 1
     assert "Ana" not in str(recorded["payload"]) + str(sensitised["payload"])
+
+
+async def test_a_retried_creation_with_an_idempotency_key_records_one_activity(client, officer):
+    body = {
+        "kind": "micro_course_cohort",
+        "title": "Cohorte 3 del microcurso",
+        "held_on": "2024-02-01",
+        "node": "lima",
+        "organiser_kind": "node",
+        "organiser": "Nodo Lima",
+        "attendees": [{"ruc": new_ruc(), "full_name": "Ana"}],
+    }
+    headers = officer | {"Idempotency-Key": uuid.uuid4().hex}
+    first = await client.post(f"{API}/activities", json=body, headers=headers)
+    again = await client.post(f"{API}/activities", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert first.json()["id"] == again.json()["id"]
+    assert (first.json()["companies"], first.json()["people"]) == (1, 1)
+    assert first.json()["methodology"] == "public_awareness"  # a micro-course cohort's default
+    assert again.headers.get("idempotent-replayed") == "true"
