@@ -15,7 +15,6 @@ import uuid
 from services.catalog.db import hub as repo
 from services.catalog.domain.savings import Resource
 from services.catalog.domain.stories import StoryStatus
-from services.catalog.handlers.hub import _resolve_factors
 from shared.events.contracts import circular
 from shared.events.envelope import EventEnvelope
 from shared.uow import UnitOfWork
@@ -42,6 +41,12 @@ async def draft_from_journey(
         if await repo.get_story(uow.session, story_id=story_id) is not None or not figures:
             return
         now = uow.clock.now()
+        # The emission factors in force today, the defaults per resource (the company may choose others
+        # when it edits the draft), as a story written in the hub gets them.
+        in_force = await repo.current_factors(uow.session, on=uow.clock.today())
+        factor_refs = {
+            row.resource: {"code": row.code, "version": row.version} for row in in_force if row.is_default
+        }
         await repo.create_story(
             uow.session,
             values={
@@ -53,7 +58,7 @@ async def draft_from_journey(
                 "status": StoryStatus.draft.value,
                 "figures": figures,
                 "investment": event.investment,
-                "factor_refs": await _resolve_factors(uow, {}),
+                "factor_refs": factor_refs,
                 "created_by": f"circular:journey:{event.journey_id}",
                 "created_at": now,
                 "updated_at": now,

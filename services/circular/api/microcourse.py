@@ -57,6 +57,7 @@ def _header(name: str, description: str) -> dict[str, Any]:
     }
 
 
+MESSAGE_SCHEMA = _inlined(ProviderMessage.model_json_schema())
 WEBHOOK_DOC = {
     "x-public": True,
     "parameters": [
@@ -75,7 +76,7 @@ WEBHOOK_DOC = {
     ],
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": _inlined(ProviderMessage.model_json_schema())}},
+        "content": {"application/json": {"schema": MESSAGE_SCHEMA, "example": MESSAGE_SCHEMA.pop("example")}},
     },
 }
 
@@ -114,18 +115,19 @@ async def _file_bytes(request: Request) -> bytes:
     return body
 
 
-XLSX_BODY: dict[str, Any] = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-        "schema": {"type": "string", "format": "binary", "description": "the .xlsx workbook (first sheet)"}
-    }
-}
 IMPORT_BODY = {
     "requestBody": csv_request_body(
         "Teléfono;Nodo;Género;RUC;Fecha de inscripción;Módulos completados;Fecha de finalización\n"
-        "987654321;Arequipa;Mujer;20100070970;02/03/2026;5;09/03/2026\n",
-        **XLSX_BODY,
+        "987654321;Arequipa;Mujer;20100070970;02/03/2026;5;09/03/2026\n"
     )
 }
+IMPORT_BODY["requestBody"]["content"]["application/octet-stream"]["schema"]["description"] = (
+    "The list's bytes: CSV (UTF-8, UTF-16 or Windows-1252; `,` `;` or tab) or an .xlsx workbook (its first "
+    "sheet); `text/csv` and the .xlsx media type are accepted too."
+)
+IMPORT_BODY["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["file"][
+    "description"
+] = "the CSV or .xlsx file"
 
 
 @router.post(

@@ -108,6 +108,7 @@ class Measurement:
 
 
 CENTS = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 12  # S/, what the journey's money columns hold (numeric(14, 2))
 
 
 def check_commitment(figures: Mapping[Resource, Commitment], investment: Decimal) -> None:
@@ -129,6 +130,12 @@ def check_commitment(figures: Mapping[Resource, Commitment], investment: Decimal
             "journey.negative_investment",
             "The investment cannot be negative.",
             detail_es="La inversión no puede ser negativa.",
+        )
+    if abs(expected_annual_savings(figures)) >= MAX_AMOUNT or investment >= MAX_AMOUNT:
+        raise RuleViolation(
+            "journey.amount_too_large",
+            "The expected yearly savings and the investment must stay under S/ 1,000,000,000,000: check the units.",
+            detail_es="El ahorro anual esperado y la inversión deben ser menores que S/ 1 000 000 000 000: revise las unidades.",
         )
 
 

@@ -72,6 +72,7 @@ class Learner:
     enrolled_on: date
     modules: int
     completed_on: date | None
+    ruc: str | None  # the company the learner works for, as answered (one of the season's, or a new one)
 
 
 @dataclass
@@ -152,8 +153,16 @@ def generate(today: date, seed: int) -> Season:
         )
         if completed and completed > season.months[-1][1]:
             completed = None
+        ruc = None
+        if node and rng.random() < 0.3:
+            ruc = rng.choice(pools[node]).ruc  # a company also met at an activity
+        elif rng.random() < 0.2:
+            ruc = complete_ruc("20" + "".join(rng.choices("0123456789", k=8)))  # met only through the course
+            while ruc in rucs:
+                ruc = complete_ruc("20" + "".join(rng.choices("0123456789", k=8)))
+            rucs.add(ruc)
         season.learners.append(
-            Learner(new_number(long=True), region, node, gender, enrolled, modules, completed)
+            Learner(new_number(long=True), region, node, gender, enrolled, modules, completed, ruc)
         )
     # A handful of journeys, among the season's companies; one company starts twice.
     chosen = rng.sample([c for node in NODES for c in pools[node]], k=9)
@@ -194,14 +203,24 @@ def expected_sensitised(season: Season, since: date, until: date) -> dict[str, o
     firsts: dict[str, date] = {}
     by_node: dict[str, set[str]] = defaultdict(set)
     women: set[str] = set()
-    for activity in in_window:
-        for company in activity.companies:
-            by_node[activity.node].add(company.ruc)
-            firsts[company.ruc] = min(firsts.get(company.ruc, activity.held_on), activity.held_on)
-            if stated.get(company.ruc, company.women_led):
-                women.add(company.ruc)
+    facts = [
+        (c.ruc, a.held_on, a.node, stated.get(c.ruc, c.women_led)) for a in in_window for c in a.companies
+    ]
+    sheets = {c.ruc: c for a in season.activities for c in a.companies}
+    for learner in season.learners:  # a learner's company is reached the day the learner enrolled
+        if learner.ruc and since <= learner.enrolled_on <= until:
+            known = sheets.get(learner.ruc)
+            led = stated.get(learner.ruc, known.women_led if known else None)
+            facts.append((learner.ruc, learner.enrolled_on, learner.node, led))
+    for ruc, day, node, led in facts:
+        if node:
+            by_node[node].add(ruc)
+        firsts[ruc] = min(firsts.get(ruc, day), day)
+        if led:
+            women.add(ruc)
     by_month = Counter(f"{day:%Y-%m}" for day in firsts.values())
-    people = {
+    learners = {(lr.number, None, lr.gender) for lr in season.learners if since <= lr.enrolled_on <= until}
+    people = learners | {
         (full_name, company.ruc, gender)
         for a in in_window
         for company in a.companies
@@ -325,7 +344,7 @@ async def load(client, officer, settings, season: Season) -> None:
             recorded("enrolment_created.json"), learner.number, timestamp=when, region=learner.region
         )
         enrol["data"]["answers"]["gender"] = gender
-        enrol["data"]["answers"]["ruc"] = ""
+        enrol["data"]["answers"]["ruc"] = learner.ruc or ""
         messages.append(enrol)
         for module in range(1, learner.modules + 1):
             messages.append(
@@ -436,8 +455,10 @@ async def test_a_season_reports_the_expected_counts_by_node_gender_and_period(
     assert (
         change(totals, report_before[None], "companies_started_transition_women_led") == started["women_led"]
     )
-    # The season is what it claims: hundreds sensitised, nine companies started (one of them twice).
-    assert sensitised["total"] == len(companies) and started["total"] == 9
+    # The season is what it claims: hundreds sensitised (at activities or through the micro-course),
+    # nine companies started (one of them twice).
+    through_course = {lr.ruc for lr in season.learners if lr.ruc}
+    assert sensitised["total"] == len(companies | through_course) and started["total"] == 9
     month_changes = [
         change(periods, report_before["period"], "companies_sensitised", m) for m in sensitised["by_month"]
     ]

@@ -84,6 +84,13 @@ def test_a_commitment_needs_a_resource_and_no_negative_figure():
     check_commitment(SOLAR_DRYER, Decimal(9000))
 
 
+def test_savings_beyond_any_mipyme_are_a_unit_mistake():
+    tonnes_as_grams = {Resource.raw_material: Commitment(Decimal(10) ** 10, Decimal(0), Decimal(500))}
+    with pytest.raises(RuleViolation) as caught:
+        check_commitment(tonnes_as_grams, Decimal(9000))
+    assert caught.value.extra["rule"] == "journey.amount_too_large"
+
+
 def test_a_follow_up_measures_only_what_was_committed():
     check_follow_up(SOLAR_DRYER, {Resource.energy: Decimal(7400)})
     with pytest.raises(RuleViolation) as caught:
