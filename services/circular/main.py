@@ -15,7 +15,9 @@ from services.circular.api.routes import public, router
 from services.circular.events.consume import TOPIC_HANDLERS
 from shared.app import ServiceSpec
 from shared.app import create_app as build_service_app
+from shared.clock import Clock
 from shared.events.retention import prune_job
+from shared.settings import Settings
 
 SPEC = ServiceSpec(
     name="circular",
@@ -38,8 +40,8 @@ SPEC = ServiceSpec(
 )
 
 
-def create_app() -> FastAPI:
-    return build_service_app(SPEC)
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    return build_service_app(SPEC, settings=settings, clock=clock)
 
 
 def __getattr__(name: str) -> Any:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.circular.main import SPEC
-from shared.app import create_app
+from services.circular.main import create_app
 from shared.auth import Role
 from shared.settings import Settings
 from shared.testing import TestClock, identity_headers, running_app
@@ -26,7 +25,7 @@ def circular_clock() -> TestClock:
 
 @pytest.fixture(scope="session")
 async def circular_app(circular_settings, circular_clock):
-    app = create_app(SPEC, settings=circular_settings, clock=circular_clock)
+    app = create_app(circular_settings, clock=circular_clock)
     async with running_app(app) as client:
         app.state.test_client = client
         yield app
