@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import current_principal
 from shared.clock import Clock
@@ -172,10 +174,10 @@ class RequestIdMiddleware:
     """Pure ASGI: echo the caller's X-Request-ID (nginx sets one) or make one, and
     expose it to the JSON logs. No BaseHTTPMiddleware: it costs throughput on every call."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -184,7 +186,7 @@ class RequestIdMiddleware:
         )
         token = request_id_var.set(rid)
 
-        async def send_with_id(message) -> None:
+        async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 message["headers"] = [*headers, (b"x-request-id", rid.encode())]
@@ -196,12 +198,12 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
-def _lifespan(spec: ServiceSpec):
+def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings: Settings = app.state.settings
         stop = asyncio.Event()
-        tasks: list[asyncio.Task] = []
+        tasks: list[asyncio.Task[None]] = []
         app.state.stop = stop
         app.state.relay = app.state.consumer = None
         app.state.task_health = {}
@@ -229,7 +231,7 @@ def _lifespan(spec: ServiceSpec):
                     start_supervised("consumer", lambda: consumer.run(stop))
         if settings.run_background:
             for job in spec.background_jobs:
-                start_supervised(job.__name__, lambda job=job: job(app, stop))
+                start_supervised(job.__name__, functools.partial(job, app, stop))
         try:
             yield
         finally:

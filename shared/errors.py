@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import asyncpg
@@ -248,7 +249,7 @@ def problem_response(
     *,
     detail_es: str | None = None,
     extra: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     spanish = prefers_spanish(request)
     title_en, title_es = TITLES.get(slug, (slug.replace("-", " ").capitalize(),) * 2)

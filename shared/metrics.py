@@ -9,10 +9,11 @@ stays on the operators' side.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -77,7 +78,7 @@ class PipelineCollector(Collector):
     def __init__(self, app: Any) -> None:
         self.app = app
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         service = self.app.state.spec.name
         backlog = GaugeMetricFamily("eco_outbox_backlog", "Outbox rows not yet published", labels=["service"])
         backlog.add_metric([service], float(getattr(self.app.state, "outbox_backlog", 0)))
