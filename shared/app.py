@@ -48,6 +48,9 @@ from shared.uow import UnitOfWorkFactory
 log = logging.getLogger("eco.app")
 
 BackgroundJob = Callable[[FastAPI, asyncio.Event], Awaitable[None]]
+# Something the app holds for its lifetime (an HTTP client, a key set): entered at start-up, after
+# the engine exists, and left at shutdown.
+Resource = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]
 SUPERVISOR_BACKOFF_MAX_SECONDS = 30.0
 
 
@@ -108,10 +111,23 @@ class ServiceSpec:
     public_routers: list[APIRouter] = field(default_factory=list)
     # Server-rendered public pages: mounted at the root (no API prefix), outside the OpenAPI.
     page_routers: list[APIRouter] = field(default_factory=list)
+    # Public routers mounted at the root as they are (the gateway's /_auth, /health, /docs and
+    # /.well-known/jwks.json): no API prefix, no authentication, in the OpenAPI unless they say not.
+    root_routers: list[APIRouter] = field(default_factory=list)
     topic_handlers: Mapping[str, Handler] = field(default_factory=dict)
     background_jobs: list[BackgroundJob] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
     tags: list[dict[str, Any]] = field(default_factory=list)
     database: bool = True
+    # The transactional outbox (relay) and the Kafka consumer; False for a schema without an
+    # outbox (the gateway publishes and consumes nothing).
+    messaging: bool = True
+    # The kernel's /health, /ready and /metrics; False when the service answers them itself
+    # (the gateway's /health aggregates every service's readiness).
+    probes: bool = True
+    # FastAPI's /docs and /openapi.json; False when the service serves documents of its own
+    # (the gateway serves the merged OpenAPI and its docs page).
+    docs: bool = True
     version: str = "1.0.0"
     # operationId -> description, schema name -> example: the service's words for its OpenAPI,
     # kept beside its routes (api/openapi_text.py) and attached by shared.openapi.
@@ -131,7 +147,7 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     setup_tracing(spec.name)
 
     tags = list(spec.tags)
-    if not any(tag["name"] == "health" for tag in tags):
+    if spec.probes and not any(tag["name"] == "health" for tag in tags):
         tags.append({"name": "health", "description": "Liveness and readiness of the service (public)"})
     app = FastAPI(
         title=spec.title,
@@ -140,8 +156,9 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
         lifespan=_lifespan(spec),
         openapi_tags=tags,
         generate_unique_id_function=lambda route: f"{spec.name}_{route.name}",
-        docs_url="/docs",
-        openapi_url="/openapi.json",
+        docs_url="/docs" if spec.docs else None,
+        openapi_url="/openapi.json" if spec.docs else None,
+        redoc_url="/redoc" if spec.docs else None,
     )
     app.state.settings = settings
     app.state.spec = spec
@@ -149,7 +166,7 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     install_error_handlers(app)
     install_openapi(app, operation_docs=spec.operation_docs, schema_examples=spec.schema_examples)
     app.add_middleware(RequestIdMiddleware)
-    install_metrics(app, spec.name)
+    install_metrics(app, spec.name, pipeline=spec.messaging)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -165,7 +182,10 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
         app.include_router(router, prefix=spec.prefix)
     for router in spec.page_routers:
         app.include_router(router, include_in_schema=False)
-    _install_probes(app, spec)
+    for router in spec.root_routers:
+        app.include_router(router)
+    if spec.probes:
+        _install_probes(app, spec)
     instrument_fastapi(app)
     return app
 
@@ -215,6 +235,10 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
         if spec.database:
             engine = create_engine(settings)
             app.state.engine = engine
+        resources = contextlib.AsyncExitStack()
+        for resource in spec.resources:
+            await resources.enter_async_context(resource(app))
+        if spec.database and spec.messaging:
             app.state.uow_factory = UnitOfWorkFactory(
                 engine,
                 create_sessionmaker(engine),
@@ -245,6 +269,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
                     log.exception("background task %s ended with an error", task.get_name())
             if getattr(app.state, "dlq_monitor", None) is not None:
                 await app.state.dlq_monitor.close()
+            await resources.aclose()
             if spec.database:
                 await app.state.engine.dispose()
 
@@ -279,15 +304,16 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
             async with app.state.engine.connect() as conn:
                 await asyncio.wait_for(conn.execute(sa.text("SELECT 1")), timeout=2)
             report["database"] = "ok"
-            state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
-            app.state.outbox_backlog = state.backlog
-            app.state.outbox_oldest_age = state.oldest_age_seconds
-            report["outbox_backlog"] = state.backlog
-            report["outbox_oldest_age_seconds"] = round(state.oldest_age_seconds, 1)
-            if state.oldest_age_seconds > settings.outbox_max_age_seconds:
-                problems.append(
-                    f"outbox: an unpublished event is older than {settings.outbox_max_age_seconds:g} s"
-                )
+            if app.state.spec.messaging:
+                state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
+                app.state.outbox_backlog = state.backlog
+                app.state.outbox_oldest_age = state.oldest_age_seconds
+                report["outbox_backlog"] = state.backlog
+                report["outbox_oldest_age_seconds"] = round(state.oldest_age_seconds, 1)
+                if state.oldest_age_seconds > settings.outbox_max_age_seconds:
+                    problems.append(
+                        f"outbox: an unpublished event is older than {settings.outbox_max_age_seconds:g} s"
+                    )
         except Exception as exc:
             problems.append("database unavailable")
             report["database"] = f"unavailable: {type(exc).__name__}"
@@ -380,7 +406,7 @@ def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        if spec.database:
+        if spec.database and spec.messaging:
             try:
                 state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
                 app.state.outbox_backlog = state.backlog

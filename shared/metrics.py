@@ -146,10 +146,12 @@ class PipelineCollector(Collector):
             yield dlq
 
 
-def install_metrics(app: Any, service: str) -> CollectorRegistry:
+def install_metrics(app: Any, service: str, *, pipeline: bool = True) -> CollectorRegistry:
+    """HTTP metrics per route, and (``pipeline``) the outbox and consumer state."""
     registry = CollectorRegistry()
     app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(service, registry))
-    registry.register(PipelineCollector(app))
+    if pipeline:
+        registry.register(PipelineCollector(app))
     app.state.metrics_registry = registry
     return registry
 

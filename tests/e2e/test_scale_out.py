@@ -53,7 +53,15 @@ class Instances:
         service = name.split("-")[0]
         log = open(ROOT / ".local" / "logs" / f"scale-{name}.log", "ab")  # noqa: SIM115 - owned by the process
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", f"services.{service}.main:app", "--host", "127.0.0.1"]
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                f"services.{service}.main:create_app",
+                "--host",
+                "127.0.0.1",
+            ]
             + ["--port", str(_BASE + INSTANCES[name]), "--no-access-log"],
             cwd=ROOT,
             env=self.env | {"ECO_SERVICE": service},

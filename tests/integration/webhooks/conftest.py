@@ -22,7 +22,7 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from services.webhooks.main import build_app
+from services.webhooks.main import create_app
 from shared.clock import Clock
 from shared.events.kafka import create_topics
 from shared.settings import Settings
@@ -165,7 +165,7 @@ class Harness:
         self._stack: contextlib.AsyncExitStack | None = None
 
     async def start(self) -> None:
-        self.app = build_app(self.settings, self.clock)
+        self.app = create_app(self.settings, clock=self.clock)
         self._stack = contextlib.AsyncExitStack()
         await self._stack.enter_async_context(self.app.router.lifespan_context(self.app))
         self.client = await self._stack.enter_async_context(
