@@ -41,6 +41,7 @@ from shared.events.relay import OutboxRelay
 from shared.logging import configure_logging, request_id_var
 from shared.metrics import install_metrics, render
 from shared.openapi import install_openapi
+from shared.schemas import reject_nul_parameters
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_fastapi, setup_tracing
 from shared.uow import UnitOfWorkFactory
@@ -176,14 +177,16 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
             expose_headers=["X-Request-ID", "Retry-After"],
         )
 
+    # Every route refuses a NUL in its query and path parameters (shared.schemas).
+    guard = Depends(reject_nul_parameters)
     for router in spec.routers:
-        app.include_router(router, prefix=spec.prefix, dependencies=[Depends(current_principal)])
+        app.include_router(router, prefix=spec.prefix, dependencies=[Depends(current_principal), guard])
     for router in spec.public_routers:
-        app.include_router(router, prefix=spec.prefix)
+        app.include_router(router, prefix=spec.prefix, dependencies=[guard])
     for router in spec.page_routers:
-        app.include_router(router, include_in_schema=False)
+        app.include_router(router, include_in_schema=False, dependencies=[guard])
     for router in spec.root_routers:
-        app.include_router(router)
+        app.include_router(router, dependencies=[guard])
     if spec.probes:
         _install_probes(app, spec)
     instrument_fastapi(app)
