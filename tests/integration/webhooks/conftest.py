@@ -23,10 +23,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.webhooks.main import create_app
-from shared.clock import Clock
 from shared.events.kafka import create_topics
 from shared.settings import Settings
-from shared.testing import eventually, identity_headers
+from shared.testing import TestClock, eventually, identity_headers
 
 NAMESPACE = "test.webhooks."
 
@@ -149,15 +148,15 @@ def webhooks_settings(settings_for) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def clock() -> Clock:
-    """The real clock, movable: tests that jump hours or days move it back when done."""
-    return Clock()
+def clock() -> TestClock:
+    """Real time; a test may move it (it is put back after every test)."""
+    return TestClock()
 
 
 class Harness:
     """The app, stoppable and restartable like a process (the restart test needs that)."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: TestClock) -> None:
         self.settings = settings
         self.clock = clock
         self.app = None
