@@ -41,7 +41,7 @@ from shared.events.relay import OutboxRelay
 from shared.logging import configure_logging, request_id_var
 from shared.metrics import install_metrics, render
 from shared.openapi import install_openapi
-from shared.schemas import reject_nul_parameters
+from shared.schemas import NulParameterGuard
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_fastapi, setup_tracing
 from shared.uow import UnitOfWorkFactory
@@ -166,6 +166,7 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     app.state.clock = clock or Clock()
     install_error_handlers(app)
     install_openapi(app, operation_docs=spec.operation_docs, schema_examples=spec.schema_examples)
+    app.add_middleware(NulParameterGuard)  # a NUL in a query or path parameter: 422 (shared.schemas)
     app.add_middleware(RequestIdMiddleware)
     install_metrics(app, spec.name, pipeline=spec.messaging)
     if settings.cors_origins:
@@ -177,16 +178,14 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
             expose_headers=["X-Request-ID", "Retry-After"],
         )
 
-    # Every route refuses a NUL in its query and path parameters (shared.schemas).
-    guard = Depends(reject_nul_parameters)
     for router in spec.routers:
-        app.include_router(router, prefix=spec.prefix, dependencies=[Depends(current_principal), guard])
+        app.include_router(router, prefix=spec.prefix, dependencies=[Depends(current_principal)])
     for router in spec.public_routers:
-        app.include_router(router, prefix=spec.prefix, dependencies=[guard])
+        app.include_router(router, prefix=spec.prefix)
     for router in spec.page_routers:
-        app.include_router(router, include_in_schema=False, dependencies=[guard])
+        app.include_router(router, include_in_schema=False)
     for router in spec.root_routers:
-        app.include_router(router, dependencies=[guard])
+        app.include_router(router)
     if spec.probes:
         _install_probes(app, spec)
     instrument_fastapi(app)
