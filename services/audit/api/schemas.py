@@ -13,7 +13,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from services.audit.api.guards import NUL_MESSAGE, has_nul
 from services.audit.domain.findings import AuditResult
 from services.audit.domain.levels import AspectTally, ImplementationStatus, overall_level
 from services.audit.domain.lifecycles import (
@@ -32,6 +31,7 @@ from services.audit.handlers.standards import StandardView
 from shared.pagination import Page
 from shared.partial import PartialUpdate
 from shared.ruc import is_valid_ruc
+from shared.schemas import Input
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]
@@ -44,17 +44,6 @@ BusinessDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
 
 class RowModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-
-
-class Input(BaseModel):
-    """Base of request bodies: no text field may carry a NUL (Postgres text cannot store it)."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        if has_nul(value):
-            raise ValueError(NUL_MESSAGE)
-        return value
 
 
 # --- the standard ---------------------------------------------------------------------------
