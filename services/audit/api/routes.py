@@ -13,7 +13,7 @@ from services.audit.api import (
     self_assessments,
     standards,
 )
-from services.audit.api.guards import reject_nul_bytes
+from services.audit.api.schemas import reject_nul_bytes
 
 router = APIRouter(dependencies=[Depends(reject_nul_bytes)])
 for area in (
