@@ -21,10 +21,13 @@ from services.audit.api.schemas import (
 from services.audit.domain.filters import CertificateFilter
 from services.audit.domain.lifecycles import MarkLicenceStatus
 from services.audit.handlers import certificates
+from shared.auth import Principal
 from shared.deps import ClockDep, CursorQuery, LimitQuery, ReadDbDep, SettingsDep, UowDep
+from shared.uow import UnitOfWork
 
 router = APIRouter(prefix="/certificates", tags=["certificates"])
 Detail = CertificateDetailPublic
+Licence = MarkLicenceChangeCreate
 
 
 @router.get("", summary="List certificates", response_model=CertificatesPublic)
@@ -122,13 +125,8 @@ async def correct_certificate(
     summary="Suspend the right to use the mark (the certificate stays as it is)",
     response_model=Detail,
 )
-async def suspend_mark_licence(
-    number: str, body: MarkLicenceChangeCreate, uow: UowDep, caller: CertificateKeeper
-) -> Detail:
-    view = await certificates.change_mark_licence(
-        uow, caller, number, to_status=MarkLicenceStatus.suspended, reason=body.reason
-    )
-    return Detail.of(view)
+async def suspend_mark_licence(number: str, body: Licence, uow: UowDep, caller: CertificateKeeper) -> Detail:
+    return await _mark_licence(uow, caller, number, MarkLicenceStatus.suspended, body)
 
 
 @router.post(
@@ -137,12 +135,9 @@ async def suspend_mark_licence(
     response_model=Detail,
 )
 async def reinstate_mark_licence(
-    number: str, body: MarkLicenceChangeCreate, uow: UowDep, caller: CertificateKeeper
+    number: str, body: Licence, uow: UowDep, caller: CertificateKeeper
 ) -> Detail:
-    view = await certificates.change_mark_licence(
-        uow, caller, number, to_status=MarkLicenceStatus.granted, reason=body.reason
-    )
-    return Detail.of(view)
+    return await _mark_licence(uow, caller, number, MarkLicenceStatus.granted, body)
 
 
 @router.post(
@@ -150,10 +145,12 @@ async def reinstate_mark_licence(
     summary="Withdraw the right to use the mark for good",
     response_model=Detail,
 )
-async def withdraw_mark_licence(
-    number: str, body: MarkLicenceChangeCreate, uow: UowDep, caller: CertificateKeeper
+async def withdraw_mark_licence(number: str, body: Licence, uow: UowDep, caller: CertificateKeeper) -> Detail:
+    return await _mark_licence(uow, caller, number, MarkLicenceStatus.withdrawn, body)
+
+
+async def _mark_licence(
+    uow: UnitOfWork, caller: Principal, number: str, target: MarkLicenceStatus, body: Licence
 ) -> Detail:
-    view = await certificates.change_mark_licence(
-        uow, caller, number, to_status=MarkLicenceStatus.withdrawn, reason=body.reason
-    )
+    view = await certificates.change_mark_licence(uow, caller, number, to_status=target, reason=body.reason)
     return Detail.of(view)

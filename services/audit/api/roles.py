@@ -11,14 +11,12 @@ from fastapi import Depends
 from shared.auth import Principal, Role, require_roles
 
 R = Role
+_EVERY_ROLE = require_roles(
+    R.company, R.monitor, R.promperu_officer, R.auditor, R.certification_body, R.partner
+)
 
 # The standard's versions and the registry of bodies: every signed-in role reads them.
-ReferenceReader = Annotated[
-    Principal,
-    Depends(
-        require_roles(R.company, R.monitor, R.promperu_officer, R.auditor, R.certification_body, R.partner)
-    ),
-]
+ReferenceReader = Annotated[Principal, Depends(_EVERY_ROLE)]
 # Import a version, make it current (officer); approve one as official (admin only).
 StandardImporter = Annotated[Principal, Depends(require_roles(R.promperu_officer))]
 StandardApprover = Annotated[Principal, Depends(require_roles(R.admin))]
@@ -52,12 +50,7 @@ CertificationAuditReader = Annotated[
 ]
 
 # Certificates are public facts once issued: partner systems (scope audit:read) may read them too.
-CertificateReader = Annotated[
-    Principal,
-    Depends(
-        require_roles(R.company, R.monitor, R.promperu_officer, R.auditor, R.certification_body, R.partner)
-    ),
-]
+CertificateReader = Annotated[Principal, Depends(_EVERY_ROLE)]
 # Suspend, reinstate, withdraw a certificate or its mark licence; run the expiry pass (officer).
 CertificateKeeper = Annotated[Principal, Depends(require_roles(R.promperu_officer))]
 # Correct a wrong transition of a certificate (admin only).

@@ -61,10 +61,10 @@ class BodyFilter(BaseModel):
     active: bool | None = None
 
 
-class CertificationAuditFilter(ByCompany, ByBody):
+class CertificationAuditFilter(ByBody, ByCompany):
     participant_id: uuid.UUID | None = None
     status: CertificationAuditStatus | None = None
 
 
-class CertificateFilter(ByCompany, ByBody):
+class CertificateFilter(ByBody, ByCompany):
     status: CertificateStatus | None = None
