@@ -38,6 +38,7 @@ from shared.errors import Conflict, RuleViolation
 from shared.uow import UnitOfWork
 
 C = CertificationAuditStatus
+Locked = tuple[CertificationAuditRepository, sa.Row[Any]]  # the repository, and the audit it locked
 
 
 async def page(
@@ -118,9 +119,7 @@ async def record_payment(
 ) -> sa.Row[Any]:
     """The organisation records that it paid the body (the platform only keeps the record)."""
     async with uow:
-        repo = CertificationAuditRepository(uow.session)
-        audit = await repo.get_or_raise(audit_id=audit_id, for_update=True)
-        caller.ensure_company(audit.ruc)
+        repo, audit = await _requested_by(uow, caller, audit_id)
         if audit.status not in OPEN_CERTIFICATION_AUDIT_STATES:
             raise Conflict(
                 f"The certification audit is '{audit.status}'; payment is recorded while it is open.",
@@ -192,20 +191,27 @@ async def decide(
 
 async def cancel(uow: UnitOfWork, caller: Principal, audit_id: uuid.UUID) -> sa.Row[Any]:
     async with uow:
-        repo = CertificationAuditRepository(uow.session)
-        audit = await repo.get_or_raise(audit_id=audit_id, for_update=True)
-        caller.ensure_company(audit.ruc)
+        repo, audit = await _requested_by(uow, caller, audit_id)
         target = CERTIFICATION_AUDIT.ensure(audit.status, C.cancelled)
         row = await repo.update(audit_id=audit_id, values={"status": target})
         await uow.commit()
     return row
 
 
-async def _assigned(
-    uow: UnitOfWork, caller: Principal, audit_id: uuid.UUID
-) -> tuple[CertificationAuditRepository, sa.Row[Any]]:
+async def _requested_by(uow: UnitOfWork, caller: Principal, audit_id: uuid.UUID) -> Locked:
+    """The audit, locked, once it is the calling company's own (or the caller is staff)."""
+    repo, audit = await _locked(uow, audit_id)
+    caller.ensure_company(audit.ruc)
+    return repo, audit
+
+
+async def _assigned(uow: UnitOfWork, caller: Principal, audit_id: uuid.UUID) -> Locked:
     """The audit, locked, once it is assigned to the calling body (or the caller is staff)."""
-    repo = CertificationAuditRepository(uow.session)
-    audit = await repo.get_or_raise(audit_id=audit_id, for_update=True)
+    repo, audit = await _locked(uow, audit_id)
     ensure_assigned_body(caller, audit.body_id)
     return repo, audit
+
+
+async def _locked(uow: UnitOfWork, audit_id: uuid.UUID) -> Locked:
+    repo = CertificationAuditRepository(uow.session)
+    return repo, await repo.get_or_raise(audit_id=audit_id, for_update=True)

@@ -147,10 +147,9 @@ async def record_results(
                 detail_es=f"Los resultados se registran con la pre auditoría en curso; está en '{preaudit.status}'.",
                 extra={"current_state": preaudit.status},
             )
-        by_aspect = await StandardRepository(uow.session).requirements_by_aspect(
-            version=preaudit.standard_version
+        known = set(
+            await StandardRepository(uow.session).all_requirement_codes(version=preaudit.standard_version)
         )
-        known = {code for codes in by_aspect.values() for code in codes}
         errors = requirement_code_errors(known, [r["requirement_code"] for r in results], "results")
         errors += [
             {
@@ -195,12 +194,10 @@ async def conclude(
             config.required_assistance_visits,
             overridden=preaudit.order_override_by is not None,
         )
-        required = await StandardRepository(uow.session).requirements_by_aspect(
+        required = await StandardRepository(uow.session).all_requirement_codes(
             version=preaudit.standard_version
         )
-        missing = missing_requirements(
-            (c for codes in required.values() for c in codes), (r.requirement_code for r in results)
-        )
+        missing = missing_requirements(required, (r.requirement_code for r in results))
         if missing:
             raise RuleViolation(
                 "preaudit_incomplete",

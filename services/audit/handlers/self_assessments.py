@@ -174,12 +174,10 @@ async def add_evidence(
     sha256 = hashlib.sha256(upload.data).hexdigest()
     async with uow:
         assessment, _ = await _fillable(uow, caller, assessment_id)
-        known = await StandardRepository(uow.session).requirements_by_aspect(
-            version=assessment.standard_version
+        known = set(
+            await StandardRepository(uow.session).all_requirement_codes(version=assessment.standard_version)
         )
-        errors = requirement_code_errors(
-            {c for codes in known.values() for c in codes}, [upload.requirement_code], "form"
-        )
+        errors = requirement_code_errors(known, [upload.requirement_code], "form")
         if errors:
             raise InvalidInput(f"'{upload.requirement_code}' is not a requirement of this version.", errors)
         evidence = EvidenceRepository(uow.session)

@@ -79,6 +79,10 @@ class StandardRepository(Repository):
             grouped.setdefault(row.aspect_code, []).append(row.code)
         return grouped
 
+    async def all_requirement_codes(self, *, version: str) -> list[str]:
+        """Every requirement code of the version, in the standard's order."""
+        return [row.code for row in await self.all_requirements(version=version)]
+
     async def is_used(self, *, version: str) -> bool:
         """Used = something was assessed or audited against it; it is then immutable."""
         uses = sa.union_all(
