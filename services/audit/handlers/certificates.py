@@ -59,8 +59,13 @@ class Change:
     changed_at: datetime
     kind: str = "transition"
 
-    def of(self, key: str, ident: uuid.UUID) -> dict[str, Any]:
-        return {key: ident, **vars(self)}
+    def of_certificate(self, certificate_id: uuid.UUID) -> dict[str, Any]:
+        """A ``certificate_history`` row."""
+        return {"certificate_id": certificate_id, **vars(self)}
+
+    def of_licence(self, licence_id: uuid.UUID) -> dict[str, Any]:
+        """A ``mark_licence_history`` row."""
+        return {"licence_id": licence_id, **vars(self)}
 
 
 # -- reads ------------------------------------------------------------------------------------
@@ -125,9 +130,7 @@ async def issue_certificate(
         }
     )
     history = [
-        Change(None, X.active, f"approved by {body.name}", caller.subject, now).of(
-            "certificate_id", certificate.id
-        )
+        Change(None, X.active, f"approved by {body.name}", caller.subject, now).of_certificate(certificate.id)
     ]
     renewed = f"renewed by {certificate.number}"
     if supersedes is not None:
@@ -136,8 +139,8 @@ async def issue_certificate(
             values={"status": X.superseded, "status_reason": renewed, "status_changed_at": now},
         )
         history.append(
-            Change(supersedes.status, X.superseded, renewed, caller.subject, now).of(
-                "certificate_id", supersedes.id
+            Change(supersedes.status, X.superseded, renewed, caller.subject, now).of_certificate(
+                supersedes.id
             )
         )
     await repo.record_history(changes=history)
@@ -161,7 +164,7 @@ async def issue_certificate(
         }
     )
     await licences.record_history(
-        changes=[Change(None, M.granted, granted, caller.subject, now).of("licence_id", licence.id)]
+        changes=[Change(None, M.granted, granted, caller.subject, now).of_licence(licence.id)]
     )
     uow.publish(publish.mark_licence_changed(licence, now))
     return certificate
@@ -275,8 +278,7 @@ async def expire_certificates(
         reason = f"validity ended (pass as of {as_of})"
         await repo.record_history(
             changes=[
-                Change(c.previous_status, X.expired, reason, by, now).of("certificate_id", c.id)
-                for c in expired
+                Change(c.previous_status, X.expired, reason, by, now).of_certificate(c.id) for c in expired
             ]
         )
         for certificate in expired:
@@ -294,7 +296,7 @@ async def _set_status(uow: UnitOfWork, certificate: sa.Row[Any], change: Change,
         certificate_id=certificate.id,
         values={"status": target, "status_reason": reason, "status_changed_at": now},
     )
-    await repo.record_history(changes=[change.of("certificate_id", certificate.id)])
+    await repo.record_history(changes=[change.of_certificate(certificate.id)])
     if target == X.suspended:
         uow.publish(publish.certificate_suspended(updated, reason, now))
     elif target == X.withdrawn:
@@ -316,7 +318,7 @@ async def _set_licence(uow: UnitOfWork, licence: sa.Row[Any], change: Change) ->
             "status_changed_by": change.changed_by,
         },
     )
-    await MarkLicenceRepository(uow.session).record_history(changes=[change.of("licence_id", licence.id)])
+    await MarkLicenceRepository(uow.session).record_history(changes=[change.of_licence(licence.id)])
     uow.publish(publish.mark_licence_changed(updated, change.changed_at, previous=licence.status))
 
 
