@@ -20,5 +20,5 @@ webhooks) port="${ECO_WEBHOOKS_PORT:-8105}" ;;
     ;;
 esac
 
-exec uvicorn "services.${ECO_SERVICE}.main:app" --host 0.0.0.0 --port "$port" \
+exec uvicorn --factory "services.${ECO_SERVICE}.main:create_app" --host 0.0.0.0 --port "$port" \
     --loop uvloop --http httptools --no-access-log

@@ -21,6 +21,8 @@ from pydantic import BaseModel, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from shared.schemas import Input
+
 
 def admits_none(annotation: Any) -> bool:
     """True when ``None`` is a valid value of the annotation (``X | None``, ``Optional[X]``, ``Any``)."""
@@ -43,8 +45,9 @@ def _document_partial(schema: dict[str, Any], model: type[BaseModel]) -> None:
             del prop["default"]
 
 
-class PartialUpdate(BaseModel):
-    """Base of every partial-update body; see the module docstring for the rules."""
+class PartialUpdate(Input):
+    """Base of every partial-update body (an ``Input``: no NUL, no unknown field); see the
+    module docstring for the rules."""
 
     # Fields that may be cleared with null, per subclass (computed from the annotations).
     clearable: ClassVar[frozenset[str]] = frozenset()

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from services.gateway.app import create_gateway_app
+from services.gateway.main import create_app as create_gateway_app
 from shared.settings import Settings
 from shared.testing import identity_headers, running_app
 
