@@ -12,12 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from services.audit.domain.calibration import Tally, compare
 from services.audit.domain.dates import days_overdue
-from services.audit.domain.errors import InvalidInput
 from services.audit.domain.findings import AuditResult
 from services.audit.domain.levels import AspectTally, ImplementationStatus, overall_level
 from services.audit.domain.lifecycles import (
@@ -30,6 +28,7 @@ from services.audit.domain.lifecycles import (
 from shared.pagination import Page
 from shared.partial import PartialUpdate
 from shared.ruc import is_valid_ruc
+from shared.schemas import Input
 
 if TYPE_CHECKING:  # the handlers' views, mapped here; handlers take this module's request models
     from services.audit.handlers.calibration import CalibrationReport
@@ -60,44 +59,6 @@ def page(model: type[P], rows_and_cursor: tuple[Sequence[Any], str | None]) -> P
     """A handler's ``(rows, next_cursor)`` as the listing's response."""
     rows, next_cursor = rows_and_cursor
     return model.model_validate({"data": rows, "next_cursor": next_cursor})
-
-
-# --- input guards -------------------------------------------------------------------------------
-# Postgres text cannot hold a NUL character: refused as a 422 naming the field (body, query, path)
-# instead of failing in the driver. This is the kernel's job (docs/conventions.md §5); until
-# shared/ ships its guard (h1, issue 13) these two names are audit's one import point for it:
-# point them at shared's and delete this block.
-NUL_MESSAGE = "must not contain NUL characters"
-
-
-def _has_nul(value: object) -> bool:
-    return isinstance(value, str) and "\x00" in value
-
-
-class Input(BaseModel):
-    """Base of request bodies: no text field may carry a NUL."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        if _has_nul(value):
-            raise ValueError(NUL_MESSAGE)
-        return value
-
-
-async def reject_nul_bytes(request: Request) -> None:
-    """Router dependency: query and path parameters."""
-    errors = [
-        {"field": name, "in": where, "message": NUL_MESSAGE}
-        for where, params in (
-            ("query", request.query_params.multi_items()),
-            ("path", list(request.path_params.items())),
-        )
-        for name, value in params
-        if _has_nul(value)
-    ]
-    if errors:
-        raise InvalidInput("Parameters must not contain NUL characters.", errors)
 
 
 # --- the standard ---------------------------------------------------------------------------

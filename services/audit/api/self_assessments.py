@@ -23,8 +23,10 @@ from services.audit.domain.evidence_types import OCTET_STREAM, SERVABLE, served_
 from services.audit.domain.filters import EvidenceFilter, SelfAssessmentFilter
 from services.audit.handlers import self_assessments as handlers
 from services.audit.wiring import AuditConfigDep, StorageDep
+from shared.bodies import read_upload
 from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
+from shared.schemas import StorableText
 
 router = APIRouter(tags=["self-assessment"])
 Detail = SelfAssessmentDetailPublic
@@ -94,7 +96,7 @@ async def record_self_assessment_answers(
 )
 async def upload_evidence(
     assessment_id: uuid.UUID,
-    requirement_code: Annotated[str, Form(examples=["A5.R01"])],
+    requirement_code: Annotated[StorableText, Form(examples=["A5.R01"])],
     file: Annotated[UploadFile, File(description="the evidence (PDF, image, spreadsheet...)")],
     response: Response,
     uow: UowDep,
@@ -106,11 +108,14 @@ async def upload_evidence(
         requirement_code=requirement_code,
         file_name=printable_name(file.filename),
         media_type=file.content_type or "application/octet-stream",
-        data=await file.read(config.evidence_max_bytes + 1),  # one byte more tells "too large"
+        data=await read_upload(
+            file,
+            max_bytes=config.evidence_max_bytes,
+            what="An evidence file",
+            what_es="Un archivo de evidencia",
+        ),
     )
-    row, created = await handlers.add_evidence(
-        uow, storage, caller, assessment_id, upload, max_bytes=config.evidence_max_bytes
-    )
+    row, created = await handlers.add_evidence(uow, storage, caller, assessment_id, upload)
     if not created:
         response.status_code = 200
     return EvidencePublic.model_validate(row)

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 
 from services.audit.api.roles import ReferenceReader, StandardApprover, StandardImporter
 from services.audit.api.schemas import OfficialCreate, StandardPublic, StandardVersionsPublic, page
-from services.audit.domain.standard import CSV_COLUMNS, parse_import
+from services.audit.domain.standard import CSV_COLUMNS, MAX_IMPORT_BYTES, parse_import
 from services.audit.handlers import standards
+from shared.bodies import read_body
 from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 from shared.openapi import csv_request_body
@@ -92,7 +93,10 @@ async def import_standard(
 ):
     media_type = request.headers.get("content-type", "")
     meta = {"version": version, "title": title, "official": official, "source": source}
-    document = parse_import(await request.body(), media_type, meta)
+    body = await read_body(
+        request, max_bytes=MAX_IMPORT_BYTES, what="A standard import", what_es="Una importación del estándar"
+    )
+    document = parse_import(body, media_type, meta)
 
     async def action():
         return StandardPublic.of(

@@ -17,8 +17,8 @@ from typing import Any
 
 import orjson
 
-from services.audit.domain.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from shared import csvfile
+from shared.errors import InvalidInput, UnsupportedMediaType
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -294,8 +294,6 @@ def _new_code(
 
 def parse_import(body: bytes, content_type: str, meta: Mapping[str, Any]) -> StandardDocument:
     """An imported standard as sent: JSON (the whole document) or CSV (``meta`` names it)."""
-    if len(body) > MAX_IMPORT_BYTES:
-        raise PayloadTooLarge(f"A standard import is limited to {MAX_IMPORT_BYTES} bytes.")
     media_type = content_type.split(";")[0].strip().lower()
     if media_type == "application/json":
         try:

@@ -9,10 +9,9 @@ import sqlalchemy as sa
 
 from services.audit.api.schemas import BodyCreate, BodyUpdate
 from services.audit.db.repositories import BodyRepository
-from services.audit.domain.errors import InvalidInput
 from services.audit.domain.filters import BodyFilter
 from shared.deps import ReadDb
-from shared.errors import Conflict
+from shared.errors import Conflict, InvalidInput
 from shared.uow import UnitOfWork
 
 

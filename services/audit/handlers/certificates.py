@@ -22,7 +22,6 @@ from services.audit.documents import CertificateDocument, certificate_pdf
 from services.audit.domain import dates
 from services.audit.domain.access import ensure_can_see_audit, narrow
 from services.audit.domain.certificate_number import certificate_number, is_valid_number
-from services.audit.domain.errors import InvalidInput
 from services.audit.domain.filters import CertificateFilter
 from services.audit.domain.lifecycles import CERTIFICATE, MARK_LICENCE, CertificateStatus, MarkLicenceStatus
 from services.audit.domain.trust import ensure_correction, expiry_pass_date, licence_after_correction
@@ -31,7 +30,7 @@ from shared.auth import Principal
 from shared.certificate_number import normalise
 from shared.clock import Clock
 from shared.deps import ReadDb
-from shared.errors import NotFound, RuleViolation
+from shared.errors import InvalidInput, NotFound, RuleViolation
 from shared.repository import Executor
 from shared.uow import UnitOfWork
 

@@ -22,7 +22,6 @@ from services.audit.db.repositories import (
 )
 from services.audit.domain import dates
 from services.audit.domain.access import ensure_can_see, ensure_leads, ensure_may_override_order, narrow
-from services.audit.domain.errors import InvalidInput
 from services.audit.domain.filters import PreauditFilter
 from services.audit.domain.findings import (
     RESULTS_NEEDING_FINDING,
@@ -39,7 +38,7 @@ from services.audit.events import publish
 from services.audit.handlers.standards import structure_of
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import Conflict, RuleViolation
+from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.uow import UnitOfWork
 
 

@@ -18,7 +18,6 @@ from services.audit.db.repositories import (
     StandardRepository,
 )
 from services.audit.domain.access import ensure_can_fill, ensure_can_see, narrow
-from services.audit.domain.errors import InvalidInput, PayloadTooLarge
 from services.audit.domain.filters import EvidenceFilter, SelfAssessmentFilter
 from services.audit.domain.levels import AspectTally, tally
 from services.audit.domain.participation import ensure_active
@@ -27,7 +26,7 @@ from services.audit.events import publish
 from services.audit.storage import EvidenceStorage
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import Conflict
+from shared.errors import Conflict, InvalidInput
 from shared.repository import Executor
 from shared.uow import UnitOfWork
 
@@ -157,20 +156,12 @@ async def add_evidence(
     caller: Principal,
     assessment_id: uuid.UUID,
     upload: Upload,
-    *,
-    max_bytes: int,
 ) -> tuple[sa.Row[Any], bool]:
     """Store a file for a requirement; the same content twice is the same evidence (no copy).
 
     Returns the evidence row and whether it was new. The file is written before the row
     commits and removed again if the transaction fails, so no row points at nothing.
     """
-    if len(upload.data) > max_bytes:
-        raise PayloadTooLarge(
-            f"Evidence files are limited to {max_bytes} bytes.",
-            detail_es=f"Los archivos de evidencia tienen un límite de {max_bytes} bytes.",
-            extra={"max_bytes": max_bytes},
-        )
     sha256 = hashlib.sha256(upload.data).hexdigest()
     async with uow:
         assessment, _ = await _fillable(uow, caller, assessment_id)
