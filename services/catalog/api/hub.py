@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
+from services.catalog.api.roles import HubCurator, StoryAuthor, SubmissionReader
 from services.catalog.api.schemas import (
     EmissionFactorsPublic,
     ResourceCreate,
@@ -22,17 +24,12 @@ from services.catalog.api.schemas import (
 )
 from services.catalog.domain.stories import StoryStatus
 from services.catalog.handlers import hub
-from shared.auth import Principal, Role, require_roles
-from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, UowDep
+from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 
 PUBLIC = {"x-public": True}
 public = APIRouter(prefix="/hub", tags=["knowledge hub"])
 router = APIRouter(prefix="/hub", tags=["knowledge hub"])
-
-Officer = Annotated[Principal, Depends(require_roles(Role.promperu_officer))]
-Company = Annotated[Principal, Depends(require_roles(Role.company))]
-Reader = Annotated[Principal, Depends(require_roles(Role.company, Role.promperu_officer))]
 
 # --- public reading --------------------------------------------------------------------------
 
@@ -45,7 +42,7 @@ Reader = Annotated[Principal, Depends(require_roles(Role.company, Role.promperu_
     openapi_extra=PUBLIC,
 )
 async def list_resources(
-    uow: UowDep,
+    db: ReadDbDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     kind: ResourceKind | None = None,
     tag: Annotated[str | None, Query(max_length=100)] = None,
@@ -53,8 +50,8 @@ async def list_resources(
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> ResourcesPublic:
-    data, next_cursor = await hub.list_resources(
-        uow, q=q, kind=kind.value if kind else None, tag=tag, audience=audience, cursor=cursor, limit=limit
+    data, next_cursor = await hub.resources_page(
+        db, q=q, kind=kind.value if kind else None, tag=tag, audience=audience, cursor=cursor, limit=limit
     )
     return ResourcesPublic(data=data, next_cursor=next_cursor)
 
@@ -62,8 +59,8 @@ async def list_resources(
 @public.get(
     "/resources/{resource_id}", response_model=ResourcePublic, summary="A hub resource", openapi_extra=PUBLIC
 )
-async def get_resource(uow: UowDep, resource_id: uuid.UUID) -> ResourcePublic:
-    return await hub.get_resource(uow, resource_id)
+async def get_resource(db: ReadDbDep, resource_id: uuid.UUID) -> ResourcePublic:
+    return await hub.read_resource(db, resource_id=resource_id)
 
 
 @public.get(
@@ -72,8 +69,8 @@ async def get_resource(uow: UowDep, resource_id: uuid.UUID) -> ResourcePublic:
     summary="Emission factors used for CO2e avoided (every version, with its citation)",
     openapi_extra=PUBLIC,
 )
-async def list_emission_factors(uow: UowDep) -> EmissionFactorsPublic:
-    return EmissionFactorsPublic(data=await hub.list_emission_factors(uow))
+async def list_emission_factors(db: ReadDbDep) -> EmissionFactorsPublic:
+    return EmissionFactorsPublic(data=await hub.emission_factors(db))
 
 
 @public.get(
@@ -84,14 +81,12 @@ async def list_emission_factors(uow: UowDep) -> EmissionFactorsPublic:
     openapi_extra=PUBLIC,
 )
 async def list_success_stories(
-    uow: UowDep,
+    db: ReadDbDep,
     ruc: Annotated[str | None, Query(pattern=r"^\d{11}$")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> SuccessStoriesPublic:
-    data, next_cursor = await hub.list_stories(
-        uow, statuses=[StoryStatus.published.value], ruc=ruc, cursor=cursor, limit=limit
-    )
+    data, next_cursor = await hub.stories_page(db, None, statuses=None, ruc=ruc, cursor=cursor, limit=limit)
     return SuccessStoriesPublic(data=data, next_cursor=next_cursor)
 
 
@@ -101,8 +96,8 @@ async def list_success_stories(
     summary="A published success story",
     openapi_extra=PUBLIC,
 )
-async def get_success_story(uow: UowDep, story_id: uuid.UUID) -> SuccessStoryPublic:
-    return await hub.get_published_story(uow, story_id)
+async def get_success_story(db: ReadDbDep, story_id: uuid.UUID) -> SuccessStoryPublic:
+    return await hub.read_published_story(db, story_id=story_id)
 
 
 # --- curation (PROMPERÚ officers) ------------------------------------------------------------
@@ -116,8 +111,8 @@ async def get_success_story(uow: UowDep, story_id: uuid.UUID) -> SuccessStoryPub
     description="Honours `Idempotency-Key`. A slug already in use is a 409.",
 )
 async def create_resource(
-    request: Request, uow: UowDep, principal: Officer, data: ResourceCreate
-) -> ResourcePublic:
+    request: Request, uow: UowDep, principal: HubCurator, data: ResourceCreate
+) -> JSONResponse:
     return await idempotent(
         request, uow, lambda: hub.create_resource(uow, data), status_code=201, subject=principal.subject
     )
@@ -125,7 +120,7 @@ async def create_resource(
 
 @router.patch("/resources/{resource_id}", response_model=ResourcePublic, summary="Edit a hub resource")
 async def update_resource(
-    uow: UowDep, principal: Officer, resource_id: uuid.UUID, data: ResourceUpdate
+    uow: UowDep, principal: HubCurator, resource_id: uuid.UUID, data: ResourceUpdate
 ) -> ResourcePublic:
     return await hub.update_resource(uow, resource_id, data)
 
@@ -144,8 +139,8 @@ async def update_resource(
     ),
 )
 async def create_success_story(
-    request: Request, uow: UowDep, principal: Company, data: SuccessStoryCreate
-) -> SuccessStoryPublic:
+    request: Request, uow: UowDep, principal: StoryAuthor, data: SuccessStoryCreate
+) -> JSONResponse:
     return await idempotent(
         request,
         uow,
@@ -161,7 +156,7 @@ async def create_success_story(
     summary="Edit a draft or rejected success story",
 )
 async def update_success_story(
-    uow: UowDep, principal: Company, story_id: uuid.UUID, data: SuccessStoryUpdate
+    uow: UowDep, principal: StoryAuthor, story_id: uuid.UUID, data: SuccessStoryUpdate
 ) -> SuccessStoryPublic:
     return await hub.update_story(uow, principal, story_id, data)
 
@@ -171,7 +166,9 @@ async def update_success_story(
     response_model=SuccessStoryPublic,
     summary="Send a success story for review",
 )
-async def submit_success_story(uow: UowDep, principal: Company, story_id: uuid.UUID) -> SuccessStoryPublic:
+async def submit_success_story(
+    uow: UowDep, principal: StoryAuthor, story_id: uuid.UUID
+) -> SuccessStoryPublic:
     return await hub.submit_story(uow, principal, story_id)
 
 
@@ -182,7 +179,7 @@ async def submit_success_story(uow: UowDep, principal: Company, story_id: uuid.U
     description="A rejection needs a `note` for the company.",
 )
 async def review_success_story(
-    uow: UowDep, principal: Officer, story_id: uuid.UUID, review: StoryReview
+    uow: UowDep, principal: HubCurator, story_id: uuid.UUID, review: StoryReview
 ) -> SuccessStoryPublic:
     return await hub.review_story(uow, story_id, review)
 
@@ -193,15 +190,15 @@ async def review_success_story(
     summary="Success stories in any state (a company sees its own; officers all)",
 )
 async def list_submissions(
-    uow: UowDep,
-    principal: Reader,
+    db: ReadDbDep,
+    principal: SubmissionReader,
     status: Annotated[list[StoryStatus] | None, Query()] = None,
     ruc: Annotated[str | None, Query(pattern=r"^\d{11}$")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> SuccessStoriesPublic:
-    data, next_cursor = await hub.list_submissions(
-        uow,
+    data, next_cursor = await hub.stories_page(
+        db,
         principal,
         statuses=[s.value for s in status] if status else None,
         ruc=ruc,
@@ -216,5 +213,7 @@ async def list_submissions(
     response_model=SuccessStoryPublic,
     summary="A success story in any state (its company or an officer)",
 )
-async def get_submission(uow: UowDep, principal: Reader, story_id: uuid.UUID) -> SuccessStoryPublic:
-    return await hub.get_story(uow, principal, story_id)
+async def get_submission(
+    db: ReadDbDep, principal: SubmissionReader, story_id: uuid.UUID
+) -> SuccessStoryPublic:
+    return await hub.read_story(db, principal, story_id=story_id)
