@@ -26,8 +26,9 @@ from prometheus_client.registry import Collector
 from services.webhooks.domain import signing
 from services.webhooks.domain.catalogue import PARTITIONS
 from services.webhooks.domain.policy import RetryPolicy
-from services.webhooks.events.consume import DELIVERED_TOPICS, SEEN
+from services.webhooks.events.consume import DELIVERED_TOPICS
 from services.webhooks.handlers.delivery import Claimed, Outcome, backlog, claim, record
+from services.webhooks.handlers.fanout import SEEN
 from shared.settings import Settings
 
 log = logging.getLogger("eco.webhooks.worker")
@@ -124,7 +125,8 @@ class DeliveryWorker:
                     task.add_done_callback(self._done)
                 if time.monotonic() - last_backlog > BACKLOG_EVERY_SECONDS:
                     last_backlog = time.monotonic()
-                    self.stats.backlog = await backlog(self.uow_factory())
+                    async with self.app.state.engine.connect() as conn:
+                        self.stats.backlog = await backlog(conn, now=self.clock.now())
             except Exception:
                 log.exception("claiming deliveries failed; retrying")
             self.stats.in_flight = len(self._inflight)
