@@ -63,7 +63,8 @@ def _lima(value: datetime | None) -> date | None:
 def status_since(row: Any, status: str, today: date) -> date | None:
     """The Lima date the shown status took effect."""
     if status == "expired":
-        return row.expired_on or row.expires_on
+        expired: date | None = row.expired_on or row.expires_on
+        return expired
     if status == "withdrawn":
         return _lima(row.withdrawn_at)
     if status == "suspended":
