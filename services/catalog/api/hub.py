@@ -22,6 +22,7 @@ from services.catalog.api.schemas import (
     SuccessStoryPublic,
     SuccessStoryUpdate,
 )
+from services.catalog.db.repositories.hub import ResourceFilters
 from services.catalog.domain.stories import StoryStatus
 from services.catalog.handlers import hub
 from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, ReadDbDep, UowDep
@@ -50,9 +51,8 @@ async def list_resources(
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> ResourcesPublic:
-    data, next_cursor = await hub.resources_page(
-        db, q=q, kind=kind.value if kind else None, tag=tag, audience=audience, cursor=cursor, limit=limit
-    )
+    filters = ResourceFilters(q=q, kind=kind.value if kind else None, tag=tag, audience=audience)
+    data, next_cursor = await hub.resources_page(db, filters, cursor=cursor, limit=limit)
     return ResourcesPublic(data=data, next_cursor=next_cursor)
 
 

@@ -28,7 +28,12 @@ from services.catalog.api.schemas import (
     SuccessStoryPublic,
     SuccessStoryUpdate,
 )
-from services.catalog.db.repositories.hub import EmissionFactorRepository, ResourceRepository, StoryRepository
+from services.catalog.db.repositories.hub import (
+    EmissionFactorRepository,
+    ResourceFilters,
+    ResourceRepository,
+    StoryRepository,
+)
 from services.catalog.domain import savings
 from services.catalog.domain.access import ensure_may_read_story, ensure_may_write_story, story_scope
 from services.catalog.domain.stories import StoryStatus, ensure_editable, transition
@@ -80,18 +85,9 @@ async def read_resource(db: ReadDb, *, resource_id: uuid.UUID) -> ResourcePublic
 
 
 async def resources_page(
-    db: ReadDb,
-    *,
-    q: str | None,
-    kind: str | None,
-    tag: str | None,
-    audience: str | None,
-    cursor: str | None,
-    limit: int,
+    db: ReadDb, filters: ResourceFilters, *, cursor: str | None, limit: int
 ) -> tuple[list[ResourcePublic], str | None]:
-    rows, next_cursor = await ResourceRepository(db).page(
-        q=q, kind=kind, tag=tag, audience=audience, cursor=cursor, limit=limit
-    )
+    rows, next_cursor = await ResourceRepository(db).page(filters=filters, cursor=cursor, limit=limit)
     return [ResourcePublic.model_validate(r._asdict()) for r in rows], next_cursor
 
 

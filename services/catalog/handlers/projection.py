@@ -24,6 +24,7 @@ from shared.events.contracts import audit, enrollment, training
 from shared.events.envelope import EventEnvelope
 from shared.uow import UnitOfWork
 
+ParticipantMilestone = training.ProgramCompleted | training.ProgramCompletionRevoked | audit.PreauditPassed
 CertificateFact = (
     audit.CertificateSuspended
     | audit.CertificateReinstated
@@ -196,40 +197,26 @@ async def record_admission(
         await uow.commit()
 
 
-async def record_training_completed(
-    uow: UnitOfWork, event: training.ProgramCompleted, envelope: EventEnvelope
-) -> None:
+def _milestone(event: ParticipantMilestone) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """The milestone an event records: (first time it counts, latest time it counts)."""
+    match event:
+        case training.ProgramCompleted():
+            return {}, {"completed_at": event.completed_at}
+        case training.ProgramCompletionRevoked():
+            return {}, {"completion_revoked_at": event.revoked_at}
+        case audit.PreauditPassed():
+            return {"preaudit_passed_at": event.passed_at}, {}
+
+
+async def record_milestone(uow: UnitOfWork, event: ParticipantMilestone, envelope: EventEnvelope) -> None:
+    """Training completed (or its completion revoked), pre-audit passed: the admission may come later."""
+    earliest, latest = _milestone(event)
     async with uow:
         await ParticipantRepository(uow.session).record(
             participant_id=event.participant_id,
             ruc=event.ruc,
             fallback={"company_id": event.company_id, "cohort_id": event.cohort_id},
-            latest={"completed_at": event.completed_at},
-        )
-        await uow.commit()
-
-
-async def record_training_revoked(
-    uow: UnitOfWork, event: training.ProgramCompletionRevoked, envelope: EventEnvelope
-) -> None:
-    async with uow:
-        await ParticipantRepository(uow.session).record(
-            participant_id=event.participant_id,
-            ruc=event.ruc,
-            fallback={"company_id": event.company_id, "cohort_id": event.cohort_id},
-            latest={"completion_revoked_at": event.revoked_at},
-        )
-        await uow.commit()
-
-
-async def record_preaudit_passed(
-    uow: UnitOfWork, event: audit.PreauditPassed, envelope: EventEnvelope
-) -> None:
-    async with uow:
-        await ParticipantRepository(uow.session).record(
-            participant_id=event.participant_id,
-            ruc=event.ruc,
-            fallback={"company_id": event.company_id, "cohort_id": event.cohort_id},
-            earliest={"preaudit_passed_at": event.passed_at},
+            earliest=earliest,
+            latest=latest,
         )
         await uow.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,14 @@ TAG_MATCHES = sa.text(
 )
 
 
+@dataclass(frozen=True)
+class ResourceFilters:
+    q: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+    audience: str | None = None
+
+
 class ResourceRepository(Repository):
     table = resources
     noun = "Resource"
@@ -41,17 +50,11 @@ class ResourceRepository(Repository):
         return row
 
     async def page(
-        self,
-        *,
-        q: str | None,
-        kind: str | None,
-        tag: str | None,
-        audience: str | None,
-        cursor: str | None,
-        limit: int,
+        self, *, filters: ResourceFilters, cursor: str | None, limit: int
     ) -> tuple[list[sa.Row[Any]], str | None]:
         stmt = sa.select(*RESOURCE_COLUMNS)
-        tsquery = prefix_query(q)
+        kind, tag, audience = filters.kind, filters.tag, filters.audience
+        tsquery = prefix_query(filters.q)
         if tsquery:
             stmt = stmt.where(
                 r.search_vector.op("@@")(sa.func.to_tsquery(SPANISH, sa.func.catalog.fold(tsquery)))
