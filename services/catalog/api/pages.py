@@ -27,7 +27,6 @@ from services.catalog.domain.certificates import VerificationStatus
 from services.catalog.handlers import catalogue
 from services.catalog.i18n import TEXTS, choose_language
 from shared.deps import ClockDep, ReadDbDep, SettingsDep
-from shared.documents import load_keys
 from shared.errors import RuleViolation
 
 router = APIRouter()
@@ -92,17 +91,12 @@ async def verify_page(
         return RedirectResponse(target, status_code=303)
     if t is None:
         return _render(request, language, "verify.html")
-    try:
-        claims = load_keys(env=settings.env).verify(t)
-    except Exception:
+    signed = await catalogue.verify_document(db, token=t, env=settings.env, today=clock.today())
+    if signed is None:
         return _render(request, language, "verify.html", signature="invalid", status_code=422)
-    live = None
-    if claims.get("typ") == "certificate" and claims.get("num"):
-        try:
-            live = await catalogue.verify(db, number=claims["num"], today=clock.today())
-        except RuleViolation:
-            live = None
-    return _render(request, language, "verify.html", signature="valid", claims=claims, result=live)
+    return _render(
+        request, language, "verify.html", signature="valid", claims=signed.claims, result=signed.live
+    )
 
 
 @router.get("/verificar/{number}", response_class=HTMLResponse)

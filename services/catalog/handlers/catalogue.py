@@ -7,6 +7,7 @@ verification answer for a number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from services.catalog.db.repositories.read_model import CertificateRepository
 from services.catalog.domain.certificates import VerificationStatus, effective_status
 from services.catalog.domain.verification import STANDARD_NAME, checked_number, mark_status, status_since
 from shared.deps import ReadDb
+from shared.documents import load_keys
 from shared.errors import RuleViolation
 from shared.ruc import is_valid_ruc
 
@@ -117,3 +119,27 @@ async def verify(db: ReadDb, *, number: str, today: date) -> VerificationPublic:
         if mark
         else None,
     )
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    """What a document's QR token says (its signature checked), and, for a certificate, its
+    status today beside it (None when the number is not one)."""
+
+    claims: dict[str, Any]
+    live: VerificationPublic | None
+
+
+async def verify_document(db: ReadDb, *, token: str, env: str, today: date) -> SignedDocument | None:
+    """The claims of a signed token (None: the signature does not hold)."""
+    try:
+        claims: dict[str, Any] = load_keys(env=env).verify(token)
+    except Exception:  # any fault in the token is "not signed by us"
+        return None
+    live = None
+    if claims.get("typ") == "certificate" and claims.get("num"):
+        try:
+            live = await verify(db, number=claims["num"], today=today)
+        except RuleViolation:
+            live = None
+    return SignedDocument(claims, live)
