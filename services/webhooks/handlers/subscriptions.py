@@ -177,7 +177,7 @@ async def deliveries_page(
     return page, next_cursor
 
 
-async def _delivery(
+async def read_delivery(
     db: Executor, principal: Principal, subscription_id: uuid.UUID, delivery_id: int
 ) -> dict[str, Any]:
     """One delivery of a subscription the caller may see, with every attempt."""
@@ -190,22 +190,16 @@ async def _delivery(
     return result
 
 
-async def read_delivery(
-    db: ReadDb, principal: Principal, subscription_id: uuid.UUID, delivery_id: int
-) -> dict[str, Any]:
-    return await _delivery(db, principal, subscription_id, delivery_id)
-
-
 async def redeliver(
     uow: UnitOfWork, principal: Principal, subscription_id: uuid.UUID, delivery_id: int
 ) -> dict[str, Any]:
     """Send a message again (same ``webhook-id``), at the end of its RUC's chain."""
     async with uow:
-        original = await _delivery(uow.session, principal, subscription_id, delivery_id)
+        original = await read_delivery(uow.session, principal, subscription_id, delivery_id)
         (new_id,) = await enqueue(
             uow, original["message_id"], original["ruc"], [subscription_id], uow.clock.now(), manual=True
         )
-        result = await _delivery(uow.session, principal, subscription_id, new_id)
+        result = await read_delivery(uow.session, principal, subscription_id, new_id)
         await uow.commit()
     return result
 
@@ -221,7 +215,7 @@ async def ping(uow: UnitOfWork, principal: Principal, subscription_id: uuid.UUID
         (new_id,) = await enqueue(
             uow, message.id, message.ruc, [subscription_id], uow.clock.now(), manual=True
         )
-        result = await _delivery(uow.session, principal, subscription_id, new_id)
+        result = await read_delivery(uow.session, principal, subscription_id, new_id)
         await uow.commit()
     return result
 
