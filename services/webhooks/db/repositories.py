@@ -374,8 +374,29 @@ class DeliveryRepository(Repository):
 
     # --- the worker ----------------------------------------------------------------------------
 
-    async def claim(self, *, params: dict[str, Any]) -> list[sa.Row[Any]]:
-        """Lease due chain heads (see ``handlers.delivery.claim`` for ``params``)."""
+    async def claim(
+        self,
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        per_subscription: int,
+        saturated: list[uuid.UUID],
+        settled: datetime,
+        watermarks: list[datetime],
+    ) -> list[sa.Row[Any]]:
+        """Lease up to ``limit`` due chain heads of active subscriptions until ``lease_until``, at most
+        ``per_subscription`` each and none of the ``saturated`` ones; a first attempt only for an
+        event that happened by ``settled`` and by its partition's watermark (see the worker)."""
+        params = {
+            "now": now,
+            "lease": lease_until,
+            "limit": limit,
+            "per_subscription": per_subscription,
+            "saturated": saturated,
+            "settled": settled,
+            "watermarks": watermarks,
+        }
         return list(await self.db.execute(_CLAIM, params))
 
     async def create_attempts(self, *, rows: list[dict[str, Any]]) -> None:

@@ -57,15 +57,13 @@ async def claim(
     attempt waits until its event is ``settle`` old (an earlier one may still take its place)."""
     async with uow:
         rows = await DeliveryRepository(uow.session).claim(
-            params={
-                "now": now,
-                "lease": now + lease,
-                "limit": limit,
-                "per_subscription": per_subscription,
-                "saturated": saturated,
-                "settled": now - settle,
-                "watermarks": watermarks or [datetime.max.replace(tzinfo=UTC)] * PARTITIONS,
-            }
+            now=now,
+            lease_until=now + lease,
+            limit=limit,
+            per_subscription=per_subscription,
+            saturated=saturated,
+            settled=now - settle,
+            watermarks=watermarks or [datetime.max.replace(tzinfo=UTC)] * PARTITIONS,
         )
         claimed = [Claimed(**row._mapping) for row in rows]
         await uow.commit()
