@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.webhooks.db.tables import attempts, companies, deliveries, feed, messages, subscriptions
+from shared.errors import NotFound
 from shared.pagination import keyset_page, page_of
 from shared.repository import Repository
 
@@ -29,6 +30,9 @@ class SubscriptionRepository(Repository):
 
     table = subscriptions
     noun = "Subscription"
+
+    def _missing(self, ident: object) -> NotFound:
+        return NotFound(self.noun, ident, detail_es=f"La suscripción {ident} no existe.")
 
     def _mine(self, owner: str | None) -> sa.ColumnElement[bool]:
         return sa.true() if owner is None else subscriptions.c.owner == owner
@@ -221,6 +225,9 @@ class DeliveryRepository(Repository):
 
     table = deliveries
     noun = "Delivery"
+
+    def _missing(self, ident: object) -> NotFound:
+        return NotFound(self.noun, ident, detail_es=f"El envío {ident} no existe.")
 
     def _view(self) -> sa.Select[Any]:
         d = deliveries.c
