@@ -6,14 +6,24 @@ Catálogo de Organizaciones Certificadas en Buenas Prácticas de Ecoeficiencia P
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from services.catalog.api.schemas import OrganisationPublic, OrganisationsPublic, VerificationPublic
+from services.catalog.api.schemas import (
+    CertificatePublic,
+    MarkLicencePublic,
+    OrganisationPublic,
+    OrganisationsPublic,
+    ScopePublic,
+    VerificationPublic,
+)
 from services.catalog.db.repositories.catalogue import CatalogueFilters
-from services.catalog.domain.certificates import CertificateStatus, VerificationStatus
+from services.catalog.domain.certificates import CertificateStatus, VerificationStatus, effective_status
+from services.catalog.domain.verification import STANDARD_NAME, Verification, mark_status
 from services.catalog.handlers import catalogue
 from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadDbDep
 
@@ -25,6 +35,57 @@ def _json(model: BaseModel) -> Response:
     """Serialise an already-validated model once: a returned model would be validated again
     against ``response_model`` on these hot paths (the model stays declared for OpenAPI)."""
     return Response(model.model_dump_json(), media_type="application/json")
+
+
+def organisation_public(row: sa.Row[Any], today: date) -> OrganisationPublic:
+    """An entry as shown today: its certificate's status and mark licence as of ``today``."""
+    status = effective_status(row.certificate_status, row.expires_on, today)
+    return OrganisationPublic(
+        ruc=row.ruc,
+        name=row.name,
+        legal_name=row.legal_name,
+        trade_name=row.trade_name,
+        region=row.region,
+        ciiu_code=row.ciiu_code,
+        size_class=row.size_class,
+        women_led=row.women_led,
+        website=row.website,
+        products=row.products,
+        certificate=CertificatePublic(
+            number=row.certificate_number,
+            status=status,
+            issued_on=row.issued_on,
+            expires_on=row.expires_on,
+            body_name=row.body_name,
+            mark_licence=mark_status(row.mark_status, status, row.expires_on, today),
+        ),
+    )
+
+
+def verification_public(v: Verification) -> VerificationPublic:
+    if v.status is VerificationStatus.unknown:
+        return VerificationPublic(
+            certificate_number=v.number,
+            status=v.status,
+            status_since=None,
+            holder_name=None,
+            scope=None,
+            issued_on=None,
+            expires_on=None,
+            mark_licence=None,
+        )
+    return VerificationPublic(
+        certificate_number=v.number,
+        status=v.status,
+        status_since=v.since,
+        holder_name=v.holder_name,
+        scope=ScopePublic(
+            standard=STANDARD_NAME, standard_version=v.standard_version, certification_body=v.body_name
+        ),
+        issued_on=v.issued_on,
+        expires_on=v.expires_on,
+        mark_licence=MarkLicencePublic(status=v.mark, valid_until=v.mark_valid_until) if v.mark else None,
+    )
 
 
 @router.get(
@@ -67,8 +128,11 @@ async def list_organisations(
         women_led=women_led,
         statuses=tuple(VerificationStatus(s.value) for s in certificate_status or [CertificateStatus.valid]),
     )
-    found, next_cursor = await catalogue.search(db, filters, today=clock.today(), cursor=cursor, limit=limit)
-    return _json(OrganisationsPublic(data=found, next_cursor=next_cursor))
+    today = clock.today()
+    rows, next_cursor = await catalogue.search(db, filters, today=today, cursor=cursor, limit=limit)
+    return _json(
+        OrganisationsPublic(data=[organisation_public(r, today) for r in rows], next_cursor=next_cursor)
+    )
 
 
 @router.get(
@@ -81,7 +145,7 @@ async def list_organisations(
 async def get_organisation(
     db: ReadDbDep, clock: ClockDep, ruc: Annotated[str, Path(pattern=r"^\d{11}$")]
 ) -> Response:
-    return _json(await catalogue.read_organisation(db, ruc=ruc, today=clock.today()))
+    return _json(organisation_public(await catalogue.read_organisation(db, ruc=ruc), clock.today()))
 
 
 @router.get(
@@ -102,4 +166,6 @@ async def verify_certificate(
     clock: ClockDep,
     certificate_number: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Response:
-    return _json(await catalogue.verify(db, number=certificate_number, today=clock.today()))
+    return _json(
+        verification_public(await catalogue.verify(db, number=certificate_number, today=clock.today()))
+    )

@@ -21,6 +21,7 @@ import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.catalog.api.catalogue import organisation_public, verification_public
 from services.catalog.api.schemas import OrganisationPublic
 from services.catalog.db.repositories.catalogue import CatalogueFilters
 from services.catalog.domain.certificates import VerificationStatus
@@ -95,7 +96,12 @@ async def verify_page(
     if signed is None:
         return _render(request, language, "verify.html", signature="invalid", status_code=422)
     return _render(
-        request, language, "verify.html", signature="valid", claims=signed.claims, result=signed.live
+        request,
+        language,
+        "verify.html",
+        signature="valid",
+        claims=signed.claims,
+        result=verification_public(signed.live) if signed.live else None,
     )
 
 
@@ -105,7 +111,7 @@ async def verify_number_page(
 ):
     language = _language(request, lang)
     try:
-        result = await catalogue.verify(db, number=number, today=clock.today())
+        result = verification_public(await catalogue.verify(db, number=number, today=clock.today()))
     except RuleViolation as problem:
         rule = problem.extra.get("rule", "")
         return _render(request, language, "verify.html", number=number, problem=rule, status_code=422)
@@ -125,10 +131,9 @@ async def search_page(
 ):
     language = _language(request, lang)
     filters = CatalogueFilters(q=q or None, region=region or None)
-    found, next_cursor = await catalogue.search(
-        db, filters, today=clock.today(), cursor=cursor, limit=PAGE_SIZE
-    )
-    organisations = [_view(o) for o in found]
+    today = clock.today()
+    rows, next_cursor = await catalogue.search(db, filters, today=today, cursor=cursor, limit=PAGE_SIZE)
+    organisations = [_view(organisation_public(r, today)) for r in rows]
     next_url = None
     if next_cursor:
         params = {
@@ -149,10 +154,12 @@ async def search_page(
 @router.get("/catalogo/{ruc}", response_class=HTMLResponse)
 async def organisation_page(request: Request, ruc: str, db: ReadDbDep, clock: ClockDep, lang: Lang = None):
     language = _language(request, lang)
-    found = await catalogue.find_organisation(db, ruc=ruc, today=clock.today())
-    if found is None:
+    row = await catalogue.find_organisation(db, ruc=ruc)
+    if row is None:
         return _render(request, language, "organisation.html", organisation=None, ruc=ruc, status_code=404)
-    return _render(request, language, "organisation.html", organisation=_view(found))
+    return _render(
+        request, language, "organisation.html", organisation=_view(organisation_public(row, clock.today()))
+    )
 
 
 def _view(org: OrganisationPublic) -> dict[str, Any]:
