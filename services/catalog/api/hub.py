@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.catalog.api.roles import HubCurator, StoryAuthor, SubmissionReader
 from services.catalog.api.schemas import (
+    EmissionFactorPublic,
     EmissionFactorsPublic,
+    FactorUsedPublic,
     ResourceCreate,
     ResourceKind,
     ResourcePublic,
+    ResourceSavingPublic,
     ResourcesPublic,
     ResourceUpdate,
     StoryReview,
@@ -23,14 +27,58 @@ from services.catalog.api.schemas import (
     SuccessStoryUpdate,
 )
 from services.catalog.db.repositories.hub import ResourceFilters
+from services.catalog.domain.savings import Resource
 from services.catalog.domain.stories import StoryStatus
 from services.catalog.handlers import hub
+from services.catalog.handlers.hub import StoryAccount
 from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 
 PUBLIC = {"x-public": True}
 public = APIRouter(prefix="/hub", tags=["knowledge hub"])
 router = APIRouter(prefix="/hub", tags=["knowledge hub"])
+
+
+def resource_public(row: sa.Row[Any]) -> ResourcePublic:
+    return ResourcePublic.model_validate(row._asdict())
+
+
+def story_public(account: StoryAccount) -> SuccessStoryPublic:
+    row, result, figures = account.row, account.outcome, account.figures
+    return SuccessStoryPublic(
+        story_id=row.story_id,
+        ruc=row.ruc,
+        company_name=row.company_name,
+        title=row.title,
+        measure=row.measure,
+        status=row.status,
+        investment=result.investment,
+        annual_savings=result.annual_savings,
+        payback_months=result.payback_months,
+        co2e_avoided_kg=result.co2e_avoided_kg,
+        resources=[
+            ResourceSavingPublic(
+                **vars(saving),
+                baseline=figures[saving.resource].baseline,
+                after=figures[saving.resource].after,
+                unit_price=figures[saving.resource].unit_price,
+            )
+            for saving in result.per_resource
+        ],
+        factors=[
+            FactorUsedPublic(
+                resource=Resource(resource),
+                **{k: getattr(f, k) for k in ("code", "version", "factor", "unit", "source", "verified")},
+            )
+            for resource, f in sorted(account.factors.items())
+        ],
+        review_note=row.review_note,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        submitted_at=row.submitted_at,
+        published_at=row.published_at,
+    )
+
 
 # --- public reading --------------------------------------------------------------------------
 
@@ -52,15 +100,15 @@ async def list_resources(
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> ResourcesPublic:
     filters = ResourceFilters(q=q, kind=kind.value if kind else None, tag=tag, audience=audience)
-    data, next_cursor = await hub.resources_page(db, filters, cursor=cursor, limit=limit)
-    return ResourcesPublic(data=data, next_cursor=next_cursor)
+    rows, next_cursor = await hub.resources_page(db, filters, cursor=cursor, limit=limit)
+    return ResourcesPublic(data=[resource_public(r) for r in rows], next_cursor=next_cursor)
 
 
 @public.get(
     "/resources/{resource_id}", response_model=ResourcePublic, summary="A hub resource", openapi_extra=PUBLIC
 )
 async def get_resource(db: ReadDbDep, resource_id: uuid.UUID) -> ResourcePublic:
-    return await hub.read_resource(db, resource_id=resource_id)
+    return resource_public(await hub.read_resource(db, resource_id=resource_id))
 
 
 @public.get(
@@ -70,7 +118,8 @@ async def get_resource(db: ReadDbDep, resource_id: uuid.UUID) -> ResourcePublic:
     openapi_extra=PUBLIC,
 )
 async def list_emission_factors(db: ReadDbDep) -> EmissionFactorsPublic:
-    return EmissionFactorsPublic(data=await hub.emission_factors(db))
+    rows = await hub.emission_factors(db)
+    return EmissionFactorsPublic(data=[EmissionFactorPublic.model_validate(r._asdict()) for r in rows])
 
 
 @public.get(
@@ -87,7 +136,7 @@ async def list_success_stories(
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> SuccessStoriesPublic:
     data, next_cursor = await hub.stories_page(db, None, statuses=None, ruc=ruc, cursor=cursor, limit=limit)
-    return SuccessStoriesPublic(data=data, next_cursor=next_cursor)
+    return SuccessStoriesPublic(data=[story_public(a) for a in data], next_cursor=next_cursor)
 
 
 @public.get(
@@ -97,7 +146,7 @@ async def list_success_stories(
     openapi_extra=PUBLIC,
 )
 async def get_success_story(db: ReadDbDep, story_id: uuid.UUID) -> SuccessStoryPublic:
-    return await hub.read_published_story(db, story_id=story_id)
+    return story_public(await hub.read_published_story(db, story_id=story_id))
 
 
 # --- curation (PROMPERÚ officers) ------------------------------------------------------------
@@ -113,16 +162,17 @@ async def get_success_story(db: ReadDbDep, story_id: uuid.UUID) -> SuccessStoryP
 async def create_resource(
     request: Request, uow: UowDep, principal: HubCurator, data: ResourceCreate
 ) -> JSONResponse:
-    return await idempotent(
-        request, uow, lambda: hub.create_resource(uow, data), status_code=201, subject=principal.subject
-    )
+    async def action() -> ResourcePublic:
+        return resource_public(await hub.create_resource(uow, data))
+
+    return await idempotent(request, uow, action, status_code=201, subject=principal.subject)
 
 
 @router.patch("/resources/{resource_id}", response_model=ResourcePublic, summary="Edit a hub resource")
 async def update_resource(
     uow: UowDep, principal: HubCurator, resource_id: uuid.UUID, data: ResourceUpdate
 ) -> ResourcePublic:
-    return await hub.update_resource(uow, resource_id, data)
+    return resource_public(await hub.update_resource(uow, resource_id, data))
 
 
 # --- success stories: written by companies, reviewed by officers ---------------------------------
@@ -141,13 +191,10 @@ async def update_resource(
 async def create_success_story(
     request: Request, uow: UowDep, principal: StoryAuthor, data: SuccessStoryCreate
 ) -> JSONResponse:
-    return await idempotent(
-        request,
-        uow,
-        lambda: hub.create_story(uow, principal, data),
-        status_code=201,
-        subject=principal.subject,
-    )
+    async def action() -> SuccessStoryPublic:
+        return story_public(await hub.create_story(uow, principal, data))
+
+    return await idempotent(request, uow, action, status_code=201, subject=principal.subject)
 
 
 @router.patch(
@@ -158,7 +205,7 @@ async def create_success_story(
 async def update_success_story(
     uow: UowDep, principal: StoryAuthor, story_id: uuid.UUID, data: SuccessStoryUpdate
 ) -> SuccessStoryPublic:
-    return await hub.update_story(uow, principal, story_id, data)
+    return story_public(await hub.update_story(uow, principal, story_id, data))
 
 
 @router.post(
@@ -169,7 +216,7 @@ async def update_success_story(
 async def submit_success_story(
     uow: UowDep, principal: StoryAuthor, story_id: uuid.UUID
 ) -> SuccessStoryPublic:
-    return await hub.submit_story(uow, principal, story_id)
+    return story_public(await hub.submit_story(uow, principal, story_id))
 
 
 @router.post(
@@ -181,7 +228,7 @@ async def submit_success_story(
 async def review_success_story(
     uow: UowDep, principal: HubCurator, story_id: uuid.UUID, review: StoryReview
 ) -> SuccessStoryPublic:
-    return await hub.review_story(uow, story_id, review)
+    return story_public(await hub.review_story(uow, story_id, review))
 
 
 @router.get(
@@ -205,7 +252,7 @@ async def list_submissions(
         cursor=cursor,
         limit=limit,
     )
-    return SuccessStoriesPublic(data=data, next_cursor=next_cursor)
+    return SuccessStoriesPublic(data=[story_public(a) for a in data], next_cursor=next_cursor)
 
 
 @router.get(
@@ -216,4 +263,4 @@ async def list_submissions(
 async def get_submission(
     db: ReadDbDep, principal: SubmissionReader, story_id: uuid.UUID
 ) -> SuccessStoryPublic:
-    return await hub.read_story(db, principal, story_id=story_id)
+    return story_public(await hub.read_story(db, principal, story_id=story_id))

@@ -9,6 +9,7 @@ and become public only once an officer publishes them.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,16 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from services.catalog.api.schemas import (
-    EmissionFactorPublic,
-    FactorUsedPublic,
     ResourceCreate,
-    ResourcePublic,
-    ResourceSavingPublic,
     ResourceUpdate,
     StoryFigures,
     StoryReview,
     SuccessStoryCreate,
-    SuccessStoryPublic,
     SuccessStoryUpdate,
 )
 from services.catalog.db.repositories.hub import (
@@ -46,7 +42,7 @@ from shared.uow import UnitOfWork
 # --- resources -----------------------------------------------------------------------------
 
 
-async def create_resource(uow: UnitOfWork, data: ResourceCreate) -> ResourcePublic:
+async def create_resource(uow: UnitOfWork, data: ResourceCreate) -> sa.Row[Any]:
     async with uow:
         now = uow.clock.now()
         values = {
@@ -63,10 +59,10 @@ async def create_resource(uow: UnitOfWork, data: ResourceCreate) -> ResourcePubl
                 detail_es=f"Ya existe un recurso con el identificador '{data.slug}'.",
             ) from exc
         await uow.commit()
-    return ResourcePublic.model_validate(row._asdict())
+    return row
 
 
-async def update_resource(uow: UnitOfWork, resource_id: uuid.UUID, data: ResourceUpdate) -> ResourcePublic:
+async def update_resource(uow: UnitOfWork, resource_id: uuid.UUID, data: ResourceUpdate) -> sa.Row[Any]:
     changes = data.changes(mode="json")
     async with uow:
         resources = ResourceRepository(uow.session)
@@ -76,25 +72,21 @@ async def update_resource(uow: UnitOfWork, resource_id: uuid.UUID, data: Resourc
                 resource_id=resource_id, values={**changes, "updated_at": uow.clock.now()}
             )
         await uow.commit()
-    return ResourcePublic.model_validate(row._asdict())
+    return row
 
 
-async def read_resource(db: ReadDb, *, resource_id: uuid.UUID) -> ResourcePublic:
-    row = await ResourceRepository(db).get_or_raise(resource_id=resource_id)
-    return ResourcePublic.model_validate(row._asdict())
+async def read_resource(db: ReadDb, *, resource_id: uuid.UUID) -> sa.Row[Any]:
+    return await ResourceRepository(db).get_or_raise(resource_id=resource_id)
 
 
 async def resources_page(
     db: ReadDb, filters: ResourceFilters, *, cursor: str | None, limit: int
-) -> tuple[list[ResourcePublic], str | None]:
-    rows, next_cursor = await ResourceRepository(db).page(filters=filters, cursor=cursor, limit=limit)
-    return [ResourcePublic.model_validate(r._asdict()) for r in rows], next_cursor
+) -> tuple[list[sa.Row[Any]], str | None]:
+    return await ResourceRepository(db).page(filters=filters, cursor=cursor, limit=limit)
 
 
-async def emission_factors(db: ReadDb) -> list[EmissionFactorPublic]:
-    return [
-        EmissionFactorPublic.model_validate(row._asdict()) for row in await EmissionFactorRepository(db).all()
-    ]
+async def emission_factors(db: ReadDb) -> list[sa.Row[Any]]:
+    return await EmissionFactorRepository(db).all()
 
 
 # --- success stories -------------------------------------------------------------------------
@@ -135,8 +127,18 @@ async def _resolve_factors(uow: UnitOfWork, codes: dict[savings.Resource, str]) 
     return refs
 
 
-async def _story_public(db: Executor, row: sa.Row[Any]) -> SuccessStoryPublic:
-    """The story with its savings and CO2e avoided, computed from its figures and recorded factors."""
+@dataclass(frozen=True)
+class StoryAccount:
+    """A story with what its figures give: savings, payback and CO2e avoided, by the factors it used."""
+
+    row: sa.Row[Any]
+    figures: dict[savings.Resource, savings.ResourceFigures]
+    outcome: savings.StoryOutcome
+    factors: dict[str, sa.Row[Any]]  # resource -> the emission factor row used
+
+
+async def _account(db: Executor, row: sa.Row[Any]) -> StoryAccount:
+    """The story's savings and CO2e avoided, computed from its figures and recorded factors."""
     refs = {resource: (ref["code"], ref["version"]) for resource, ref in row.factor_refs.items()}
     factor_rows = {
         (f.code, f.version): f
@@ -152,42 +154,10 @@ async def _story_public(db: Executor, row: sa.Row[Any]) -> SuccessStoryPublic:
     result = savings.outcome(
         figures, Decimal(row.investment), {savings.Resource(k): Decimal(f.factor) for k, f in used.items()}
     )
-    return SuccessStoryPublic(
-        story_id=row.story_id,
-        ruc=row.ruc,
-        company_name=row.company_name,
-        title=row.title,
-        measure=row.measure,
-        status=row.status,
-        investment=result.investment,
-        annual_savings=result.annual_savings,
-        payback_months=result.payback_months,
-        co2e_avoided_kg=result.co2e_avoided_kg,
-        resources=[
-            ResourceSavingPublic(
-                **vars(saving),
-                baseline=figures[saving.resource].baseline,
-                after=figures[saving.resource].after,
-                unit_price=figures[saving.resource].unit_price,
-            )
-            for saving in result.per_resource
-        ],
-        factors=[
-            FactorUsedPublic(
-                resource=savings.Resource(resource),
-                **{k: getattr(f, k) for k in ("code", "version", "factor", "unit", "source", "verified")},
-            )
-            for resource, f in sorted(used.items())
-        ],
-        review_note=row.review_note,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        submitted_at=row.submitted_at,
-        published_at=row.published_at,
-    )
+    return StoryAccount(row, figures, result, used)
 
 
-async def create_story(uow: UnitOfWork, principal: Principal, data: SuccessStoryCreate) -> SuccessStoryPublic:
+async def create_story(uow: UnitOfWork, principal: Principal, data: SuccessStoryCreate) -> StoryAccount:
     ensure_may_write_story(principal, data.ruc)
     async with uow:
         now = uow.clock.now()
@@ -207,14 +177,14 @@ async def create_story(uow: UnitOfWork, principal: Principal, data: SuccessStory
                 "updated_at": now,
             },
         )
-        public = await _story_public(uow.session, row)
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
 async def update_story(
     uow: UnitOfWork, principal: Principal, story_id: uuid.UUID, data: SuccessStoryUpdate
-) -> SuccessStoryPublic:
+) -> StoryAccount:
     async with uow:
         stories = StoryRepository(uow.session)
         row = await stories.get_or_raise(story_id=story_id, for_update=True)
@@ -226,12 +196,12 @@ async def update_story(
         if data.factor_codes is not None:
             changes["factor_refs"] = await _resolve_factors(uow, data.factor_codes)
         row = await stories.update(story_id=story_id, values={**changes, "updated_at": uow.clock.now()})
-        public = await _story_public(uow.session, row)
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
-async def submit_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUID) -> SuccessStoryPublic:
+async def submit_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUID) -> StoryAccount:
     async with uow:
         stories = StoryRepository(uow.session)
         row = await stories.get_or_raise(story_id=story_id, for_update=True)
@@ -241,12 +211,12 @@ async def submit_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUI
         row = await stories.update(
             story_id=story_id, values={"status": status.value, "submitted_at": now, "updated_at": now}
         )
-        public = await _story_public(uow.session, row)
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
-async def review_story(uow: UnitOfWork, story_id: uuid.UUID, review: StoryReview) -> SuccessStoryPublic:
+async def review_story(uow: UnitOfWork, story_id: uuid.UUID, review: StoryReview) -> StoryAccount:
     target = StoryStatus.published if review.decision == "publish" else StoryStatus.rejected
     if target is StoryStatus.rejected and not (review.note and review.note.strip()):
         raise RuleViolation(
@@ -264,22 +234,22 @@ async def review_story(uow: UnitOfWork, story_id: uuid.UUID, review: StoryReview
         if target is StoryStatus.published:
             values["published_at"] = now
         row = await stories.update(story_id=story_id, values=values)
-        public = await _story_public(uow.session, row)
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
-async def read_published_story(db: ReadDb, *, story_id: uuid.UUID) -> SuccessStoryPublic:
+async def read_published_story(db: ReadDb, *, story_id: uuid.UUID) -> StoryAccount:
     """Public read: a story not (yet) published does not exist for the public."""
     row = await StoryRepository(db).get_or_raise(story_id=story_id)
     ensure_may_read_story(None, row)
-    return await _story_public(db, row)
+    return await _account(db, row)
 
 
-async def read_story(db: ReadDb, caller: Principal, *, story_id: uuid.UUID) -> SuccessStoryPublic:
+async def read_story(db: ReadDb, caller: Principal, *, story_id: uuid.UUID) -> StoryAccount:
     row = await StoryRepository(db).get_or_raise(story_id=story_id)
     ensure_may_read_story(caller, row)
-    return await _story_public(db, row)
+    return await _account(db, row)
 
 
 async def stories_page(
@@ -290,11 +260,11 @@ async def stories_page(
     ruc: str | None,
     cursor: str | None,
     limit: int,
-) -> tuple[list[SuccessStoryPublic], str | None]:
+) -> tuple[list[StoryAccount], str | None]:
     """Published stories for the public (``caller`` None); any state for an officer, or for a
     company its own RUC's only, whatever filter it asks for."""
     scope = story_scope(caller, statuses=statuses, ruc=ruc)
     rows, next_cursor = await StoryRepository(db).page(
         statuses=scope.statuses, ruc=scope.ruc, cursor=cursor, limit=limit
     )
-    return [await _story_public(db, row) for row in rows], next_cursor
+    return [await _account(db, row) for row in rows], next_cursor
