@@ -17,7 +17,7 @@ from __future__ import annotations
 import types
 from typing import Any, ClassVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, GetJsonSchemaHandler
+from pydantic import BaseModel, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -43,6 +43,15 @@ def _document_partial(schema: dict[str, Any], model: type[BaseModel]) -> None:
         prop = properties.get(field.alias or name)
         if prop is not None and prop.get("default", ...) is None and not admits_none(field.annotation):
             del prop["default"]
+
+
+def left_out(**constraints: Any) -> Any:
+    """A field that may be left out but not cleared: ``title: str = left_out(min_length=3)``.
+
+    The same ``Field(None, ...)`` as the module docstring's, typed ``Any`` so that a type
+    checker accepts the ``None`` default of a field whose type does not admit ``None``.
+    """
+    return Field(None, **constraints)
 
 
 class PartialUpdate(Input):
