@@ -6,6 +6,7 @@
 #                in a random order whose seed is printed (ECO_TEST_SEED=N repeats one, =off: file order)
 #   make test-unit          the unit tests alone: no Postgres, no Kafka (nginx installed, not started)
 #   make test-unit-shifted  the same with the whole process's clock at 23:30 in Lima on 29 February 2028
+#   make lint    ruff check, ruff format --check and mypy (0 errors)
 #   make down    stop everything;  make clean  also deletes .local/ (all local data)
 
 SHELL := /bin/bash
@@ -100,8 +101,12 @@ test-unit: venv
 test-unit-shifted:
 	@ECO_TEST_NOW=$(SHIFTED_NOW) $(MAKE) --no-print-directory test-unit
 
+# ruff (lint + format) and mypy (pyproject.toml [tool.mypy]: pydantic plugin, strict on shared/ and
+# every services/*/domain/); each must be clean.
 lint: venv
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@$(call step,ruff check,.venv/bin/ruff check .)
+	$(call step,ruff format --check,.venv/bin/ruff format --check .)
+	$(call step,mypy,.venv/bin/mypy)
 
 fmt: venv
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -66,7 +66,15 @@ def start_service(settings: Settings, port: int, log_path: Path) -> subprocess.P
         "ECO_RUN_BACKGROUND": "false",
         "OTEL_SDK_DISABLED": "true",
     }
-    command = [sys.executable, "-m", "uvicorn", "services.training.main:app", "--host", "127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "services.training.main:create_app",
+        "--host",
+        "127.0.0.1",
+    ]
     command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
     log = log_path.open("wb")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

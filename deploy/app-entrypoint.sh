@@ -21,5 +21,5 @@ circular) port="${ECO_CIRCULAR_PORT:-8106}" ;;
     ;;
 esac
 
-exec uvicorn "services.${ECO_SERVICE}.main:app" --host 0.0.0.0 --port "$port" \
+exec uvicorn --factory "services.${ECO_SERVICE}.main:create_app" --host 0.0.0.0 --port "$port" \
     --loop uvloop --http httptools --no-access-log

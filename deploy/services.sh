@@ -38,7 +38,7 @@ port_of() {
 
 pidfile_of() { echo "$ECO_RUN/$1.pid"; }
 logfile_of() { echo "$ECO_LOGS/$1.log"; }
-running_pid() { live_pid_from "$(pidfile_of "$1")" "services.$1.main:app"; }
+running_pid() { live_pid_from "$(pidfile_of "$1")" "services.$1.main:create_app"; }
 
 health_ok() {
     local code
@@ -62,7 +62,7 @@ start_one() {
     (
         cd "$ECO_ROOT"
         spawn_detached "$(pidfile_of "$name")" "$logfile" \
-            env ECO_SERVICE="$name" "$ECO_ROOT/.venv/bin/uvicorn" "services.$name.main:app" \
+            env ECO_SERVICE="$name" "$ECO_ROOT/.venv/bin/uvicorn" --factory "services.$name.main:create_app" \
             --host 127.0.0.1 --port "$port" --loop uvloop --http httptools --no-access-log
     )
     log "$name starting (pid $(<"$(pidfile_of "$name")"), port $port)"

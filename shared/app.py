@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import current_principal
 from shared.clock import Clock
@@ -39,6 +41,7 @@ from shared.events.relay import OutboxRelay
 from shared.logging import configure_logging, request_id_var
 from shared.metrics import install_metrics, render
 from shared.openapi import install_openapi
+from shared.schemas import NulParameterGuard
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_fastapi, setup_tracing
 from shared.uow import UnitOfWorkFactory
@@ -46,6 +49,9 @@ from shared.uow import UnitOfWorkFactory
 log = logging.getLogger("eco.app")
 
 BackgroundJob = Callable[[FastAPI, asyncio.Event], Awaitable[None]]
+# Something the app holds for its lifetime (an HTTP client, a key set): entered at start-up, after
+# the engine exists, and left at shutdown.
+Resource = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]
 SUPERVISOR_BACKOFF_MAX_SECONDS = 30.0
 
 
@@ -106,10 +112,23 @@ class ServiceSpec:
     public_routers: list[APIRouter] = field(default_factory=list)
     # Server-rendered public pages: mounted at the root (no API prefix), outside the OpenAPI.
     page_routers: list[APIRouter] = field(default_factory=list)
+    # Public routers mounted at the root as they are (the gateway's /_auth, /health, /docs and
+    # /.well-known/jwks.json): no API prefix, no authentication, in the OpenAPI unless they say not.
+    root_routers: list[APIRouter] = field(default_factory=list)
     topic_handlers: Mapping[str, Handler] = field(default_factory=dict)
     background_jobs: list[BackgroundJob] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
     tags: list[dict[str, Any]] = field(default_factory=list)
     database: bool = True
+    # The transactional outbox (relay) and the Kafka consumer; False for a schema without an
+    # outbox (the gateway publishes and consumes nothing).
+    messaging: bool = True
+    # The kernel's /health, /ready and /metrics; False when the service answers them itself
+    # (the gateway's /health aggregates every service's readiness).
+    probes: bool = True
+    # FastAPI's /docs and /openapi.json; False when the service serves documents of its own
+    # (the gateway serves the merged OpenAPI and its docs page).
+    docs: bool = True
     version: str = "1.0.0"
     # operationId -> description, schema name -> example: the service's words for its OpenAPI,
     # kept beside its routes (api/openapi_text.py) and attached by shared.openapi.
@@ -129,7 +148,7 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     setup_tracing(spec.name)
 
     tags = list(spec.tags)
-    if not any(tag["name"] == "health" for tag in tags):
+    if spec.probes and not any(tag["name"] == "health" for tag in tags):
         tags.append({"name": "health", "description": "Liveness and readiness of the service (public)"})
     app = FastAPI(
         title=spec.title,
@@ -138,16 +157,18 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
         lifespan=_lifespan(spec),
         openapi_tags=tags,
         generate_unique_id_function=lambda route: f"{spec.name}_{route.name}",
-        docs_url="/docs",
-        openapi_url="/openapi.json",
+        docs_url="/docs" if spec.docs else None,
+        openapi_url="/openapi.json" if spec.docs else None,
+        redoc_url="/redoc" if spec.docs else None,
     )
     app.state.settings = settings
     app.state.spec = spec
     app.state.clock = clock or Clock()
     install_error_handlers(app)
     install_openapi(app, operation_docs=spec.operation_docs, schema_examples=spec.schema_examples)
+    app.add_middleware(NulParameterGuard)  # a NUL in a query or path parameter: 422 (shared.schemas)
     app.add_middleware(RequestIdMiddleware)
-    install_metrics(app, spec.name)
+    install_metrics(app, spec.name, pipeline=spec.messaging)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -163,7 +184,10 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
         app.include_router(router, prefix=spec.prefix)
     for router in spec.page_routers:
         app.include_router(router, include_in_schema=False)
-    _install_probes(app, spec)
+    for router in spec.root_routers:
+        app.include_router(router)
+    if spec.probes:
+        _install_probes(app, spec)
     instrument_fastapi(app)
     return app
 
@@ -172,10 +196,10 @@ class RequestIdMiddleware:
     """Pure ASGI: echo the caller's X-Request-ID (nginx sets one) or make one, and
     expose it to the JSON logs. No BaseHTTPMiddleware: it costs throughput on every call."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -184,7 +208,7 @@ class RequestIdMiddleware:
         )
         token = request_id_var.set(rid)
 
-        async def send_with_id(message) -> None:
+        async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 message["headers"] = [*headers, (b"x-request-id", rid.encode())]
@@ -196,12 +220,12 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
-def _lifespan(spec: ServiceSpec):
+def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings: Settings = app.state.settings
         stop = asyncio.Event()
-        tasks: list[asyncio.Task] = []
+        tasks: list[asyncio.Task[None]] = []
         app.state.stop = stop
         app.state.relay = app.state.consumer = None
         app.state.task_health = {}
@@ -213,6 +237,10 @@ def _lifespan(spec: ServiceSpec):
         if spec.database:
             engine = create_engine(settings)
             app.state.engine = engine
+        resources = contextlib.AsyncExitStack()
+        for resource in spec.resources:
+            await resources.enter_async_context(resource(app))
+        if spec.database and spec.messaging:
             app.state.uow_factory = UnitOfWorkFactory(
                 engine,
                 create_sessionmaker(engine),
@@ -229,7 +257,7 @@ def _lifespan(spec: ServiceSpec):
                     start_supervised("consumer", lambda: consumer.run(stop))
         if settings.run_background:
             for job in spec.background_jobs:
-                start_supervised(job.__name__, lambda job=job: job(app, stop))
+                start_supervised(job.__name__, functools.partial(job, app, stop))
         try:
             yield
         finally:
@@ -243,6 +271,7 @@ def _lifespan(spec: ServiceSpec):
                     log.exception("background task %s ended with an error", task.get_name())
             if getattr(app.state, "dlq_monitor", None) is not None:
                 await app.state.dlq_monitor.close()
+            await resources.aclose()
             if spec.database:
                 await app.state.engine.dispose()
 
@@ -277,15 +306,16 @@ async def readiness(app: FastAPI) -> tuple[bool, dict[str, Any]]:
             async with app.state.engine.connect() as conn:
                 await asyncio.wait_for(conn.execute(sa.text("SELECT 1")), timeout=2)
             report["database"] = "ok"
-            state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
-            app.state.outbox_backlog = state.backlog
-            app.state.outbox_oldest_age = state.oldest_age_seconds
-            report["outbox_backlog"] = state.backlog
-            report["outbox_oldest_age_seconds"] = round(state.oldest_age_seconds, 1)
-            if state.oldest_age_seconds > settings.outbox_max_age_seconds:
-                problems.append(
-                    f"outbox: an unpublished event is older than {settings.outbox_max_age_seconds:g} s"
-                )
+            if app.state.spec.messaging:
+                state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
+                app.state.outbox_backlog = state.backlog
+                app.state.outbox_oldest_age = state.oldest_age_seconds
+                report["outbox_backlog"] = state.backlog
+                report["outbox_oldest_age_seconds"] = round(state.oldest_age_seconds, 1)
+                if state.oldest_age_seconds > settings.outbox_max_age_seconds:
+                    problems.append(
+                        f"outbox: an unpublished event is older than {settings.outbox_max_age_seconds:g} s"
+                    )
         except Exception as exc:
             problems.append("database unavailable")
             report["database"] = f"unavailable: {type(exc).__name__}"
@@ -378,7 +408,7 @@ def _install_probes(app: FastAPI, spec: ServiceSpec) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        if spec.database:
+        if spec.database and spec.messaging:
             try:
                 state = await asyncio.wait_for(app.state.relay.state(), timeout=2)
                 app.state.outbox_backlog = state.backlog

@@ -14,11 +14,13 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Awaitable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Protocol, cast
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field, ValidationError
+from starlette.types import Scope
 
 from shared.errors import Forbidden, Unauthorized
 
@@ -104,7 +106,7 @@ def verify_identity(token: str, secret: str, *, now: float | None = None) -> Pri
 
 async def current_principal(request: Request) -> Principal:
     """The verified caller. Services mount every non-public router behind this."""
-    cached = getattr(request.state, "principal", None)
+    cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     token = request.headers.get(IDENTITY_HEADER)
@@ -120,10 +122,10 @@ async def current_principal(request: Request) -> Principal:
     return principal
 
 
-def request_path(scope) -> str:
+def request_path(scope: Scope) -> str:
     """The path as the client sent it (not percent-decoded), without the query: what nginx binds."""
     raw = scope.get("raw_path")
-    path = raw.decode("latin-1") if raw else scope["path"]
+    path: str = raw.decode("latin-1") if raw else scope["path"]
     return path.split("?", 1)[0]
 
 
@@ -151,7 +153,15 @@ def ensure_bound(principal: Principal, method: str, path: str, *, dev: bool) -> 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role):
+class RoleDependency(Protocol):
+    """What ``require_roles`` returns: the dependency, and the roles it admits (for ``x-roles``)."""
+
+    roles: list[str]
+
+    def __call__(self, request: Request, principal: Principal) -> Awaitable[Principal]: ...
+
+
+def require_roles(*roles: Role) -> RoleDependency:
     """A dependency admitting the given roles (admin always).
 
     A partner system is admitted where ``partner`` is listed only if its API key holds
@@ -179,5 +189,6 @@ def require_roles(*roles: Role):
                 )
         return principal
 
-    dependency.roles = [r.value for r in roles]  # read by shared.openapi for `x-roles`
-    return dependency
+    gate = cast(RoleDependency, dependency)
+    gate.roles = [r.value for r in roles]  # read by shared.openapi for `x-roles`
+    return gate

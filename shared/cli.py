@@ -25,8 +25,13 @@ import argparse
 import asyncio
 import importlib
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from shared.settings import DB_SCHEMAS, get_settings
+from shared.settings import DB_SCHEMAS, Settings, get_settings
+
+if TYPE_CHECKING:
+    from shared.events.dlq import DeadLetter, DeadLetterStore
 
 
 def _create_topics(_: argparse.Namespace) -> int:
@@ -58,7 +63,7 @@ def _drift(args: argparse.Namespace) -> int:
     return 1 if diffs else 0
 
 
-def _dlq_selection(store, settings, args: argparse.Namespace) -> list:
+def _dlq_selection(store: DeadLetterStore, settings: Settings, args: argparse.Namespace) -> list[DeadLetter]:
     from shared.events.dlq import parse_ref
 
     if args.refs:
@@ -71,7 +76,8 @@ def _dlq_selection(store, settings, args: argparse.Namespace) -> list:
         if not args.group.startswith(settings.kafka_namespace)
         else args.group
     )
-    return store.letters(group=group, topics=topics, include_handled=False)
+    letters: list[DeadLetter] = store.letters(group=group, topics=topics, include_handled=False)
+    return letters
 
 
 def _dlq(args: argparse.Namespace) -> int:
@@ -93,14 +99,14 @@ def _dlq(args: argparse.Namespace) -> int:
             for letter in letters:
                 ns = settings.kafka_namespace
                 key = (letter.group.removeprefix(ns), letter.original_topic.removeprefix(ns))
-                row = counts.setdefault(key, [0, 0])
-                row[1 if letter.handled else 0] += 1
+                tally = counts.setdefault(key, [0, 0])
+                tally[1 if letter.handled else 0] += 1
             rows = [
                 {"group": g, "topic": t, "unhandled": u, "handled": h}
                 for (g, t), (u, h) in sorted(counts.items())
             ]
             if args.json:
-                out = {"groups": rows}
+                out: dict[str, object] = {"groups": rows}
                 if args.messages:
                     out["messages"] = [x.describe(settings) for x in letters if not x.handled]
                 print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
@@ -181,9 +187,10 @@ def _topic_delete_before(args: argparse.Namespace) -> int:
     return 0
 
 
-def _module_command(module: str):
+def _module_command(module: str) -> Callable[[argparse.Namespace], int]:
     def run(_: argparse.Namespace) -> int:
-        return importlib.import_module(module).main()
+        code: int = importlib.import_module(module).main()
+        return code
 
     return run
 
@@ -230,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--yes", action="store_true")
     p.set_defaults(func=_topic_delete_before)
     args = parser.parse_args(argv)
-    return args.func(args)
+    code: int = args.func(args)
+    return code
 
 
 if __name__ == "__main__":

@@ -15,19 +15,23 @@ from shared.uow import UnitOfWork
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def _uow(request: Request) -> UnitOfWork:
-    return request.app.state.uow_factory()
+    uow: UnitOfWork = request.app.state.uow_factory()
+    return uow
 
 
 def _clock(request: Request) -> Clock:
-    return request.app.state.clock
+    clock: Clock = request.app.state.clock
+    return clock
 
 
 def _engine(request: Request) -> AsyncEngine:
-    return request.app.state.engine
+    engine: AsyncEngine = request.app.state.engine
+    return engine
 
 
 async def _read_connection(request: Request) -> AsyncIterator[AsyncConnection]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import asyncpg
@@ -40,6 +41,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "bad-request": ("Bad request", "Solicitud incorrecta"),
     "method-not-allowed": ("Method not allowed", "Método no permitido"),
     "payload-too-large": ("Request body too large", "El cuerpo de la solicitud es demasiado grande"),
+    "unsupported-media-type": ("Unsupported media type", "Tipo de contenido no admitido"),
     "rate-limited": ("Too many requests", "Demasiadas solicitudes"),
     "service-unavailable": ("Service unavailable", "Servicio no disponible"),
     "internal-error": ("Internal error", "Error interno"),
@@ -222,6 +224,43 @@ class IdempotencyConflict(DomainError):
     status, slug = 422, "idempotency-conflict"
 
 
+class InvalidInput(DomainError):
+    """Input the schema could not catch, answered like FastAPI's own validation errors (422
+    ``validation-error``, one entry per field: ``field``, ``in``, ``message``), so clients
+    handle both the same way."""
+
+    status, slug = 422, "validation-error"
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]], *, detail_es: str | None = None) -> None:
+        super().__init__(detail, detail_es=detail_es, extra={"errors": errors})
+        self.errors = errors
+
+
+class PayloadTooLarge(DomainError):
+    """A body or file over its limit (413); the answer names the limit (``max_bytes``)."""
+
+    status, slug = 413, "payload-too-large"
+
+    def __init__(self, what: str, max_bytes: int, *, what_es: str | None = None) -> None:
+        size = _size_text(max_bytes)
+        super().__init__(
+            f"{what} is limited to {size}.",
+            detail_es=f"{what_es or what}: el límite es {size}.",
+            extra={"max_bytes": max_bytes},
+        )
+
+
+class UnsupportedMediaType(DomainError):
+    status, slug = 415, "unsupported-media-type"
+
+
+def _size_text(size: int) -> str:
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
+
+
 def prefers_spanish(request: Request) -> bool:
     """True when Accept-Language ranks Spanish above English (q-values honoured)."""
     header = request.headers.get("accept-language", "")
@@ -248,7 +287,7 @@ def problem_response(
     *,
     detail_es: str | None = None,
     extra: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     spanish = prefers_spanish(request)
     title_en, title_es = TITLES.get(slug, (slug.replace("-", " ").capitalize(),) * 2)
@@ -286,6 +325,7 @@ _STATUS_SLUGS = {
     405: "method-not-allowed",
     409: "conflict",
     413: "payload-too-large",
+    415: "unsupported-media-type",
     429: "rate-limited",
     503: "service-unavailable",
 }

@@ -9,10 +9,11 @@ stays on the operators' side.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -77,7 +78,7 @@ class PipelineCollector(Collector):
     def __init__(self, app: Any) -> None:
         self.app = app
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         service = self.app.state.spec.name
         backlog = GaugeMetricFamily("eco_outbox_backlog", "Outbox rows not yet published", labels=["service"])
         backlog.add_metric([service], float(getattr(self.app.state, "outbox_backlog", 0)))
@@ -145,10 +146,12 @@ class PipelineCollector(Collector):
             yield dlq
 
 
-def install_metrics(app: Any, service: str) -> CollectorRegistry:
+def install_metrics(app: Any, service: str, *, pipeline: bool = True) -> CollectorRegistry:
+    """HTTP metrics per route, and (``pipeline``) the outbox and consumer state."""
     registry = CollectorRegistry()
     app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(service, registry))
-    registry.register(PipelineCollector(app))
+    if pipeline:
+        registry.register(PipelineCollector(app))
     app.state.metrics_registry = registry
     return registry
 

@@ -8,6 +8,7 @@ so one service never sees (or drops) another's tables.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,10 @@ from shared.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _only_schema(schema: str):
+def _only_schema(schema: str) -> tuple[Callable[..., bool], Callable[..., bool]]:
     def include_object(obj: Any, name: str, type_: str, reflected: bool, compare_to: Any) -> bool:
         if type_ == "table":
-            return obj.schema == schema
+            return bool(obj.schema == schema)
         table = getattr(obj, "table", None)
         return table is None or table.schema == schema
 
@@ -110,7 +111,8 @@ async def drift(settings: Settings) -> list[Any]:
                         "version_table_schema": settings.schema,
                     },
                 )
-                return compare_metadata(ctx, SQLModel.metadata)
+                diffs: list[Any] = compare_metadata(ctx, SQLModel.metadata)
+                return diffs
 
             return await conn.run_sync(_compare)
     finally:

@@ -201,7 +201,7 @@ def _roles_of(route: APIRoute) -> list[str] | None:
     stack = list(route.dependant.dependencies)
     while stack:
         dep = stack.pop()
-        roles = getattr(dep.call, "roles", None)
+        roles: list[str] | None = getattr(dep.call, "roles", None)
         if roles is not None:
             return roles
         stack.extend(dep.dependencies)
@@ -263,7 +263,7 @@ def _apply_identifier_patterns(schema: dict[str, Any]) -> None:
                     _with_pattern(param["schema"], pattern)
 
 
-class Examples(list):
+class Examples(list[Any]):
     """Several examples of one schema in ``schema_examples`` (a plain value is one example)."""
 
 
@@ -360,7 +360,7 @@ def install_openapi(
             (ctx.path, method.lower()): ctx.original_route
             for ctx in iter_route_contexts(app.routes)
             if isinstance(ctx.original_route, APIRoute)
-            for method in ctx.original_route.methods
+            for method in ctx.original_route.methods or ()
         }
         for path, item in schema.get("paths", {}).items():
             for method, op in item.items():
@@ -374,4 +374,5 @@ def install_openapi(
         app.openapi_schema = schema
         return schema
 
-    app.openapi = openapi
+    # FastAPI's documented way to shape the schema is to replace the method.
+    app.openapi = openapi  # type: ignore[method-assign]

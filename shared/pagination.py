@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -83,7 +84,7 @@ def _from_json(value: Any) -> Any:
 _PG_INT_BOUNDS = {sa.SmallInteger: 2**15, sa.Integer: 2**31, sa.BigInteger: 2**63}
 
 
-def _typed(value: Any, column: sa.ColumnElement) -> Any:
+def _typed(value: Any, column: sa.ColumnElement[Any]) -> Any:
     """The cursor value as its column's Python type; a tampered cursor is a 400, not a 500.
 
     Besides the type, the value must be one Postgres accepts for the column: no NUL in
@@ -126,10 +127,10 @@ def _typed(value: Any, column: sa.ColumnElement) -> Any:
                 raise ValueError("not a finite number")
             return number
         if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-            if number != number or number in (float("inf"), float("-inf")):
+            real = float(value)
+            if real != real or real in (float("inf"), float("-inf")):
                 raise ValueError("not a finite number")
-            return number
+            return real
         if kind not in (str, int, bool, datetime, date, UUID, Decimal, float) and isinstance(value, kind):
             return value
     except (ValueError, TypeError, ArithmeticError) as exc:
@@ -137,27 +138,27 @@ def _typed(value: Any, column: sa.ColumnElement) -> Any:
     raise invalid_cursor()
 
 
-def typed_cursor(cursor: str, columns: list[sa.ColumnElement]) -> list[Any]:
+def typed_cursor(cursor: str, columns: list[sa.ColumnElement[Any]]) -> list[Any]:
     """A cursor's values checked against, and converted to, the sort columns' types."""
     values = decode_cursor(cursor, len(columns))
     return [_typed(v, c) for v, c in zip(values, columns, strict=True)]
 
 
 def keyset_page(
-    stmt: sa.Select,
-    order_by: list[sa.ColumnElement],
+    stmt: sa.Select[Any],
+    order_by: Sequence[sa.ColumnElement[Any]],
     *,
     cursor: str | None,
     limit: int,
     descending: bool = False,
-) -> sa.Select:
+) -> sa.Select[Any]:
     """Apply order, cursor filter and ``limit + 1`` (the extra row tells if there is more).
 
     Cursor values are checked against, and bound with, their columns' types (a UUID
     tiebreaker bound as text would make Postgres refuse ``uuid > character varying``).
     """
     if cursor:
-        values = typed_cursor(cursor, order_by)
+        values = typed_cursor(cursor, list(order_by))
         row_key = sa.tuple_(*order_by)
         after = sa.tuple_(*[sa.literal(v, type_=c.type) for v, c in zip(values, order_by, strict=True)])
         stmt = stmt.where(row_key < after if descending else row_key > after)

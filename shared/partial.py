@@ -17,9 +17,11 @@ from __future__ import annotations
 import types
 from typing import Any, ClassVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, GetJsonSchemaHandler
+from pydantic import BaseModel, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
+
+from shared.schemas import Input
 
 
 def admits_none(annotation: Any) -> bool:
@@ -43,8 +45,18 @@ def _document_partial(schema: dict[str, Any], model: type[BaseModel]) -> None:
             del prop["default"]
 
 
-class PartialUpdate(BaseModel):
-    """Base of every partial-update body; see the module docstring for the rules."""
+def left_out(**constraints: Any) -> Any:
+    """A field that may be left out but not cleared: ``title: str = left_out(min_length=3)``.
+
+    The same ``Field(None, ...)`` as the module docstring's, typed ``Any`` so that a type
+    checker accepts the ``None`` default of a field whose type does not admit ``None``.
+    """
+    return Field(None, **constraints)
+
+
+class PartialUpdate(Input):
+    """Base of every partial-update body (an ``Input``: no NUL, no unknown field); see the
+    module docstring for the rules."""
 
     # Fields that may be cleared with null, per subclass (computed from the annotations).
     clearable: ClassVar[frozenset[str]] = frozenset()

@@ -202,7 +202,8 @@ class Settings(BaseSettings):
             )
 
     @property
-    def schema(self) -> str:
+    # BaseModel.schema is pydantic v1's deprecated classmethod; ours is the Postgres schema.
+    def schema(self) -> str:  # type: ignore[override]
         """The Postgres schema a service owns: its own name."""
         return self.service
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 TRACER_NAME = "ecoeficiencia"
 
@@ -81,10 +86,10 @@ class TraceContextMiddleware:
     instrumentation's per-request cost.
     """
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -101,7 +106,7 @@ class TraceContextMiddleware:
             otel_context.detach(token)
 
 
-def instrument_fastapi(app) -> None:
+def instrument_fastapi(app: FastAPI) -> None:
     """Server spans when spans are recorded; otherwise only carry the caller's context."""
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         app.add_middleware(TraceContextMiddleware)

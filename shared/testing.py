@@ -189,9 +189,10 @@ class TopicReader:
             found = [e for e in self.envelopes() if predicate(e)]
             return found if len(found) >= count else []
 
-        return await eventually(
+        found: list[dict[str, Any]] = await eventually(
             lambda: asyncio.to_thread(matches), timeout=timeout, message=f"{count} matching on {self.topic}"
         )
+        return found
 
     def drain(self) -> None:
         """Read everything up to the current end of the topic."""

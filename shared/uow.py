@@ -10,6 +10,8 @@ and only the outermost ``commit`` commits.
 
 from __future__ import annotations
 
+import uuid
+from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
@@ -57,11 +59,17 @@ class UnitOfWork:
         self._depth += 1
         return self
 
-    async def __aexit__(self, exc_type, exc, tb) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._depth -= 1
         if self._depth > 0:
             return
         session, self._session = self._session, None
+        assert session is not None  # entered: __aenter__ opened it
         try:
             if not self._committed:
                 await session.rollback()
@@ -101,7 +109,7 @@ class UnitOfWork:
         await self.session.commit()
         self._committed = True
 
-    async def claim_inbox(self, consumer_group: str, event_id, topic: str) -> bool:
+    async def claim_inbox(self, consumer_group: str, event_id: uuid.UUID, topic: str) -> bool:
         """Record that this group handled ``event_id``; False when it already had."""
         inbox = self.tables.inbox
         stmt = (
@@ -117,7 +125,13 @@ class UnitOfWorkFactory:
     """Makes a fresh unit of work per use case; wired once at start-up."""
 
     def __init__(
-        self, engine: AsyncEngine, sessionmaker, *, schema: str, producer: str, clock: Clock
+        self,
+        engine: AsyncEngine,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        schema: str,
+        producer: str,
+        clock: Clock,
     ) -> None:
         self.engine = engine
         self.sessionmaker = sessionmaker

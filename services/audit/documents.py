@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import sqlalchemy as sa
 
-from services.audit.handlers.certificates import CertificateDocument
 from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
+
+
+@dataclass(frozen=True)
+class CertificateDocument:
+    """What the printed certificate shows: the certificate, its body's name, its mark licence."""
+
+    certificate: sa.Row[Any]
+    licence: sa.Row[Any] | None
+    body_name: str
+
 
 MARK_TEXT = {
     "granted": "Otorgada hasta el {until}",
@@ -26,7 +39,7 @@ def _templates() -> jinja2.Environment:
     )
 
 
-def certificate_claims(doc: CertificateDocument) -> dict:
+def certificate_claims(doc: CertificateDocument) -> dict[str, str]:
     c = doc.certificate
     return {
         "typ": "certificate",
@@ -39,7 +52,11 @@ def certificate_claims(doc: CertificateDocument) -> dict:
 
 
 def certificate_html(
-    doc: CertificateDocument, *, now, env: str | None = None, settings: DocumentSettings | None = None
+    doc: CertificateDocument,
+    *,
+    now: datetime,
+    env: str | None = None,
+    settings: DocumentSettings | None = None,
 ) -> tuple[str, str]:
     """The page and the signed token its QR carries."""
     settings = settings or DocumentSettings()
@@ -57,6 +74,6 @@ def certificate_html(
     return html, qr.token
 
 
-def certificate_pdf(doc: CertificateDocument, *, now, env: str | None = None) -> bytes:
+def certificate_pdf(doc: CertificateDocument, *, now: datetime, env: str | None = None) -> bytes:
     html, _ = certificate_html(doc, now=now, env=env)
     return render_pdf(html)

@@ -1,11 +1,18 @@
-"""The audit service's ASGI app."""
+"""The audit service's app, built at start-up by ``create_app``."""
 
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+import shared.app
 from services.audit.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.audit.api.routes import public, router
 from services.audit.events.consume import TOPIC_HANDLERS
 from services.audit.jobs import certificate_expiry_job
-from shared.app import ServiceSpec, create_app
+from shared.app import ServiceSpec
+from shared.clock import Clock
 from shared.events.retention import prune_job
+from shared.settings import Settings
 
 SPEC = ServiceSpec(
     name="audit",
@@ -39,4 +46,7 @@ SPEC = ServiceSpec(
     schema_examples=SCHEMA_EXAMPLES,
 )
 
-app = create_app(SPEC)
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """The app, built at start-up (``uvicorn --factory services.audit.main:create_app``)."""
+    return shared.app.create_app(SPEC, settings=settings, clock=clock)

@@ -1,11 +1,18 @@
-"""The catalog service's ASGI app."""
+"""The catalog service's app, built at start-up by ``create_app``."""
 
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+import shared.app
 from services.catalog.api import pages
 from services.catalog.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES
 from services.catalog.api.routes import public, router
 from services.catalog.events.consume import TOPIC_HANDLERS
-from shared.app import ServiceSpec, create_app
+from shared.app import ServiceSpec
+from shared.clock import Clock
 from shared.events.retention import prune_job
+from shared.settings import Settings
 
 SPEC = ServiceSpec(
     name="catalog",
@@ -30,4 +37,7 @@ SPEC = ServiceSpec(
     schema_examples=SCHEMA_EXAMPLES,
 )
 
-app = create_app(SPEC)
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """The app, built at start-up (``uvicorn --factory services.catalog.main:create_app``)."""
+    return shared.app.create_app(SPEC, settings=settings, clock=clock)

@@ -1,12 +1,9 @@
 """The circular-economy service's ASGI app: ``uvicorn --factory services.circular.main:create_app``.
 
-Nothing is built at import (docs/conventions.md §6). ``services.circular.main:app`` still works for
-launchers that name an attribute: it is built on first access.
+Nothing is built at import (docs/conventions.md §6).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -42,12 +39,3 @@ SPEC = ServiceSpec(
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     return build_service_app(SPEC, settings=settings, clock=clock)
-
-
-def __getattr__(name: str) -> Any:
-    """``main:app`` for launchers without ``--factory``: built when first asked for, not at import."""
-    if name == "app":
-        app = create_app()
-        globals()["app"] = app
-        return app
-    raise AttributeError(name)

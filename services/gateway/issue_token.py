@@ -13,7 +13,7 @@ import argparse
 import sys
 import time
 
-from services.gateway.handlers import issue_dev_token
+from services.gateway.handlers import dev_tokens
 from shared.auth import Role
 from shared.errors import DomainError
 from shared.settings import get_settings
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ttl", dest="ttl_seconds", type=int, default=3600, help="seconds (default 3600)")
     args = parser.parse_args(argv)
     try:
-        token, _ = issue_dev_token(get_settings(), vars(args), now=int(time.time()))
+        token, _ = dev_tokens.issue(get_settings(), vars(args), now=int(time.time()))
     except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2

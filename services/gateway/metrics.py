@@ -1,4 +1,4 @@
-"""The gateway app's metrics: HTTP per route, and the credential checks nginx asked for.
+"""The gateway app's own metric, beside the kernel's HTTP metrics: the credential checks nginx asked for.
 
 Every ``/_auth`` call nginx makes is a cache miss, so ``eco_gateway_auth_checks_total``
 shows how well nginx's auth cache works (and the e2e tests read it to prove it does).
@@ -6,10 +6,7 @@ shows how well nginx's auth cache works (and the e2e tests read it to prove it d
 
 from __future__ import annotations
 
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter
-
-from shared.metrics import HttpMetrics, MetricsMiddleware
 
 
 class AuthMetrics:
@@ -20,10 +17,3 @@ class AuthMetrics:
             ["credential", "outcome"],
             registry=registry,
         )
-
-
-def install_gateway_metrics(app: FastAPI) -> None:
-    registry = CollectorRegistry()
-    app.add_middleware(MetricsMiddleware, metrics=HttpMetrics("gateway", registry))
-    app.state.metrics_registry = registry
-    app.state.auth_metrics = AuthMetrics(registry)

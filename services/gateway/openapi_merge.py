@@ -35,7 +35,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "description": "Partner systems: eco_<id>_<secret>, with scopes <service>:read|write.",
     },
 }
-REQUIRED = [{"bearerAuth": []}, {"apiKeyAuth": []}]
+REQUIRED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKeyAuth": []}]
 DESCRIPTION = """One document for every service behind the gateway (nginx), for docs and client generators.
 
 - **Credentials**: people send `Authorization: Bearer <JWT>`; partner systems send `X-API-Key`. Public

@@ -1,4 +1,4 @@
-"""The webhooks service's ASGI app: subscriptions, signed deliveries, the certificate status feed."""
+"""The webhooks service's app: subscriptions, signed deliveries, the certificate status feed."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import asyncio
 
 from fastapi import FastAPI
 
+import shared.app
 from services.webhooks.api.openapi_text import OPERATION_DOCS, SCHEMA_EXAMPLES, TAGS
 from services.webhooks.api.routes import document_webhooks, public, router
 from services.webhooks.events.consume import TOPIC_HANDLERS
 from services.webhooks.worker import DeliveryWorker, WebhookCollector, delivery_job
-from shared.app import ServiceSpec, create_app
+from shared.app import ServiceSpec
 from shared.clock import Clock
 from shared.settings import Settings
 
@@ -40,11 +41,9 @@ SPEC = ServiceSpec(
 )
 
 
-def build_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
-    app = create_app(SPEC, settings=settings, clock=clock)
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """The app, built at start-up (``uvicorn --factory services.webhooks.main:create_app``)."""
+    app = shared.app.create_app(SPEC, settings=settings, clock=clock)
     document_webhooks(app)
     app.state.metrics_registry.register(WebhookCollector(app))
     return app
-
-
-app = build_app()

@@ -15,20 +15,26 @@ import logging
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import FastAPI
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from services.webhooks.domain import signing
 from services.webhooks.domain.catalogue import PARTITIONS
 from services.webhooks.domain.policy import RetryPolicy
-from services.webhooks.events.consume import DELIVERED_TOPICS, SEEN
+from services.webhooks.events.consume import DELIVERED_TOPICS
 from services.webhooks.handlers.delivery import Claimed, Outcome, backlog, claim, record
+from services.webhooks.handlers.fanout import SEEN
 from shared.settings import Settings
+
+if TYPE_CHECKING:  # kafka's clients are imported where the offsets are first read
+    from kafka import KafkaAdminClient, KafkaConsumer
 
 log = logging.getLogger("eco.webhooks.worker")
 
@@ -74,7 +80,7 @@ class DeliveryWorker:
         # head of a chain) or through the API, and those wake the loop themselves.
         self._starved = False
         self._offsets: dict[tuple[str, int], bool] | None = None
-        self._kafka = None
+        self._kafka: tuple[KafkaAdminClient, KafkaConsumer] | None = None
         consumer = getattr(app.state, "consumer", None)
         self._consumes = consumer is not None and bool(consumer.handlers) and self.settings.run_background
 
@@ -124,7 +130,8 @@ class DeliveryWorker:
                     task.add_done_callback(self._done)
                 if time.monotonic() - last_backlog > BACKLOG_EVERY_SECONDS:
                     last_backlog = time.monotonic()
-                    self.stats.backlog = await backlog(self.uow_factory())
+                    async with self.app.state.engine.connect() as conn:
+                        self.stats.backlog = await backlog(conn, now=self.clock.now())
             except Exception:
                 log.exception("claiming deliveries failed; retrying")
             self.stats.in_flight = len(self._inflight)
@@ -286,7 +293,7 @@ class WebhookCollector(Collector):
     def __init__(self, app: FastAPI) -> None:
         self.app = app
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         worker: DeliveryWorker | None = getattr(self.app.state, "webhook_worker", None)
         if worker is None:
             return

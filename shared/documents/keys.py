@@ -19,10 +19,10 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from joserfc import jws
-from joserfc.jwk import KeySet, OKPKey
+from joserfc.jwk import KeySet, KeySetSerialization, OKPKey
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -83,8 +83,9 @@ class DocumentKeys:
 
 def verify_with_jwks(token: str, jwks: dict[str, Any]) -> dict[str, Any]:
     """Offline check: the claims, if ``token`` is signed by a key of ``jwks`` (raises otherwise)."""
-    keys = KeySet.import_key_set(jwks)
-    return json.loads(jws.deserialize_compact(token, keys, algorithms=[ALG]).payload)
+    keys = KeySet.import_key_set(cast(KeySetSerialization, jwks))
+    claims: dict[str, Any] = json.loads(jws.deserialize_compact(token, keys, algorithms=[ALG]).payload)
+    return claims
 
 
 def new_key(kid: str | None = None) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def _load(path: str, signing_kid: str | None, issuer: str, env: str) -> Document
         _create_dev_file(file)
     data = json.loads(file.read_text())
     keys = KeySet.import_key_set(data)
-    kids = [k.kid for k in keys.keys]
+    kids = [k.kid for k in keys.keys if k.kid is not None]
     kid = signing_kid or kids[-1]
     if kid not in kids:
         raise RuntimeError(f"ECO_DOCUMENTS_SIGNING_KID={kid} is not in {file} (has {kids})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -30,7 +31,9 @@ class QrBlock:
     html: str
 
 
-def signed_qr(keys: DocumentKeys, settings: DocumentSettings, claims: dict[str, Any], *, now) -> QrBlock:
+def signed_qr(
+    keys: DocumentKeys, settings: DocumentSettings, claims: dict[str, Any], *, now: datetime
+) -> QrBlock:
     """Sign ``claims`` (plus issuer and time) and make the QR of the verification page URL."""
     token = keys.sign({"iss": keys.issuer, "iat": int(now.timestamp())} | claims)
     url = f"{settings.base_url()}/verificar?t={quote(token, safe='')}"
@@ -52,4 +55,5 @@ def render_pdf(html: str) -> bytes:
     """A4 PDF of an HTML page (imported on first use: WeasyPrint takes a second to load)."""
     from weasyprint import CSS, HTML
 
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=A4_CSS)])
+    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(string=A4_CSS)])
+    return pdf

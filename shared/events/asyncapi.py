@@ -41,7 +41,8 @@ def _hoist(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     schema = copy.deepcopy(schema)
     for name, definition in schema.pop("$defs", {}).items():
         schemas.setdefault(name, _rewrite(definition))
-    return _rewrite(schema)
+    hoisted: dict[str, Any] = _rewrite(schema)
+    return hoisted
 
 
 def _rewrite(node: Any) -> Any:
@@ -76,7 +77,8 @@ def build_asyncapi(*, kafka_host: str = "127.0.0.1:9092", version: str = "1.0.0"
         schemas[name] = _hoist(contract.model_json_schema(), schemas)
         versions = list(understood_versions(contract))
         decision = COVERAGE.get(topic)
-        consumers = sorted(decision.consumers) if decision else []
+        reasons = decision.consumers if decision else {}
+        consumers = sorted(reasons)
         messages[name] = {
             "name": topic,
             "title": name,
@@ -154,7 +156,7 @@ def build_asyncapi(*, kafka_host: str = "127.0.0.1:9092", version: str = "1.0.0"
                 "action": "receive",
                 "channel": ref,
                 "messages": [message_ref],
-                "summary": f"{consumer}: {decision.consumers[consumer]}",
+                "summary": f"{consumer}: {reasons[consumer]}",
             }
 
     schemas["KafkaHeaders"] = {

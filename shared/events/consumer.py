@@ -94,7 +94,7 @@ class ConsumerRunner:
         self._physical = {settings.topic(name): name for name in self.handlers}
         self._consumer_factory = consumer_factory or (lambda topics: make_consumer(settings, topics))
         self._producer_factory = producer_factory or (lambda: make_producer(settings))
-        self._producer = None
+        self._producer: Any = None
         self.retry_backoff_seconds = retry_backoff_seconds
         self.transient_backoff_max_seconds = transient_backoff_max_seconds
         self._transient_attempts = 0
@@ -123,7 +123,7 @@ class ConsumerRunner:
         if producer is not None:
             await asyncio.to_thread(close_quietly, producer, 2)
 
-    async def _loop(self, consumer, stop: asyncio.Event) -> None:
+    async def _loop(self, consumer: Any, stop: asyncio.Event) -> None:
         last_lag = 0.0
         rewound: set[TopicPartition] = set()
         while not stop.is_set():
@@ -171,7 +171,7 @@ class ConsumerRunner:
                 except Exception as exc:  # best effort: never restart (and rejoin) over a metric
                     log.debug("consumer %s lag not measured: %s", self.group, exc)
 
-    def _measure_lag(self, consumer) -> None:
+    def _measure_lag(self, consumer: Any) -> None:
         assignment = list(consumer.assignment())
         if not assignment:
             return
@@ -182,7 +182,7 @@ class ConsumerRunner:
             lag[tp.topic] = lag.get(tp.topic, 0) + max(0, ends.get(tp, 0) - position)
         self.stats.lag = lag
 
-    async def _process(self, message) -> None:
+    async def _process(self, message: Any) -> None:
         carrier = carrier_from_kafka_headers(message.headers)
         with tracer().start_as_current_span(
             f"consume {message.topic}",
@@ -235,7 +235,7 @@ class ConsumerRunner:
         ``PermanentError`` (e.g. an unknown schema version) rather than override this."""
         return classify_failure(exc)
 
-    def _note_transient(self, message, exc: BaseException) -> None:
+    def _note_transient(self, message: Any, exc: BaseException) -> None:
         self.stats.transient_failures += 1
         self.stats.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
         if self.stats.retrying_since is None:
@@ -254,11 +254,11 @@ class ConsumerRunner:
         self._transient_attempts += 1
         ceiling = min(
             self.transient_backoff_max_seconds,
-            self.retry_backoff_seconds * 2 ** min(self._transient_attempts - 1, 16),
+            self.retry_backoff_seconds * 2.0 ** min(self._transient_attempts - 1, 16),
         )
         return ceiling * random.uniform(0.5, 1.0)
 
-    async def handle_message(self, message) -> None:
+    async def handle_message(self, message: Any) -> None:
         """Parse and apply one message once; raises PoisonMessage for unusable input."""
         if self._addressed_elsewhere(message):
             self.stats.skipped_redrives += 1
@@ -272,7 +272,7 @@ class ConsumerRunner:
             raise PoisonMessage(f"event type {envelope.event_type!r} does not belong on {message.topic!r}")
         contract = CONTRACTS.get(topic)
         try:
-            event: EventContract | dict = (
+            event: EventContract | dict[str, Any] = (
                 contract.model_validate(upcast(contract, envelope.schema_version, envelope.payload))
                 if contract
                 else envelope.payload
@@ -290,7 +290,7 @@ class ConsumerRunner:
             await uow.commit()
         self.stats.processed += 1
 
-    async def _dead_letter_or_retry(self, message, exc: Exception, attempts: int) -> None:
+    async def _dead_letter_or_retry(self, message: Any, exc: Exception, attempts: int) -> None:
         """Dead-letter; when the broker is away for that, retry the message later like any
         transient failure (its offset is not committed)."""
         try:
@@ -304,15 +304,15 @@ class ConsumerRunner:
             self._note_transient(message, dlq_exc)
             raise TransientFailure(str(dlq_exc)) from dlq_exc
 
-    def _addressed_elsewhere(self, message) -> bool:
+    def _addressed_elsewhere(self, message: Any) -> bool:
         """A message re-driven from a dead-letter topic is for the one group that failed it
         (``shared.events.dlq``): every other group has applied it already and skips it."""
         for name, value in message.headers or ():
             if name == REDRIVE_GROUP_HEADER:
-                return value.decode() != self.group
+                return bool(value.decode() != self.group)
         return False
 
-    async def _dead_letter(self, message, exc: Exception, attempts: int) -> None:
+    async def _dead_letter(self, message: Any, exc: Exception, attempts: int) -> None:
         """Copy the message to ``<topic>.dlq`` and wait for the ack before moving on."""
         if self._producer is None:
             self._producer = await asyncio.to_thread(self._producer_factory)

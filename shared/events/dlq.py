@@ -174,11 +174,11 @@ class DeadLetterStore:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._reader = None
-        self._producer = None
+        self._reader: Any = None
+        self._producer: Any = None
 
     # kafka clients ---------------------------------------------------------------------
-    def _consumer(self):
+    def _consumer(self) -> Any:
         from kafka import KafkaConsumer
 
         if self._reader is None:
@@ -198,7 +198,7 @@ class DeadLetterStore:
             self._producer.close(2)
         self._reader, self._producer = None, None
 
-    def _producer_(self):
+    def _producer_(self) -> Any:
         from shared.events.kafka import make_producer
 
         if self._producer is None:
@@ -213,12 +213,12 @@ class DeadLetterStore:
         wanted = [self.settings.topic(n.removesuffix(DLQ_SUFFIX) + DLQ_SUFFIX) for n in names]
         return [t for t in wanted if t in existing]
 
-    def _partitions(self, topic: str):
+    def _partitions(self, topic: str) -> list[Any]:
         from kafka import TopicPartition
 
         return [TopicPartition(topic, p) for p in sorted(self._consumer().partitions_for_topic(topic) or ())]
 
-    def _read(self, tp, start: int, end: int) -> list[DeadLetter]:
+    def _read(self, tp: Any, start: int, end: int) -> list[DeadLetter]:
         consumer = self._consumer()
         if start >= end:
             return []
@@ -257,7 +257,7 @@ class DeadLetterStore:
         for tp in [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]:
             start, end = beginning_offsets(consumer, [tp])[tp], end_offsets(consumer, [tp])[tp]
             for record in self._read(tp, start, end):
-                group, dlq_topic, partition = orjson.loads(record.key)
+                group, dlq_topic, partition = orjson.loads(record.key or "")
                 if not record.value:
                     states.pop((group, dlq_topic, partition), None)
                     continue
@@ -280,7 +280,7 @@ class DeadLetterStore:
         for record in self._read(tp, start, end):
             if not record.value:
                 continue
-            group, dlq_topic, partition = orjson.loads(record.key)
+            group, dlq_topic, partition = orjson.loads(record.key or "")
             action = orjson.loads(record.value).get("last_action", {})
             out.append({"group": group, "dlq_topic": dlq_topic, "partition": partition, **action})
         return out

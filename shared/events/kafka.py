@@ -7,6 +7,8 @@ from two threads at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
@@ -32,7 +34,7 @@ def make_producer(settings: Settings) -> KafkaProducer:
     )
 
 
-def close_quietly(client, timeout: float | None = None) -> None:
+def close_quietly(client: Any, timeout: float | None = None) -> None:
     """Close a producer or consumer without ever raising; a producer is discarded if need be.
 
     ``KafkaProducer.close(t)`` first flushes, and raises ``KafkaTimeoutError`` when records are
@@ -111,11 +113,17 @@ def create_topics(settings: Settings, topics: dict[str, int] | None = None) -> l
 OFFSETS_TIMEOUT_MS = 3000
 
 
-def end_offsets(consumer, partitions, timeout_ms: int = OFFSETS_TIMEOUT_MS) -> dict:
+def end_offsets(
+    consumer: Any, partitions: Iterable[Any], timeout_ms: int = OFFSETS_TIMEOUT_MS
+) -> dict[Any, int]:
     """The end offsets of ``partitions``; raises KafkaTimeoutError after ``timeout_ms``."""
-    return consumer._fetcher.end_offsets(list(partitions), timeout_ms)
+    offsets: dict[Any, int] = consumer._fetcher.end_offsets(list(partitions), timeout_ms)
+    return offsets
 
 
-def beginning_offsets(consumer, partitions, timeout_ms: int = OFFSETS_TIMEOUT_MS) -> dict:
+def beginning_offsets(
+    consumer: Any, partitions: Iterable[Any], timeout_ms: int = OFFSETS_TIMEOUT_MS
+) -> dict[Any, int]:
     """The beginning offsets of ``partitions``; raises KafkaTimeoutError after ``timeout_ms``."""
-    return consumer._fetcher.beginning_offsets(list(partitions), timeout_ms)
+    offsets: dict[Any, int] = consumer._fetcher.beginning_offsets(list(partitions), timeout_ms)
+    return offsets

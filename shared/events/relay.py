@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +62,7 @@ class OutboxRelay:
         self.schema = schema or settings.schema
         self.outbox = messaging_tables(self.schema).outbox
         self._producer_factory = producer_factory or (lambda: make_producer(settings))
-        self._producer = None
+        self._producer: Any = None
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self.published = 0
@@ -116,7 +116,7 @@ class OutboxRelay:
         if time.monotonic() < self._next_listen_at:
             return
         url = self.engine.url
-        conn: asyncpg.Connection | None = None
+        conn: Any = None  # an asyncpg.Connection (asyncpg ships no types)
         try:
             conn = await asyncio.wait_for(
                 asyncpg.connect(
@@ -159,7 +159,7 @@ class OutboxRelay:
         if producer is not None:
             await asyncio.to_thread(close_quietly, producer, 2)
 
-    async def _ensure_producer(self):
+    async def _ensure_producer(self) -> Any:
         if self._producer is None:
             self._producer = await asyncio.to_thread(self._producer_factory)
         return self._producer
@@ -198,7 +198,7 @@ class OutboxRelay:
             raise RuntimeError(f"{len(failed)} outbox rows not published: {failed[0][1]}")
         return len(sent)
 
-    def _send_all(self, producer, rows) -> list[tuple[int, str | None]]:
+    def _send_all(self, producer: Any, rows: Sequence[Any]) -> list[tuple[int, str | None]]:
         import orjson
 
         futures = []

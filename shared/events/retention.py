@@ -18,8 +18,10 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.tables import messaging_tables
@@ -29,7 +31,9 @@ log = logging.getLogger("eco.retention")
 BATCH = 5000
 
 
-async def _delete_in_batches(engine: AsyncEngine, table: sa.Table, key: sa.Column, where) -> int:
+async def _delete_in_batches(
+    engine: AsyncEngine, table: sa.Table, key: sa.Column[Any], where: sa.ColumnElement[bool]
+) -> int:
     total = 0
     while True:
         victims = sa.select(*table.primary_key.columns).where(where).limit(BATCH)
@@ -89,7 +93,7 @@ async def prune_all(settings: Settings, schemas: list[str] | None = None) -> dic
     return out
 
 
-async def prune_job(app, stop: asyncio.Event) -> None:
+async def prune_job(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job (``ServiceSpec.background_jobs``): prune now, then every interval."""
     settings: Settings = app.state.settings
     while not stop.is_set():

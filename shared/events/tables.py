@@ -7,6 +7,7 @@ Each service owns a copy in its own schema; its first migration creates them wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -23,7 +24,7 @@ class MessagingTables:
 _CACHE: dict[str, MessagingTables] = {}
 
 
-def _columns_outbox() -> list[sa.Column]:
+def _columns_outbox() -> list[sa.Column[Any]]:
     return [
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
         sa.Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
@@ -37,7 +38,7 @@ def _columns_outbox() -> list[sa.Column]:
     ]
 
 
-def _columns_inbox() -> list[sa.Column]:
+def _columns_inbox() -> list[sa.Column[Any]]:
     return [
         sa.Column("consumer_group", sa.Text, primary_key=True),
         sa.Column("event_id", UUID(as_uuid=True), primary_key=True),
@@ -46,7 +47,7 @@ def _columns_inbox() -> list[sa.Column]:
     ]
 
 
-def _columns_idempotency() -> list[sa.Column]:
+def _columns_idempotency() -> list[sa.Column[Any]]:
     return [
         sa.Column("scope", sa.Text, primary_key=True),
         sa.Column("key", sa.Text, primary_key=True),
@@ -75,7 +76,7 @@ def messaging_tables(schema: str, metadata: sa.MetaData | None = None) -> Messag
     return _CACHE[schema]
 
 
-def create_messaging_tables(op, schema: str) -> None:
+def create_messaging_tables(op: Any, schema: str) -> None:
     """For a service's first migration: the same DDL as :func:`messaging_tables`."""
     op.create_table("outbox", *_columns_outbox(), schema=schema)
     op.create_index(

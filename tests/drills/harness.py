@@ -22,7 +22,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -40,6 +39,7 @@ from shared.events.contracts.enrollment import CompanyRegistered
 from shared.ruc import make_ruc
 from shared.settings import Settings
 from shared.testing import eventually, identity_headers, wait_until
+from tests.support.processes import uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPANIES = "/api/v1/enrollment/companies"
@@ -139,19 +139,7 @@ class ProcessTarget(Target):
         (ROOT / ".local" / "logs").mkdir(parents=True, exist_ok=True)
         log = open(ROOT / ".local" / "logs" / f"drill-{service}.log", "ab")  # noqa: SIM115 - the process owns it
         self.processes[service] = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                f"services.{service}.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.ports[service]),
-                "--loop",
-                "uvloop",
-                "--no-access-log",
-            ],
+            uvicorn_command(service, self.ports[service], "--loop", "uvloop"),
             cwd=ROOT,
             env=self.env | {"ECO_SERVICE": service},
             stdout=log,

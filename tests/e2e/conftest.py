@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from shared.events.kafka import create_topics
 from shared.migrations import upgrade
 from shared.settings import DB_SCHEMAS, SERVICES, Settings
 from shared.testing import wait_until
+from tests.support.processes import uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_NAMESPACE = "test.e2e."
@@ -70,21 +70,7 @@ class Stack:
     def start(self, name: str) -> None:
         log = open(ROOT / ".local" / "logs" / f"e2e-{name}.log", "ab")  # noqa: SIM115 - owned by the process
         self.processes[name] = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                f"services.{name}.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(PORTS[name]),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-            ],
+            uvicorn_command(name, PORTS[name], "--loop", "uvloop", "--http", "httptools"),
             cwd=ROOT,
             env=self.env | {"ECO_SERVICE": name},
             stdout=log,

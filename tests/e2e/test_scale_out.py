@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +30,7 @@ from shared.ruc import make_ruc
 from shared.settings import DB_SCHEMAS, Settings
 from shared.testing import TopicReader, identity_headers, wait_until
 from tests.e2e.conftest import _BASE, ROOT
+from tests.support.processes import uvicorn_command
 
 pytestmark = pytest.mark.e2e
 
@@ -53,8 +53,7 @@ class Instances:
         service = name.split("-")[0]
         log = open(ROOT / ".local" / "logs" / f"scale-{name}.log", "ab")  # noqa: SIM115 - owned by the process
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", f"services.{service}.main:app", "--host", "127.0.0.1"]
-            + ["--port", str(_BASE + INSTANCES[name]), "--no-access-log"],
+            uvicorn_command(service, _BASE + INSTANCES[name]),
             cwd=ROOT,
             env=self.env | {"ECO_SERVICE": service},
             stdout=log,

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
-from services.gateway.app import create_gateway_app
+from services.gateway.main import create_app as create_gateway_app
 from tests.support.browser import artefacts_dir
 
 

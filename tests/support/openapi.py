@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from services.gateway.app import create_gateway_app
+from services.gateway.main import create_app as create_gateway_app
 from services.gateway.openapi_merge import merge_openapi
 from shared.app import create_app
 from shared.settings import SERVICES, Settings

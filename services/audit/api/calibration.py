@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from services.audit.api import roles
+from services.audit.api.roles import FollowUpReader
 from services.audit.api.schemas import CalibrationReportPublic
 from services.audit.handlers import calibration
-from shared.auth import Principal
-from shared.deps import ReadConnDep
+from shared.deps import ReadDbDep
 
 router = APIRouter(prefix="/cohorts", tags=["calibration"])
-Staff = Annotated[Principal, Depends(roles.FOLLOW_UP_STAFF)]
 
 
 @router.get(
@@ -22,6 +19,8 @@ Staff = Annotated[Principal, Depends(roles.FOLLOW_UP_STAFF)]
     summary="Where a cohort's companies over-rate themselves: per requirement and aspect, and what to look at",
     response_model=CalibrationReportPublic,
 )
-async def get_cohort_calibration(cohort_id: uuid.UUID, conn: ReadConnDep, principal: Staff):
-    report = await calibration.cohort_calibration(conn, principal, cohort_id)
+async def get_cohort_calibration(
+    cohort_id: uuid.UUID, db: ReadDbDep, caller: FollowUpReader
+) -> CalibrationReportPublic:
+    report = await calibration.read_for_cohort(db, cohort_id=cohort_id)
     return CalibrationReportPublic.of(report, with_lines=False)

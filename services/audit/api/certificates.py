@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Response
 
-from services.audit.api import roles
+from services.audit.api.roles import CertificateCorrector, CertificateKeeper, CertificateReader
 from services.audit.api.schemas import (
     CertificateDetailPublic,
     CertificatesPublic,
@@ -18,33 +16,31 @@ from services.audit.api.schemas import (
     MarkLicenceChangeCreate,
     ReasonCreate,
     ReinstateCreate,
+    page,
 )
-from services.audit.documents import certificate_pdf
-from services.audit.domain.lifecycles import CertificateStatus, MarkLicenceStatus
+from services.audit.domain.filters import CertificateFilter
+from services.audit.domain.lifecycles import MarkLicenceStatus
 from services.audit.handlers import certificates
 from shared.auth import Principal
-from shared.deps import ClockDep, CursorQuery, LimitQuery, SettingsDep, UowDep
+from shared.deps import ClockDep, CursorQuery, LimitQuery, ReadDbDep, SettingsDep, UowDep
+from shared.uow import UnitOfWork
 
 router = APIRouter(prefix="/certificates", tags=["certificates"])
-Reader = Annotated[Principal, Depends(roles.CERTIFICATE_READ)]
-Officer = Annotated[Principal, Depends(roles.OFFICER)]
-Admin = Annotated[Principal, Depends(roles.ADMIN)]
+Detail = CertificateDetailPublic
+Licence = MarkLicenceChangeCreate
 
 
 @router.get("", summary="List certificates", response_model=CertificatesPublic)
 async def list_certificates(
-    uow: UowDep,
-    principal: Reader,
-    ruc: str | None = None,
-    body_id: uuid.UUID | None = None,
-    status: CertificateStatus | None = None,
+    db: ReadDbDep,
+    caller: CertificateReader,
+    filters: Annotated[CertificateFilter, Query()],
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
-):
-    rows, next_cursor = await certificates.list_certificates(
-        uow, principal, ruc=ruc, body_id=body_id, status=status, cursor=cursor, limit=limit
+) -> CertificatesPublic:
+    return page(
+        CertificatesPublic, await certificates.page(db, caller, filters=filters, cursor=cursor, limit=limit)
     )
-    return CertificatesPublic(data=rows, next_cursor=next_cursor)
 
 
 @router.post(
@@ -55,14 +51,12 @@ async def list_certificates(
 async def run_certificate_expiry_pass(
     uow: UowDep,
     settings: SettingsDep,
-    principal: Officer,
+    caller: CertificateKeeper,
     as_of: Annotated[
         date | None, Query(description="today in Lima (default); another date only with ECO_ENV=dev|test")
     ] = None,
-):
-    as_of, expired = await certificates.expire_certificates(
-        uow, as_of, env=settings.env, by=principal.subject
-    )
+) -> ExpiryPassPublic:
+    as_of, expired = await certificates.expire_certificates(uow, as_of, env=settings.env, by=caller.subject)
     return ExpiryPassPublic(as_of=as_of, expired=[c.number for c in expired])
 
 
@@ -71,8 +65,8 @@ async def run_certificate_expiry_pass(
     summary="A certificate by its number, with its status history (staff; the public check is the catalogue's)",
     response_model=CertificateDetailPublic,
 )
-async def get_certificate(number: str, uow: UowDep, principal: Reader):
-    return CertificateDetailPublic.of(await certificates.get_certificate(uow, principal, number))
+async def get_certificate(number: str, db: ReadDbDep, caller: CertificateReader) -> Detail:
+    return Detail.of(await certificates.read(db, caller, number=number))
 
 
 @router.get(
@@ -82,87 +76,81 @@ async def get_certificate(number: str, uow: UowDep, principal: Reader):
     responses={200: {"content": {"application/pdf": {}}, "description": "the PDF"}},
 )
 async def get_certificate_document(
-    number: str, uow: UowDep, clock: ClockDep, settings: SettingsDep, principal: Reader
+    number: str, db: ReadDbDep, clock: ClockDep, settings: SettingsDep, caller: CertificateReader
 ) -> Response:
-    document = await certificates.certificate_document(uow, principal, number)
-    pdf = await run_in_threadpool(certificate_pdf, document, now=clock.now(), env=settings.env)
+    number, pdf = await certificates.read_document(db, caller, clock, number=number, env=settings.env)
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="certificado-{document.certificate.number}.pdf"'},
+        headers={"Content-Disposition": f'inline; filename="certificado-{number}.pdf"'},
     )
+
+
+@router.post("/{number}/suspend", summary="Suspend a certificate, with the reason", response_model=Detail)
+async def suspend_certificate(
+    number: str, body: ReasonCreate, uow: UowDep, caller: CertificateKeeper
+) -> Detail:
+    return Detail.of(await certificates.suspend(uow, caller, number, reason=body.reason))
+
+
+@router.post("/{number}/reinstate", summary="Lift a suspension", response_model=Detail)
+async def reinstate_certificate(
+    number: str, body: ReinstateCreate, uow: UowDep, caller: CertificateKeeper
+) -> Detail:
+    return Detail.of(await certificates.reinstate(uow, caller, number, reason=body.reason))
 
 
 @router.post(
-    "/{number}/suspend",
-    summary="Suspend a certificate, with the reason",
-    response_model=CertificateDetailPublic,
+    "/{number}/withdraw", summary="Withdraw a certificate for good, with the reason", response_model=Detail
 )
-async def suspend_certificate(number: str, body: ReasonCreate, uow: UowDep, principal: Officer):
-    return CertificateDetailPublic.of(
-        await certificates.suspend_certificate(uow, principal, number, reason=body.reason)
-    )
-
-
-@router.post("/{number}/reinstate", summary="Lift a suspension", response_model=CertificateDetailPublic)
-async def reinstate_certificate(number: str, body: ReinstateCreate, uow: UowDep, principal: Officer):
-    return CertificateDetailPublic.of(
-        await certificates.reinstate_certificate(uow, principal, number, reason=body.reason)
-    )
-
-
-@router.post(
-    "/{number}/withdraw",
-    summary="Withdraw a certificate for good, with the reason",
-    response_model=CertificateDetailPublic,
-)
-async def withdraw_certificate(number: str, body: ReasonCreate, uow: UowDep, principal: Officer):
-    return CertificateDetailPublic.of(
-        await certificates.withdraw_certificate(uow, principal, number, reason=body.reason)
-    )
+async def withdraw_certificate(
+    number: str, body: ReasonCreate, uow: UowDep, caller: CertificateKeeper
+) -> Detail:
+    return Detail.of(await certificates.withdraw(uow, caller, number, reason=body.reason))
 
 
 @router.post(
     "/{number}/corrections",
     summary="Correct a wrong transition (admin, with the reason; recorded in the history, never edited)",
-    response_model=CertificateDetailPublic,
+    response_model=Detail,
 )
-async def correct_certificate(number: str, body: CorrectionCreate, uow: UowDep, principal: Admin):
-    return CertificateDetailPublic.of(
-        await certificates.correct_certificate(
-            uow, principal, number, to_status=body.to_status, reason=body.reason
-        )
-    )
-
-
-async def _mark(number: str, target: MarkLicenceStatus, body: MarkLicenceChangeCreate, uow, principal):
-    return CertificateDetailPublic.of(
-        await certificates.change_mark_licence(uow, principal, number, to_status=target, reason=body.reason)
-    )
+async def correct_certificate(
+    number: str, body: CorrectionCreate, uow: UowDep, caller: CertificateCorrector
+) -> Detail:
+    return Detail.of(await certificates.correct(uow, caller, number, body))
 
 
 @router.post(
     "/{number}/mark-licence/suspend",
     summary="Suspend the right to use the mark (the certificate stays as it is)",
-    response_model=CertificateDetailPublic,
+    response_model=Detail,
 )
-async def suspend_mark_licence(number: str, body: MarkLicenceChangeCreate, uow: UowDep, principal: Officer):
-    return await _mark(number, MarkLicenceStatus.suspended, body, uow, principal)
+async def suspend_mark_licence(number: str, body: Licence, uow: UowDep, caller: CertificateKeeper) -> Detail:
+    return await _mark_licence(uow, caller, number, MarkLicenceStatus.suspended, body)
 
 
 @router.post(
     "/{number}/mark-licence/reinstate",
     summary="Restore the right to use the mark (only while the certificate is active)",
-    response_model=CertificateDetailPublic,
+    response_model=Detail,
 )
-async def reinstate_mark_licence(number: str, body: MarkLicenceChangeCreate, uow: UowDep, principal: Officer):
-    return await _mark(number, MarkLicenceStatus.granted, body, uow, principal)
+async def reinstate_mark_licence(
+    number: str, body: Licence, uow: UowDep, caller: CertificateKeeper
+) -> Detail:
+    return await _mark_licence(uow, caller, number, MarkLicenceStatus.granted, body)
 
 
 @router.post(
     "/{number}/mark-licence/withdraw",
     summary="Withdraw the right to use the mark for good",
-    response_model=CertificateDetailPublic,
+    response_model=Detail,
 )
-async def withdraw_mark_licence(number: str, body: MarkLicenceChangeCreate, uow: UowDep, principal: Officer):
-    return await _mark(number, MarkLicenceStatus.withdrawn, body, uow, principal)
+async def withdraw_mark_licence(number: str, body: Licence, uow: UowDep, caller: CertificateKeeper) -> Detail:
+    return await _mark_licence(uow, caller, number, MarkLicenceStatus.withdrawn, body)
+
+
+async def _mark_licence(
+    uow: UnitOfWork, caller: Principal, number: str, target: MarkLicenceStatus, body: Licence
+) -> Detail:
+    view = await certificates.change_mark_licence(uow, caller, number, to_status=target, reason=body.reason)
+    return Detail.of(view)

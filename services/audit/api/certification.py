@@ -5,9 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Query, Request
 
-from services.audit.api import roles
+from services.audit.api.roles import (
+    CertificationAuditReader,
+    CertificationDecider,
+    CertificationRequester,
+    CertificationScheduler,
+)
 from services.audit.api.schemas import (
     AuditDecision,
     AuditSchedule,
@@ -17,104 +22,71 @@ from services.audit.api.schemas import (
     CertificationDecisionPublic,
     CertificationRequestCreate,
     PaymentRecord,
+    page,
 )
-from services.audit.domain.lifecycles import CertificationAuditStatus
+from services.audit.domain.filters import CertificationAuditFilter
 from services.audit.handlers import certification
-from shared.auth import Principal
-from shared.deps import CursorQuery, LimitQuery, UowDep
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 
 router = APIRouter(prefix="/certification-audits", tags=["certification audit"])
-CompanyOrOfficer = Annotated[Principal, Depends(roles.COMPANY_OR_OFFICER)]
+AuditPublic = CertificationAuditPublic
 
 
 @router.post(
     "",
     summary="Request the certification audit (certification-eligible participants only)",
     status_code=201,
-    response_model=CertificationAuditPublic,
+    response_model=AuditPublic,
 )
 async def request_certification_audit(
-    body: CertificationRequestCreate, request: Request, uow: UowDep, principal: CompanyOrOfficer
+    body: CertificationRequestCreate, request: Request, uow: UowDep, caller: CertificationRequester
 ):
-    async def action():
-        row = await certification.request_certification(
-            uow,
-            principal,
-            participant_id=body.participant_id,
-            body_id=body.body_id,
-            organisation_pays=body.organisation_pays,
-            payment_reference=body.payment_reference,
-            fee_pen=body.fee_pen,
-        )
-        return CertificationAuditPublic.model_validate(row)
+    async def action() -> AuditPublic:
+        return AuditPublic.model_validate(await certification.request(uow, caller, body))
 
-    return await idempotent(request, uow, action, subject=principal.subject)
+    return await idempotent(request, uow, action, subject=caller.subject)
 
 
 @router.get("", summary="List certification audits", response_model=CertificationAuditsPublic)
 async def list_certification_audits(
-    uow: UowDep,
-    principal: Annotated[Principal, Depends(roles.CERTIFICATION_READ)],
-    ruc: str | None = None,
-    body_id: uuid.UUID | None = None,
-    participant_id: uuid.UUID | None = None,
-    status: CertificationAuditStatus | None = None,
+    db: ReadDbDep,
+    caller: CertificationAuditReader,
+    filters: Annotated[CertificationAuditFilter, Query()],
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
-):
-    rows, next_cursor = await certification.list_audits(
-        uow,
-        principal,
-        ruc=ruc,
-        body_id=body_id,
-        participant_id=participant_id,
-        status=status,
-        cursor=cursor,
-        limit=limit,
-    )
-    return CertificationAuditsPublic(data=rows, next_cursor=next_cursor)
+) -> CertificationAuditsPublic:
+    rows = await certification.page(db, caller, filters=filters, cursor=cursor, limit=limit)
+    return page(CertificationAuditsPublic, rows)
 
 
-@router.get("/{audit_id}", summary="One certification audit", response_model=CertificationAuditPublic)
+@router.get("/{audit_id}", summary="One certification audit", response_model=AuditPublic)
 async def get_certification_audit(
-    audit_id: uuid.UUID, uow: UowDep, principal: Annotated[Principal, Depends(roles.CERTIFICATION_READ)]
-):
-    return CertificationAuditPublic.model_validate(await certification.get_audit(uow, principal, audit_id))
+    audit_id: uuid.UUID, db: ReadDbDep, caller: CertificationAuditReader
+) -> AuditPublic:
+    return AuditPublic.model_validate(await certification.read(db, caller, audit_id=audit_id))
 
 
 @router.post(
     "/{audit_id}/payment",
     summary="The organisation records its payment to the body",
-    response_model=CertificationAuditPublic,
+    response_model=AuditPublic,
 )
 async def record_certification_payment(
-    audit_id: uuid.UUID, body: PaymentRecord, uow: UowDep, principal: CompanyOrOfficer
-):
-    row = await certification.record_payment(
-        uow,
-        principal,
-        audit_id,
-        payment_reference=body.payment_reference,
-        fee_pen=body.fee_pen,
-        paid_on=body.paid_on,
-    )
-    return CertificationAuditPublic.model_validate(row)
+    audit_id: uuid.UUID, body: PaymentRecord, uow: UowDep, caller: CertificationRequester
+) -> AuditPublic:
+    return AuditPublic.model_validate(await certification.record_payment(uow, caller, audit_id, body))
 
 
 @router.post(
     "/{audit_id}/schedule",
     summary="The assigned body schedules the audit (it must be authorised on that date)",
-    response_model=CertificationAuditPublic,
+    response_model=AuditPublic,
 )
 async def schedule_certification_audit(
-    audit_id: uuid.UUID,
-    body: AuditSchedule,
-    uow: UowDep,
-    principal: Annotated[Principal, Depends(roles.BODY_OR_OFFICER)],
-):
-    row = await certification.schedule_audit(uow, principal, audit_id, audit_date=body.audit_date)
-    return CertificationAuditPublic.model_validate(row)
+    audit_id: uuid.UUID, body: AuditSchedule, uow: UowDep, caller: CertificationScheduler
+) -> AuditPublic:
+    return AuditPublic.model_validate(await certification.schedule(uow, caller, audit_id, body))
 
 
 @router.post(
@@ -123,24 +95,19 @@ async def schedule_certification_audit(
     response_model=CertificationDecisionPublic,
 )
 async def decide_certification_audit(
-    audit_id: uuid.UUID,
-    body: AuditDecision,
-    uow: UowDep,
-    principal: Annotated[Principal, Depends(roles.BODY)],
-):
-    audit, certificate = await certification.decide_audit(
-        uow, principal, audit_id, approved=body.approved, note=body.note
-    )
+    audit_id: uuid.UUID, body: AuditDecision, uow: UowDep, caller: CertificationDecider
+) -> CertificationDecisionPublic:
+    audit, certificate = await certification.decide(uow, caller, audit_id, body)
     return CertificationDecisionPublic(
-        audit=CertificationAuditPublic.model_validate(audit),
+        audit=AuditPublic.model_validate(audit),
         certificate=CertificatePublic.model_validate(certificate) if certificate is not None else None,
     )
 
 
 @router.post(
-    "/{audit_id}/cancel",
-    summary="Cancel a certification audit not yet decided",
-    response_model=CertificationAuditPublic,
+    "/{audit_id}/cancel", summary="Cancel a certification audit not yet decided", response_model=AuditPublic
 )
-async def cancel_certification_audit(audit_id: uuid.UUID, uow: UowDep, principal: CompanyOrOfficer):
-    return CertificationAuditPublic.model_validate(await certification.cancel_audit(uow, principal, audit_id))
+async def cancel_certification_audit(
+    audit_id: uuid.UUID, uow: UowDep, caller: CertificationRequester
+) -> AuditPublic:
+    return AuditPublic.model_validate(await certification.cancel(uow, caller, audit_id))

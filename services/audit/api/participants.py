@@ -1,55 +1,45 @@
-"""Routes: the participants read model and each one's implementation report."""
+"""Routes: the participants read model and each one's implementation report and calibration."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from services.audit.api import roles
+from services.audit.api.roles import CompanyFileReader
 from services.audit.api.schemas import (
     CalibrationReportPublic,
     ImplementationReportPublic,
     ParticipantPublic,
     ParticipantsPublic,
+    page,
 )
+from services.audit.domain.filters import ParticipantFilter
 from services.audit.handlers import calibration, participants, reports
-from shared.auth import Principal
-from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep
 
 router = APIRouter(prefix="/participants", tags=["participants"])
-Reader = Annotated[Principal, Depends(roles.COMPANY_FILE_READ)]
 
 
 @router.get("", summary="Participants known from enrollment's events", response_model=ParticipantsPublic)
 async def list_participants(
-    uow: UowDep,
-    principal: Reader,
-    ruc: str | None = None,
-    monitor_id: uuid.UUID | None = None,
-    cohort_id: uuid.UUID | None = None,
-    eligible: Annotated[bool | None, Query(description="certification-eligible or not")] = None,
+    db: ReadDbDep,
+    caller: CompanyFileReader,
+    filters: Annotated[ParticipantFilter, Query()],
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
-):
-    rows, next_cursor = await participants.list_participants(
-        uow,
-        principal,
-        ruc=ruc,
-        monitor_id=monitor_id,
-        cohort_id=cohort_id,
-        eligible=eligible,
-        cursor=cursor,
-        limit=limit,
-    )
-    return ParticipantsPublic(data=rows, next_cursor=next_cursor)
+) -> ParticipantsPublic:
+    rows = await participants.page(db, caller, filters=filters, cursor=cursor, limit=limit)
+    return page(ParticipantsPublic, rows)
 
 
 @router.get("/{participant_id}", summary="One participant", response_model=ParticipantPublic)
-async def get_participant(participant_id: uuid.UUID, uow: UowDep, principal: Reader):
+async def get_participant(
+    participant_id: uuid.UUID, db: ReadDbDep, caller: CompanyFileReader
+) -> ParticipantPublic:
     return ParticipantPublic.model_validate(
-        await participants.get_participant(uow, principal, participant_id)
+        await participants.read(db, caller, participant_id=participant_id)
     )
 
 
@@ -60,14 +50,12 @@ async def get_participant(participant_id: uuid.UUID, uow: UowDep, principal: Rea
 )
 async def get_implementation_report(
     participant_id: uuid.UUID,
-    conn: ReadConnDep,
-    principal: Reader,
+    db: ReadDbDep,
+    caller: CompanyFileReader,
     version: Annotated[str | None, Query(description="default: the version of its self-assessment")] = None,
-):
-    # Hot read on a pooled Core connection with one raw SQL statement (see handlers.reports).
-    return ImplementationReportPublic.of(
-        await reports.implementation_report(conn, principal, participant_id, version=version)
-    )
+) -> ImplementationReportPublic:
+    report = await reports.read_implementation(db, caller, participant_id=participant_id, version=version)
+    return ImplementationReportPublic.of(report)
 
 
 @router.get(
@@ -75,6 +63,8 @@ async def get_implementation_report(
     summary="Self-assessment next to the latest pre-audit, per requirement and aspect (over- and under-rating)",
     response_model=CalibrationReportPublic,
 )
-async def get_participant_calibration(participant_id: uuid.UUID, conn: ReadConnDep, principal: Reader):
-    report = await calibration.participant_calibration(conn, principal, participant_id)
+async def get_participant_calibration(
+    participant_id: uuid.UUID, db: ReadDbDep, caller: CompanyFileReader
+) -> CalibrationReportPublic:
+    report = await calibration.read_for_participant(db, caller, participant_id=participant_id)
     return CalibrationReportPublic.of(report, with_lines=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Query, Request
 
-from services.audit.api import roles
+from services.audit.api.roles import CompanyFileReader, PreauditConductor
 from services.audit.api.schemas import (
     PreauditCreate,
     PreauditDetailPublic,
@@ -15,67 +15,45 @@ from services.audit.api.schemas import (
     PreauditsPublic,
     ResultsRecord,
     ResultsRecordedPublic,
+    page,
 )
-from services.audit.domain.lifecycles import PreauditStatus
+from services.audit.domain.filters import PreauditFilter
 from services.audit.handlers import preaudits
 from services.audit.wiring import AuditConfigDep
-from shared.auth import Principal
-from shared.deps import CursorQuery, LimitQuery, UowDep
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 
 router = APIRouter(prefix="/preaudits", tags=["pre-audit"])
-Auditing = Annotated[Principal, Depends(roles.AUDIT_STAFF)]
-Reader = Annotated[Principal, Depends(roles.COMPANY_FILE_READ)]
 
 
 @router.post("", summary="Schedule a participant's pre-audit", status_code=201, response_model=PreauditPublic)
 async def schedule_preaudit(
-    body: PreauditCreate, request: Request, uow: UowDep, config: AuditConfigDep, principal: Auditing
+    body: PreauditCreate, request: Request, uow: UowDep, config: AuditConfigDep, caller: PreauditConductor
 ):
-    async def action():
-        row = await preaudits.schedule_preaudit(
-            uow,
-            principal,
-            participant_id=body.participant_id,
-            audit_date=body.audit_date,
-            version=body.standard_version,
-            remediation_days=body.remediation_days or config.remediation_days,
-            auditor_name=body.auditor_name,
-            required_visits=config.required_assistance_visits,
-            override_reason=body.order_override_reason,
-        )
-        return PreauditPublic.model_validate(row)
+    async def action() -> PreauditPublic:
+        return PreauditPublic.model_validate(await preaudits.schedule(uow, caller, body, config))
 
-    return await idempotent(request, uow, action, subject=principal.subject)
+    return await idempotent(request, uow, action, subject=caller.subject)
 
 
 @router.get("", summary="List pre-audits", response_model=PreauditsPublic)
 async def list_preaudits(
-    uow: UowDep,
-    principal: Reader,
-    ruc: str | None = None,
-    participant_id: uuid.UUID | None = None,
-    status: PreauditStatus | None = None,
-    auditor: str | None = None,
+    db: ReadDbDep,
+    caller: CompanyFileReader,
+    filters: Annotated[PreauditFilter, Query()],
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
-):
-    rows, next_cursor = await preaudits.list_preaudits(
-        uow,
-        principal,
-        ruc=ruc,
-        participant_id=participant_id,
-        status=status,
-        auditor=auditor,
-        cursor=cursor,
-        limit=limit,
+) -> PreauditsPublic:
+    return page(
+        PreauditsPublic, await preaudits.page(db, caller, filters=filters, cursor=cursor, limit=limit)
     )
-    return PreauditsPublic(data=rows, next_cursor=next_cursor)
 
 
 @router.get("/{preaudit_id}", summary="A pre-audit with its results", response_model=PreauditDetailPublic)
-async def get_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Reader):
-    return PreauditDetailPublic.of(await preaudits.get_preaudit(uow, principal, preaudit_id))
+async def get_preaudit(
+    preaudit_id: uuid.UUID, db: ReadDbDep, caller: CompanyFileReader
+) -> PreauditDetailPublic:
+    return PreauditDetailPublic.of(await preaudits.read(db, caller, preaudit_id=preaudit_id))
 
 
 @router.post(
@@ -83,8 +61,8 @@ async def get_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Reader):
     summary="Start the pre-audit (scheduled -> in_progress)",
     response_model=PreauditPublic,
 )
-async def start_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Auditing):
-    return PreauditPublic.model_validate(await preaudits.start_preaudit(uow, principal, preaudit_id))
+async def start_preaudit(preaudit_id: uuid.UUID, uow: UowDep, caller: PreauditConductor) -> PreauditPublic:
+    return PreauditPublic.model_validate(await preaudits.start(uow, caller, preaudit_id))
 
 
 @router.put(
@@ -95,11 +73,10 @@ async def start_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Auditin
     response_model=ResultsRecordedPublic,
 )
 async def record_preaudit_results(
-    preaudit_id: uuid.UUID, body: ResultsRecord, uow: UowDep, principal: Auditing
-):
-    results = [r.model_dump(mode="json") for r in body.results]
-    recorded = await preaudits.record_results(uow, principal, preaudit_id, results)
-    return ResultsRecordedPublic(preaudit_id=preaudit_id, received=len(results), recorded=recorded)
+    preaudit_id: uuid.UUID, body: ResultsRecord, uow: UowDep, caller: PreauditConductor
+) -> ResultsRecordedPublic:
+    recorded = await preaudits.record_results(uow, caller, preaudit_id, body)
+    return ResultsRecordedPublic(preaudit_id=preaudit_id, received=len(body.results), recorded=recorded)
 
 
 @router.post(
@@ -107,16 +84,14 @@ async def record_preaudit_results(
     summary="Conclude: passed only with zero non-conformities, otherwise failed with remediation deadlines",
     response_model=PreauditPublic,
 )
-async def conclude_preaudit(preaudit_id: uuid.UUID, uow: UowDep, config: AuditConfigDep, principal: Auditing):
-    return PreauditPublic.model_validate(
-        await preaudits.conclude_preaudit(
-            uow, principal, preaudit_id, required_visits=config.required_assistance_visits
-        )
-    )
+async def conclude_preaudit(
+    preaudit_id: uuid.UUID, uow: UowDep, config: AuditConfigDep, caller: PreauditConductor
+) -> PreauditPublic:
+    return PreauditPublic.model_validate(await preaudits.conclude(uow, caller, preaudit_id, config))
 
 
 @router.post(
     "/{preaudit_id}/cancel", summary="Cancel a pre-audit not yet concluded", response_model=PreauditPublic
 )
-async def cancel_preaudit(preaudit_id: uuid.UUID, uow: UowDep, principal: Auditing):
-    return PreauditPublic.model_validate(await preaudits.cancel_preaudit(uow, principal, preaudit_id))
+async def cancel_preaudit(preaudit_id: uuid.UUID, uow: UowDep, caller: PreauditConductor) -> PreauditPublic:
+    return PreauditPublic.model_validate(await preaudits.cancel(uow, caller, preaudit_id))

@@ -1,6 +1,6 @@
 """Routes of the audit service (authenticated unless in ``public``), one module per area."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from services.audit.api import (
     bodies,
@@ -13,9 +13,8 @@ from services.audit.api import (
     self_assessments,
     standards,
 )
-from services.audit.api.guards import reject_nul_bytes
 
-router = APIRouter(dependencies=[Depends(reject_nul_bytes)])
+router = APIRouter()
 for area in (
     standards,
     participants,

@@ -7,13 +7,15 @@ the views of the handlers are mapped here, at the edge.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from services.audit.api.guards import NUL_MESSAGE, has_nul
+from services.audit.domain.calibration import Tally, compare
+from services.audit.domain.dates import days_overdue
 from services.audit.domain.findings import AuditResult
 from services.audit.domain.levels import AspectTally, ImplementationStatus, overall_level
 from services.audit.domain.lifecycles import (
@@ -23,15 +25,19 @@ from services.audit.domain.lifecycles import (
     NonconformityStatus,
     PreauditStatus,
 )
-from services.audit.handlers.certificates import CertificateView
-from services.audit.handlers.nonconformities import NonconformityView
-from services.audit.handlers.preaudits import PreauditView
-from services.audit.handlers.reports import ImplementationReport
-from services.audit.handlers.self_assessments import SelfAssessmentView
-from services.audit.handlers.standards import StandardView
 from shared.pagination import Page
 from shared.partial import PartialUpdate
 from shared.ruc import is_valid_ruc
+from shared.schemas import Input
+
+if TYPE_CHECKING:  # the handlers' views, mapped here; handlers take this module's request models
+    from services.audit.handlers.calibration import CalibrationReport
+    from services.audit.handlers.certificates import CertificateView
+    from services.audit.handlers.nonconformities import NonconformityView
+    from services.audit.handlers.preaudits import PreauditView
+    from services.audit.handlers.reports import ImplementationReport
+    from services.audit.handlers.self_assessments import SelfAssessmentView
+    from services.audit.handlers.standards import StandardView
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]
@@ -46,15 +52,13 @@ class RowModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class Input(BaseModel):
-    """Base of request bodies: no text field may carry a NUL (Postgres text cannot store it)."""
+P = TypeVar("P", bound=Page[Any])
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        if has_nul(value):
-            raise ValueError(NUL_MESSAGE)
-        return value
+
+def page(model: type[P], rows_and_cursor: tuple[Sequence[Any], str | None]) -> P:
+    """A handler's ``(rows, next_cursor)`` as the listing's response."""
+    rows, next_cursor = rows_and_cursor
+    return model.model_validate({"data": rows, "next_cursor": next_cursor})
 
 
 # --- the standard ---------------------------------------------------------------------------
@@ -396,6 +400,17 @@ class OverdueReportPublic(BaseModel):
     data: list[OverdueNonconformityPublic]
     next_cursor: str | None
 
+    @classmethod
+    def of(cls, as_of: date, rows: Sequence[Any], next_cursor: str | None) -> OverdueReportPublic:
+        data = [
+            OverdueNonconformityPublic(
+                **NonconformityPublic.model_validate(row).model_dump(),
+                days_overdue=days_overdue(row.deadline, as_of),
+            )
+            for row in rows
+        ]
+        return cls(as_of=as_of, data=data, next_cursor=next_cursor)
+
 
 class CorrectiveActionCreate(Input):
     description: Text = Field(examples=["Se elaboró e implementó el plan de manejo de residuos sólidos."])
@@ -455,15 +470,20 @@ class BodyCreate(BodyBase):
         return self
 
 
+# A partial update's "left out" default (shared/partial.py) for a field that may not be null:
+# None to pydantic, typed Any so the field keeps its non-null type for mypy.
+LEFT_OUT: Any = None
+
+
 class BodyUpdate(BodyBase, PartialUpdate):
     """Leave a field out to keep it; none of them may be null."""
 
-    name: ShortText = None
-    ruc: str = None
-    authorisation_number: ShortText = None
-    valid_from: BusinessDate = None
-    valid_to: BusinessDate = None
-    active: bool = None
+    name: ShortText = LEFT_OUT
+    ruc: str = LEFT_OUT
+    authorisation_number: ShortText = LEFT_OUT
+    valid_from: BusinessDate = LEFT_OUT
+    valid_to: BusinessDate = LEFT_OUT
+    active: bool = LEFT_OUT
 
 
 class BodyPublic(RowModel):
@@ -632,7 +652,7 @@ class CalibrationTallyPublic(BaseModel):
     participants_over_rating: int = Field(description="companies that over-rated it")
 
     @classmethod
-    def of(cls, t) -> CalibrationTallyPublic:
+    def of(cls, t: Tally) -> CalibrationTallyPublic:
         return cls(
             compared=t.compared,
             agrees=t.agrees,
@@ -686,15 +706,13 @@ class CalibrationReportPublic(BaseModel):
     )
 
     @classmethod
-    def of(cls, report, *, with_lines: bool) -> CalibrationReportPublic:
-        from services.audit.domain.calibration import compare
-
+    def of(cls, report: CalibrationReport, *, with_lines: bool) -> CalibrationReportPublic:
         aspect_of = {r.code: r.aspect_code for r in report.rows}
         requirements = sorted(
             report.by_requirement.items(), key=lambda kv: (-kv[1].over_rate, -kv[1].over_rated, kv[0])
         )
         return cls(
-            participants=report.participants,
+            participants=[CalibrationParticipantPublic.model_validate(p) for p in report.participants],
             aspects=[
                 CalibrationAspectPublic(aspect_code=code, **CalibrationTallyPublic.of(t).model_dump())
                 for code, t in sorted(report.by_aspect.items())

@@ -6,9 +6,9 @@ import uuid
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from services.audit.api import roles
+from services.audit.api.roles import CompanyFileReader, CompanyFileWriter
 from services.audit.api.schemas import (
     AnswersUpdate,
     EvidenceListPublic,
@@ -17,24 +17,24 @@ from services.audit.api.schemas import (
     SelfAssessmentDetailPublic,
     SelfAssessmentPublic,
     SelfAssessmentsPublic,
+    page,
 )
 from services.audit.domain.evidence_types import OCTET_STREAM, SERVABLE, served_media_type
+from services.audit.domain.filters import EvidenceFilter, SelfAssessmentFilter
 from services.audit.handlers import self_assessments as handlers
 from services.audit.wiring import AuditConfigDep, StorageDep
-from shared.auth import Principal
-from shared.deps import CursorQuery, LimitQuery, UowDep
+from shared.bodies import read_upload
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
+from shared.schemas import StorableText
 
 router = APIRouter(tags=["self-assessment"])
+Detail = SelfAssessmentDetailPublic
 
 
 def printable_name(name: str | None) -> str:
     """The client's file name without control characters (kept only to name the download)."""
     return "".join(ch for ch in name or "" if ch.isprintable())[:255] or "evidence"
-
-
-Reader = Annotated[Principal, Depends(roles.COMPANY_FILE_READ)]
-Writer = Annotated[Principal, Depends(roles.COMPANY_FILE_WRITE)]
 
 
 @router.post(
@@ -44,53 +44,45 @@ Writer = Annotated[Principal, Depends(roles.COMPANY_FILE_WRITE)]
     response_model=SelfAssessmentPublic,
 )
 async def create_self_assessment(
-    body: SelfAssessmentCreate, request: Request, uow: UowDep, principal: Writer
+    body: SelfAssessmentCreate, request: Request, uow: UowDep, caller: CompanyFileWriter
 ):
-    async def action():
-        row = await handlers.create_self_assessment(
-            uow, principal, participant_id=body.participant_id, version=body.standard_version
-        )
-        return SelfAssessmentPublic.model_validate(row)
+    async def action() -> SelfAssessmentPublic:
+        return SelfAssessmentPublic.model_validate(await handlers.create(uow, caller, body))
 
-    return await idempotent(request, uow, action, subject=principal.subject)
+    return await idempotent(request, uow, action, subject=caller.subject)
 
 
 @router.get("/self-assessments", summary="List self-assessments", response_model=SelfAssessmentsPublic)
 async def list_self_assessments(
-    uow: UowDep,
-    principal: Reader,
-    ruc: str | None = None,
-    participant_id: uuid.UUID | None = None,
+    db: ReadDbDep,
+    caller: CompanyFileReader,
+    filters: Annotated[SelfAssessmentFilter, Query()],
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
-):
-    rows, next_cursor = await handlers.list_self_assessments(
-        uow, principal, ruc=ruc, participant_id=participant_id, cursor=cursor, limit=limit
+) -> SelfAssessmentsPublic:
+    return page(
+        SelfAssessmentsPublic, await handlers.page(db, caller, filters=filters, cursor=cursor, limit=limit)
     )
-    return SelfAssessmentsPublic(data=rows, next_cursor=next_cursor)
 
 
 @router.get(
     "/self-assessments/{assessment_id}",
     summary="A self-assessment with its answers and its level per aspect and overall",
-    response_model=SelfAssessmentDetailPublic,
+    response_model=Detail,
 )
-async def get_self_assessment(assessment_id: uuid.UUID, uow: UowDep, principal: Reader):
-    return SelfAssessmentDetailPublic.of(await handlers.get_self_assessment(uow, principal, assessment_id))
+async def get_self_assessment(assessment_id: uuid.UUID, db: ReadDbDep, caller: CompanyFileReader) -> Detail:
+    return Detail.of(await handlers.read(db, caller, assessment_id=assessment_id))
 
 
 @router.put(
     "/self-assessments/{assessment_id}/answers",
     summary="Mark requirements not implemented / partial / implemented (any number at once)",
-    response_model=SelfAssessmentDetailPublic,
+    response_model=Detail,
 )
 async def record_self_assessment_answers(
-    assessment_id: uuid.UUID, body: AnswersUpdate, uow: UowDep, principal: Writer
-):
-    answers = [a.model_dump(mode="json") for a in body.answers]
-    return SelfAssessmentDetailPublic.of(
-        await handlers.record_answers(uow, principal, assessment_id, answers)
-    )
+    assessment_id: uuid.UUID, body: AnswersUpdate, uow: UowDep, caller: CompanyFileWriter
+) -> Detail:
+    return Detail.of(await handlers.record_answers(uow, caller, assessment_id, body))
 
 
 @router.post(
@@ -104,23 +96,26 @@ async def record_self_assessment_answers(
 )
 async def upload_evidence(
     assessment_id: uuid.UUID,
-    requirement_code: Annotated[str, Form(examples=["A5.R01"])],
+    requirement_code: Annotated[StorableText, Form(examples=["A5.R01"])],
     file: Annotated[UploadFile, File(description="the evidence (PDF, image, spreadsheet...)")],
     response: Response,
     uow: UowDep,
     storage: StorageDep,
     config: AuditConfigDep,
-    principal: Writer,
-):
+    caller: CompanyFileWriter,
+) -> EvidencePublic:
     upload = handlers.Upload(
         requirement_code=requirement_code,
         file_name=printable_name(file.filename),
         media_type=file.content_type or "application/octet-stream",
-        data=await file.read(config.evidence_max_bytes + 1),  # one byte more tells "too large"
+        data=await read_upload(
+            file,
+            max_bytes=config.evidence_max_bytes,
+            what="An evidence file",
+            what_es="Un archivo de evidencia",
+        ),
     )
-    row, created = await handlers.add_evidence(
-        uow, storage, principal, assessment_id, upload, max_bytes=config.evidence_max_bytes
-    )
+    row, created = await handlers.add_evidence(uow, storage, caller, assessment_id, upload)
     if not created:
         response.status_code = 200
     return EvidencePublic.model_validate(row)
@@ -133,16 +128,16 @@ async def upload_evidence(
 )
 async def list_evidence(
     assessment_id: uuid.UUID,
-    uow: UowDep,
-    principal: Reader,
-    requirement_code: str | None = None,
+    db: ReadDbDep,
+    caller: CompanyFileReader,
+    filters: Annotated[EvidenceFilter, Query()],
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
-):
-    rows, next_cursor = await handlers.list_evidence(
-        uow, principal, assessment_id, requirement_code=requirement_code, cursor=cursor, limit=limit
+) -> EvidenceListPublic:
+    rows = await handlers.page_evidence(
+        db, caller, assessment_id=assessment_id, filters=filters, cursor=cursor, limit=limit
     )
-    return EvidenceListPublic(data=rows, next_cursor=next_cursor)
+    return page(EvidenceListPublic, rows)
 
 
 @router.get(
@@ -161,8 +156,10 @@ async def list_evidence(
         }
     },
 )
-async def download_evidence(evidence_id: uuid.UUID, uow: UowDep, storage: StorageDep, principal: Reader):
-    evidence, data = await handlers.read_evidence(uow, storage, principal, evidence_id)
+async def download_evidence(
+    evidence_id: uuid.UUID, db: ReadDbDep, storage: StorageDep, caller: CompanyFileReader
+) -> Response:
+    evidence, data = await handlers.read_evidence(db, storage, caller, evidence_id=evidence_id)
     return Response(
         content=data,
         media_type=served_media_type(evidence.media_type),
@@ -177,6 +174,8 @@ async def download_evidence(evidence_id: uuid.UUID, uow: UowDep, storage: Storag
 @router.delete(
     "/evidence/{evidence_id}", summary="Remove an evidence file", status_code=204, response_class=Response
 )
-async def delete_evidence(evidence_id: uuid.UUID, uow: UowDep, storage: StorageDep, principal: Writer):
-    await handlers.delete_evidence(uow, storage, principal, evidence_id)
+async def delete_evidence(
+    evidence_id: uuid.UUID, uow: UowDep, storage: StorageDep, caller: CompanyFileWriter
+) -> Response:
+    await handlers.delete_evidence(uow, storage, caller, evidence_id)
     return Response(status_code=204)

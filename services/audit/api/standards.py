@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from services.audit.api import roles
-from services.audit.api.schemas import OfficialCreate, StandardPublic, StandardVersionsPublic
-from services.audit.domain.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
-from services.audit.domain.standard import CSV_COLUMNS, parse_csv_document, parse_json_document
+from services.audit.api.roles import ReferenceReader, StandardApprover, StandardImporter
+from services.audit.api.schemas import OfficialCreate, StandardPublic, StandardVersionsPublic, page
+from services.audit.domain.standard import CSV_COLUMNS, MAX_IMPORT_BYTES, parse_import
 from services.audit.handlers import standards
-from shared import csvfile
-from shared.auth import Principal
-from shared.deps import CursorQuery, LimitQuery, UowDep
+from shared.bodies import read_body
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 from shared.openapi import csv_request_body
 
 router = APIRouter(prefix="/standards", tags=["standard"])
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 CSV_EXAMPLE = (
     ",".join(CSV_COLUMNS)
@@ -53,25 +49,20 @@ IMPORT_BODY = {
 }
 
 
-@router.get(
-    "",
-    summary="List the standard's versions",
-    response_model=StandardVersionsPublic,
-    dependencies=[Depends(roles.ANYONE)],
-)
-async def list_standards(uow: UowDep, cursor: CursorQuery = None, limit: LimitQuery = 50):
-    rows, next_cursor = await standards.list_standards(uow, cursor=cursor, limit=limit)
-    return StandardVersionsPublic(data=rows, next_cursor=next_cursor)
+@router.get("", summary="List the standard's versions", response_model=StandardVersionsPublic)
+async def list_standards(
+    db: ReadDbDep, caller: ReferenceReader, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> StandardVersionsPublic:
+    return page(StandardVersionsPublic, await standards.page(db, cursor=cursor, limit=limit))
 
 
 @router.get(
     "/{version}",
     summary="One version with its aspects and requirements ('current' for the current one)",
     response_model=StandardPublic,
-    dependencies=[Depends(roles.ANYONE)],
 )
-async def get_standard(version: str, uow: UowDep):
-    return StandardPublic.of(await standards.get_standard(uow, version))
+async def get_standard(version: str, db: ReadDbDep, caller: ReferenceReader) -> StandardPublic:
+    return StandardPublic.of(await standards.read(db, version=version))
 
 
 @router.post(
@@ -93,50 +84,34 @@ async def get_standard(version: str, uow: UowDep):
 async def import_standard(
     request: Request,
     uow: UowDep,
-    principal: Annotated[Principal, Depends(roles.OFFICER)],
+    caller: StandardImporter,
     make_current: Annotated[bool, Query(description="new assessments and audits will use it")] = False,
     version: Annotated[str | None, Query(description="CSV only")] = None,
     title: Annotated[str | None, Query(description="CSV only")] = None,
     official: Annotated[bool, Query(description="CSV only; true only for an admin")] = False,
     source: Annotated[str | None, Query(description="CSV only")] = None,
 ):
-    body = await request.body()
-    if len(body) > MAX_IMPORT_BYTES:
-        raise PayloadTooLarge(f"A standard import is limited to {MAX_IMPORT_BYTES} bytes.")
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "application/json":
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise InvalidInput(
-                "The body is not valid JSON.", [{"field": "body", "in": "body", "message": str(exc)}]
-            ) from exc
-        document = parse_json_document(data)
-    elif media_type in ("text/csv", "application/csv", "application/octet-stream"):
-        text = csvfile.decode(body, legacy=None)
-        meta = {"version": version, "title": title, "official": official, "source": source}
-        document = parse_csv_document(text, meta)
-    else:
-        raise UnsupportedMediaType(
-            f"Send the standard as application/json or text/csv, not '{media_type or 'nothing'}'.",
-            detail_es="Envíe el estándar como application/json o text/csv.",
-        )
+    media_type = request.headers.get("content-type", "")
+    meta = {"version": version, "title": title, "official": official, "source": source}
+    body = await read_body(
+        request, max_bytes=MAX_IMPORT_BYTES, what="A standard import", what_es="Una importación del estándar"
+    )
+    document = parse_import(body, media_type, meta)
 
     async def action():
         return StandardPublic.of(
-            await standards.import_standard(uow, principal, document, make_current=make_current)
+            await standards.import_standard(uow, caller, document, make_current=make_current)
         )
 
-    return await idempotent(request, uow, action, subject=principal.subject)
+    return await idempotent(request, uow, action, subject=caller.subject)
 
 
 @router.post(
     "/{version}/make-current",
     summary="Make a version the current one (new assessments use it; existing ones keep theirs)",
     response_model=StandardPublic,
-    dependencies=[Depends(roles.OFFICER)],
 )
-async def make_standard_current(version: str, uow: UowDep):
+async def make_standard_current(version: str, uow: UowDep, caller: StandardImporter) -> StandardPublic:
     return StandardPublic.of(await standards.make_current(uow, version))
 
 
@@ -147,15 +122,6 @@ async def make_standard_current(version: str, uow: UowDep):
     response_model=StandardPublic,
 )
 async def mark_standard_official(
-    version: str, body: OfficialCreate, uow: UowDep, principal: Annotated[Principal, Depends(roles.ADMIN)]
-):
-    return StandardPublic.of(
-        await standards.mark_official(
-            uow,
-            principal,
-            version,
-            reason=body.reason,
-            declared_aspects=body.declared_aspect_count,
-            declared_requirements=body.declared_requirement_count,
-        )
-    )
+    version: str, body: OfficialCreate, uow: UowDep, caller: StandardApprover
+) -> StandardPublic:
+    return StandardPublic.of(await standards.mark_official(uow, caller, version, body))

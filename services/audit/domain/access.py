@@ -13,11 +13,16 @@ certification body sees only the audits assigned to it.
 from __future__ import annotations
 
 import uuid
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
+
+from services.audit.domain.filters import ByBody, ByCompany
 from shared.access import hidden, is_assigned_monitor
 from shared.auth import Principal, Role
 from shared.errors import Forbidden
+
+Filter = TypeVar("Filter", bound=BaseModel)
 
 
 class ParticipantLike(Protocol):
@@ -33,6 +38,17 @@ def company_filter(principal: Principal, ruc: str | None) -> str | None:
     if ruc is not None:
         principal.ensure_company(ruc)
     return principal.ruc or "-"
+
+
+def narrow(principal: Principal, filters: Filter) -> Filter:
+    """A listing as the caller may see it: a company's own RUC, a body's own audits."""
+    scope: dict[str, Any] = {}
+    given: BaseModel = filters
+    if isinstance(given, ByCompany):
+        scope["ruc"] = company_filter(principal, given.ruc)
+    if isinstance(given, ByBody):
+        scope["body_id"] = body_filter(principal, given.body_id)
+    return filters.model_copy(update=scope)
 
 
 def ensure_can_see(principal: Principal, ruc: str) -> None:
@@ -106,6 +122,26 @@ def ensure_can_see_audit(principal: Principal, audit: AuditLike) -> None:
         ensure_assigned_body(principal, audit.body_id)
     else:
         principal.ensure_company(audit.ruc)
+
+
+def ensure_may_override_order(principal: Principal) -> None:
+    """Holding a pre-audit before training and assistance are done is an officer's call."""
+    if principal.role not in (Role.promperu_officer, Role.admin):
+        raise Forbidden(
+            "Only a PROMPERÚ officer may override the programme order.",
+            detail_es="Solo un funcionario de PROMPERÚ puede alterar el orden del programa.",
+            extra={"allowed_roles": [Role.promperu_officer.value]},
+        )
+
+
+def ensure_may_approve_official(principal: Principal) -> None:
+    """Only an admin marks a version of the standard as PROMPERÚ's official one."""
+    if principal.role != Role.admin:
+        raise Forbidden(
+            "Only an admin marks a version of the standard official.",
+            detail_es="Solo un administrador marca como oficial una versión del estándar.",
+            extra={"allowed_roles": [Role.admin.value]},
+        )
 
 
 def _own_body(principal: Principal) -> uuid.UUID:

@@ -18,7 +18,7 @@ at on the next visits: the companies believe them done and they are not.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -62,7 +62,7 @@ class Tally:
     agrees: int = 0
     over_rated: int = 0
     under_rated: int = 0
-    participants_over: set = field(default_factory=set)
+    participants_over: set[object] = field(default_factory=set)
 
     def add(self, pair: Pair) -> None:
         self.compared += 1
@@ -77,7 +77,7 @@ class Tally:
         return round(100 * self.over_rated / self.compared, 1) if self.compared else 0.0
 
 
-def tally_by(pairs: Iterable[Pair], key) -> dict[str, Tally]:
+def tally_by(pairs: Iterable[Pair], key: Callable[[Pair], str]) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for pair in pairs:
         tallies[key(pair)].add(pair)

@@ -15,13 +15,17 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.audit.domain.errors import InvalidInput
+import orjson
+
 from shared import csvfile
+from shared.errors import InvalidInput, UnsupportedMediaType
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 WORKSHOPS = range(0, 11)  # Taller 0 (charla introductoria) .. Taller 10 (marketing verde)
 CSV_COLUMNS = ("kind", "code", "aspect_code", "text", "evidence_expected", "workshop")
+CSV_MEDIA_TYPES = ("text/csv", "application/csv", "application/octet-stream")
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -160,90 +164,150 @@ def _label(row: _AspectRow | _RequirementRow) -> str:
     return row.where or f"line {row.line}"
 
 
+@dataclass(frozen=True)
+class _Header:
+    version: str
+    title: str
+    official: bool
+
+
 def _build(
     meta: Mapping[str, Any], aspect_rows: list[_AspectRow], requirement_rows: list[_RequirementRow]
 ) -> StandardDocument:
-    """Validate everything at once; raise StandardInvalid listing every problem."""
+    """Validate everything at once; raise StandardInvalid listing every problem.
+
+    Four steps, each adding what it finds to one collector: the header (version, title,
+    official), the aspects, the requirements (which need the aspects' codes), and last,
+    when all else is right, that every aspect has a requirement.
+    """
     c = _Collector()
-    version = c.text(meta.get("version"), "version", None)
-    if version is not None and not VERSION_PATTERN.match(version):
-        c.add("version", f"'{version}' must be letters, digits, '.', '_' or '-' (at most 40)")
-    elif version is not None and version.lower() == "current":
-        c.add("version", "'current' is reserved: it names whichever version is current")
-    title = c.text(meta.get("title"), "title", None)
-    official = meta.get("official", False)
-    if not isinstance(official, bool):
-        c.add("official", "must be true or false")
+    header = _header(c, meta)
     if not aspect_rows:
         c.add("aspects", "the standard needs at least one aspect")
     if not requirement_rows:
         c.add("requirements", "the standard needs at least one requirement")
+    aspects, aspect_codes = _aspects(c, aspect_rows)
+    requirements = _requirements(c, requirement_rows, aspect_codes)
+    if not c.errors:
+        with_requirements = {r.aspect_code for r in requirements}
+        for aspect in aspects:
+            if aspect.code not in with_requirements:
+                c.add(f"aspects[{aspect.code}]", f"aspect '{aspect.code}' has no requirement")
+    if c.errors or header is None:
+        raise StandardInvalid(c.errors)
+    return StandardDocument(
+        version=header.version,
+        title=header.title,
+        official=header.official,
+        source=str(meta.get("source") or ("PROMPERÚ" if header.official else "import")),
+        notes=meta.get("notes"),
+        aspects=tuple(aspects),
+        requirements=tuple(requirements),
+    )
 
+
+def _header(c: _Collector, meta: Mapping[str, Any]) -> _Header | None:
+    """The version's name, title and official flag; None when one of them is wrong."""
+    version = c.text(meta.get("version"), "version", None)
+    if version is not None and not VERSION_PATTERN.match(version):
+        c.add("version", f"'{version}' must be letters, digits, '.', '_' or '-' (at most 40)")
+        version = None
+    elif version is not None and version.lower() == "current":
+        c.add("version", "'current' is reserved: it names whichever version is current")
+        version = None
+    title = c.text(meta.get("title"), "title", None)
+    official = meta.get("official", False)
+    if not isinstance(official, bool):
+        c.add("official", "must be true or false")
+        return None
+    if version is None or title is None:
+        return None
+    return _Header(version, title, official)
+
+
+def _aspects(c: _Collector, rows: list[_AspectRow]) -> tuple[list[Aspect], dict[str, str]]:
+    """The aspects, numbered in order, and where each code was first defined."""
     aspects: list[Aspect] = []
-    aspect_codes: dict[str, str] = {}
-    for row in aspect_rows:
+    first_at: dict[str, str] = {}
+    for row in rows:
         code = c.code(row.code, _at(row, "code"), row.line)
         name = c.text(row.name, _at(row, "name"), row.line)
         description = c.text(row.description, _at(row, "description"), row.line, required=False)
         if code is None:
             continue
-        if code in aspect_codes:
-            c.add(
-                _at(row, "code"),
-                f"aspect code '{code}' is repeated (first at {aspect_codes[code]})",
-                row.line,
-            )
+        if code in first_at:
+            c.add(_at(row, "code"), f"aspect code '{code}' is repeated (first at {first_at[code]})", row.line)
             continue
-        aspect_codes[code] = _label(row)
+        first_at[code] = _label(row)
         if name is not None:
             aspects.append(Aspect(code, len(aspects) + 1, name, description))
+    return aspects, first_at
 
+
+def _requirements(
+    c: _Collector, rows: list[_RequirementRow], aspect_codes: Mapping[str, str]
+) -> list[Requirement]:
+    """The requirements, positioned in order within their aspect."""
     requirements: list[Requirement] = []
-    requirement_codes: dict[str, str] = {}
+    first_at: dict[str, str] = {}
     positions: dict[str, int] = {}
-    for row in requirement_rows:
+    for row in rows:
         code = c.code(row.code, _at(row, "code"), row.line)
         aspect_code = c.text(row.aspect_code, _at(row, "aspect_code"), row.line)
         text = c.text(row.text, _at(row, "text"), row.line)
         evidence = c.text(row.evidence_expected, _at(row, "evidence_expected"), row.line)
         workshop = c.workshop(row.workshop, _at(row, "workshop"), row.line)
-        if code is not None:
-            if code in requirement_codes:
-                c.add(
-                    _at(row, "code"),
-                    f"requirement code '{code}' is repeated (first at {requirement_codes[code]})",
-                    row.line,
-                )
-                code = None
-            elif code in aspect_codes:
-                c.add(_at(row, "code"), f"'{code}' is already an aspect's code", row.line)
-                code = None
-            else:
-                requirement_codes[code] = _label(row)
+        code = _new_code(c, row, code, first_at, aspect_codes)
         if aspect_code is not None and aspect_code not in aspect_codes:
             c.add(
                 _at(row, "aspect_code"), f"aspect '{aspect_code}' is not defined in this standard", row.line
             )
             aspect_code = None
-        if None in (code, aspect_code, text, evidence, workshop):
+        if code is None or aspect_code is None or text is None or evidence is None or workshop is None:
             continue
         positions[aspect_code] = positions.get(aspect_code, 0) + 1
         requirements.append(Requirement(code, aspect_code, positions[aspect_code], text, evidence, workshop))
+    return requirements
 
-    if not c.errors:
-        for aspect in aspects:
-            if aspect.code not in positions:
-                c.add(f"aspects[{aspect.code}]", f"aspect '{aspect.code}' has no requirement")
-    if c.errors:
-        raise StandardInvalid(c.errors)
-    return StandardDocument(
-        version=version,
-        title=title,
-        official=official,
-        source=str(meta.get("source") or ("PROMPERÚ" if official else "import")),
-        notes=meta.get("notes"),
-        aspects=tuple(aspects),
-        requirements=tuple(requirements),
+
+def _new_code(
+    c: _Collector,
+    row: _RequirementRow,
+    code: str | None,
+    first_at: dict[str, str],
+    aspect_codes: Mapping[str, str],
+) -> str | None:
+    """The requirement's code when it is new and not an aspect's (``first_at`` learns it)."""
+    if code is None:
+        return None
+    if code in first_at:
+        c.add(
+            _at(row, "code"), f"requirement code '{code}' is repeated (first at {first_at[code]})", row.line
+        )
+        return None
+    if code in aspect_codes:
+        c.add(_at(row, "code"), f"'{code}' is already an aspect's code", row.line)
+        return None
+    first_at[code] = _label(row)
+    return code
+
+
+def parse_import(body: bytes, content_type: str, meta: Mapping[str, Any]) -> StandardDocument:
+    """An imported standard as sent: JSON (the whole document) or CSV (``meta`` names it)."""
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type == "application/json":
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidInput(
+                "The body is not valid JSON.", [{"field": "body", "in": "body", "message": str(exc)}]
+            ) from exc
+        return parse_json_document(data)
+    if media_type in CSV_MEDIA_TYPES:
+        return parse_csv_document(csvfile.decode(body, legacy=None), meta)
+    raise UnsupportedMediaType(
+        f"Send the standard as application/json or text/csv, not '{media_type or 'nothing'}'.",
+        detail_es="Envíe el estándar como application/json o text/csv.",
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from services.audit.domain.lifecycles import CertificateStatus
+from services.audit.domain.lifecycles import CertificateStatus, MarkLicenceStatus
 from shared.errors import RuleViolation
 
 PROGRAMME_ASPECTS = 8
@@ -142,3 +142,24 @@ def ensure_correction(current: str, target: str, expires_on: date, today: date) 
             f"The certificate is valid until {expires_on}; it cannot be expired before.",
             detail_es=f"El certificado es válido hasta el {expires_on}; no puede vencer antes.",
         )
+
+
+_LICENCE_OF = {
+    X.active: MarkLicenceStatus.granted,
+    X.withdrawn: MarkLicenceStatus.withdrawn,
+    X.expired: MarkLicenceStatus.expired,
+}
+
+
+def licence_after_correction(target: str, licence_status: str) -> MarkLicenceStatus | None:
+    """Where a certificate's correction moves its mark licence (None: it stays).
+
+    The licence follows the correction where the wrong transition had ended it; a licence
+    suspended on its own stays suspended when the certificate is corrected back to active.
+    """
+    follow = _LICENCE_OF.get(CertificateStatus(target))
+    if follow is None or follow == licence_status:
+        return None
+    if follow == MarkLicenceStatus.granted and licence_status == MarkLicenceStatus.suspended:
+        return None
+    return follow

@@ -10,13 +10,11 @@ from shared.events.consumer import Handler
 from shared.events.contracts import enrollment, training
 
 TOPIC_HANDLERS: dict[str, Handler] = {
-    enrollment.ParticipantAdmitted.TOPIC: lambda uow, event, _: participants.record_admission(uow, event),
-    enrollment.ParticipantWithdrawn.TOPIC: lambda uow, event, _: participants.record_withdrawal(uow, event),
-    enrollment.MonitorReassigned.TOPIC: lambda uow, event, _: participants.record_monitor(uow, event),
-    enrollment.ParticipantCertificationEligible.TOPIC: (
-        lambda uow, event, _: participants.record_eligibility(uow, event)
-    ),
-    training.ProgramCompleted.TOPIC: lambda uow, event, _: participants.record_training(uow, event),
-    training.ProgramCompletionRevoked.TOPIC: lambda uow, event, _: participants.record_training(uow, event),
-    training.AssistanceLogged.TOPIC: lambda uow, event, _: participants.record_assistance(uow, event),
+    enrollment.ParticipantAdmitted.TOPIC: participants.record_admission,
+    enrollment.ParticipantWithdrawn.TOPIC: participants.record_withdrawal,
+    enrollment.MonitorReassigned.TOPIC: participants.record_monitor,
+    enrollment.ParticipantCertificationEligible.TOPIC: participants.record_eligibility,
+    training.ProgramCompleted.TOPIC: participants.record_training,
+    training.ProgramCompletionRevoked.TOPIC: participants.record_training,
+    training.AssistanceLogged.TOPIC: participants.record_assistance,
 }

@@ -1,6 +1,7 @@
-"""Use cases of the audit service: the only place a transaction opens.
+"""Use cases of the audit service, one module per resource (docs/conventions.md §2-3).
 
-Each function takes the unit of work (and the acting principal where rules depend on
-who acts), does ``async with uow: ... await uow.commit()`` and returns rows or small
-views the routes map to ``*Public`` schemas. HTTP routes and Kafka consumers share them.
+Reads take ``db: ReadDb`` (a pooled Core connection: no unit of work, no commit), apply
+``domain/access.py`` and return rows or views. Writes take the unit of work (and the caller
+where rules depend on who acts) and are the only place a transaction opens: ``async with
+uow: ... await uow.commit()``. HTTP routes and Kafka consumers share them.
 """

@@ -7,30 +7,46 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from services.audit.api.schemas import BodyCreate, BodyUpdate
 from services.audit.db.repositories import BodyRepository
-from services.audit.domain.errors import InvalidInput
-from shared.errors import Conflict
+from services.audit.domain.filters import BodyFilter
+from shared.deps import ReadDb
+from shared.errors import Conflict, InvalidInput
 from shared.uow import UnitOfWork
 
 
-async def register_body(uow: UnitOfWork, data: dict[str, Any]) -> sa.Row:
+async def page(
+    db: ReadDb, *, filters: BodyFilter, cursor: str | None, limit: int
+) -> tuple[list[sa.Row[Any]], str | None]:
+    return await BodyRepository(db).page(filters=filters, cursor=cursor, limit=limit)
+
+
+async def read(db: ReadDb, *, body_id: uuid.UUID) -> sa.Row[Any]:
+    return await BodyRepository(db).get_or_raise(body_id=body_id)
+
+
+async def register(uow: UnitOfWork, body: BodyCreate) -> sa.Row[Any]:
     async with uow:
         repo = BodyRepository(uow.session)
-        await _ensure_number_free(repo, data["authorisation_number"])
+        await _ensure_number_free(repo, body.authorisation_number)
         now = uow.clock.now()
-        row = await repo.create(id=uuid.uuid4(), created_at=now, updated_at=now, **data)
+        row = await repo.create(
+            values={"id": uuid.uuid4(), "created_at": now, "updated_at": now, **body.model_dump()}
+        )
         await uow.commit()
     return row
 
 
-async def update_body(uow: UnitOfWork, body_id: uuid.UUID, changes: dict[str, Any]) -> sa.Row:
+async def change(uow: UnitOfWork, body_id: uuid.UUID, body: BodyUpdate) -> sa.Row[Any]:
+    changes = body.changes()
     async with uow:
         repo = BodyRepository(uow.session)
-        body = await repo.get_or_raise(body_id, for_update=True)
-        if "authorisation_number" in changes and changes["authorisation_number"] != body.authorisation_number:
-            await _ensure_number_free(repo, changes["authorisation_number"])
-        valid_from = changes.get("valid_from", body.valid_from)
-        valid_to = changes.get("valid_to", body.valid_to)
+        current = await repo.get_or_raise(body_id=body_id, for_update=True)
+        number = changes.get("authorisation_number", current.authorisation_number)
+        if number != current.authorisation_number:
+            await _ensure_number_free(repo, number)
+        valid_from = changes.get("valid_from", current.valid_from)
+        valid_to = changes.get("valid_to", current.valid_to)
         if valid_to < valid_from:
             raise InvalidInput(
                 "The authorisation ends before it starts.",
@@ -43,29 +59,14 @@ async def update_body(uow: UnitOfWork, body_id: uuid.UUID, changes: dict[str, An
                 ],
                 detail_es="La autorización termina antes de empezar.",
             )
-        row = await repo.update(body_id, updated_at=uow.clock.now(), **changes)
+        row = await repo.update(body_id=body_id, values={"updated_at": uow.clock.now(), **changes})
         await uow.commit()
     return row
 
 
-async def list_bodies(
-    uow: UnitOfWork, *, active: bool | None, cursor: str | None, limit: int
-) -> tuple[list[sa.Row], str | None]:
-    async with uow:
-        return await BodyRepository(uow.session).list(active=active, cursor=cursor, limit=limit)
-
-
-async def get_body(uow: UnitOfWork, body_id: uuid.UUID) -> sa.Row:
-    async with uow:
-        return await BodyRepository(uow.session).get_or_raise(body_id)
-
-
 async def _ensure_number_free(repo: BodyRepository, number: str) -> None:
-    # Serialise registrations of the same number so the unique index never surfaces as a 500.
-    await repo.session.execute(
-        sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext("audit:body:" + number)))
-    )
-    other = await repo.get_by_authorisation(number)
+    await repo.lock_authorisation(number=number)
+    other = await repo.get_by_authorisation(number=number)
     if other is not None:
         raise Conflict(
             f"Authorisation number {number} is already registered to {other.name}.",

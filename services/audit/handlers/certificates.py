@@ -2,28 +2,36 @@
 
 active -> suspended -> active | withdrawn; active | suspended -> expired (daily pass);
 active -> superseded when a renewal issues the next certificate of a new cycle.
-Every status change is kept in ``certificate_history`` with who and why.
+Every status change is kept in ``certificate_history`` with who and why; the mark licence
+follows in ``mark_licence_history``.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from fastapi.concurrency import run_in_threadpool
 
+from services.audit.api.schemas import CorrectionCreate
 from services.audit.db.repositories import BodyRepository, CertificateRepository, MarkLicenceRepository
+from services.audit.documents import CertificateDocument, certificate_pdf
 from services.audit.domain import dates
-from services.audit.domain.access import body_filter, company_filter, ensure_can_see_audit
+from services.audit.domain.access import ensure_can_see_audit, narrow
 from services.audit.domain.certificate_number import certificate_number, is_valid_number
-from services.audit.domain.errors import InvalidInput
+from services.audit.domain.filters import CertificateFilter
 from services.audit.domain.lifecycles import CERTIFICATE, MARK_LICENCE, CertificateStatus, MarkLicenceStatus
-from services.audit.domain.trust import ensure_correction, expiry_pass_date
+from services.audit.domain.trust import ensure_correction, expiry_pass_date, licence_after_correction
 from services.audit.events import publish
 from shared.auth import Principal
 from shared.certificate_number import normalise
-from shared.errors import NotFound, RuleViolation
+from shared.clock import Clock
+from shared.deps import ReadDb
+from shared.errors import InvalidInput, NotFound, RuleViolation
+from shared.repository import Executor
 from shared.uow import UnitOfWork
 
 X = CertificateStatus
@@ -33,105 +41,148 @@ SYSTEM = "system:expiry-pass"
 
 @dataclass(frozen=True)
 class CertificateView:
-    certificate: sa.Row
-    history: list[sa.Row]
-    licence: sa.Row | None = None
-    licence_history: list[sa.Row] | None = None
+    certificate: sa.Row[Any]
+    history: list[sa.Row[Any]]
+    licence: sa.Row[Any] | None = None
+    licence_history: list[sa.Row[Any]] | None = None
 
 
+@dataclass(frozen=True)
+class Change:
+    """One status change, as both history tables record it."""
+
+    from_status: str | None
+    to_status: str
+    reason: str
+    changed_by: str
+    changed_at: datetime
+    kind: str = "transition"
+
+    def of_certificate(self, certificate_id: uuid.UUID) -> dict[str, Any]:
+        """A ``certificate_history`` row."""
+        return {"certificate_id": certificate_id, **vars(self)}
+
+    def of_licence(self, licence_id: uuid.UUID) -> dict[str, Any]:
+        """A ``mark_licence_history`` row."""
+        return {"licence_id": licence_id, **vars(self)}
+
+
+# -- reads ------------------------------------------------------------------------------------
+async def page(
+    db: ReadDb, caller: Principal, *, filters: CertificateFilter, cursor: str | None, limit: int
+) -> tuple[list[sa.Row[Any]], str | None]:
+    return await CertificateRepository(db).page(filters=narrow(caller, filters), cursor=cursor, limit=limit)
+
+
+async def read(db: ReadDb, caller: Principal, *, number: str) -> CertificateView:
+    certificate = await _by_number(CertificateRepository(db), number)
+    ensure_can_see_audit(caller, certificate)
+    return await _view(db, certificate)
+
+
+async def read_document(
+    db: ReadDb, caller: Principal, clock: Clock, *, number: str, env: str
+) -> tuple[str, bytes]:
+    """The printed certificate (number, PDF): the certificate, its body's name, its mark licence."""
+    certificate = await _by_number(CertificateRepository(db), number)
+    ensure_can_see_audit(caller, certificate)
+    body = await BodyRepository(db).get_or_raise(body_id=certificate.body_id)
+    licence = await MarkLicenceRepository(db).get_for_certificate(certificate_id=certificate.id)
+    document = CertificateDocument(certificate, licence, body.name)
+    return certificate.number, await run_in_threadpool(certificate_pdf, document, now=clock.now(), env=env)
+
+
+# -- writes -----------------------------------------------------------------------------------
 async def issue_certificate(
-    uow: UnitOfWork, audit: sa.Row, participant: sa.Row, body: sa.Row, actor: Principal
-) -> sa.Row:
+    uow: UnitOfWork, audit: sa.Row[Any], participant: sa.Row[Any], body: sa.Row[Any], caller: Principal
+) -> sa.Row[Any]:
     """Inside the approving transaction: number, Lima issue date, expiry two years later."""
     repo = CertificateRepository(uow.session)
     now = uow.clock.now()
     issued_on = dates.lima_date(now)
     expires_on = dates.certificate_expiry(issued_on)
     supersedes = (
-        await repo.get(audit.renews_certificate_id, for_update=True) if audit.renews_certificate_id else None
+        await repo.get(certificate_id=audit.renews_certificate_id, for_update=True)
+        if audit.renews_certificate_id
+        else None
     )
     if supersedes is not None and not CERTIFICATE.can(supersedes.status, X.superseded):
         supersedes = None  # expired meanwhile: nothing to retire, the new cycle just starts
     certificate = await repo.create(
-        id=uuid.uuid4(),
-        number=certificate_number(issued_on.year, await repo.next_sequence()),
-        certification_audit_id=audit.id,
-        participant_id=audit.participant_id,
-        company_id=participant.company_id,
-        ruc=audit.ruc,
-        holder_name=participant.legal_name,
-        body_id=body.id,
-        standard_version=audit.standard_version,
-        issued_on=issued_on,
-        expires_on=expires_on,
-        mark_use_until=expires_on,
-        status=X.active,
-        status_changed_at=now,
-        supersedes_id=supersedes.id if supersedes is not None else None,
-        created_at=now,
+        values={
+            "id": uuid.uuid4(),
+            "number": certificate_number(issued_on.year, await repo.next_sequence()),
+            "certification_audit_id": audit.id,
+            "participant_id": audit.participant_id,
+            "company_id": participant.company_id,
+            "ruc": audit.ruc,
+            "holder_name": participant.legal_name,
+            "body_id": body.id,
+            "standard_version": audit.standard_version,
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+            "mark_use_until": expires_on,
+            "status": X.active,
+            "status_changed_at": now,
+            "supersedes_id": supersedes.id if supersedes is not None else None,
+            "created_at": now,
+        }
     )
-    history = [_change(certificate.id, None, X.active, f"approved by {body.name}", actor.subject, now)]
+    history = [
+        Change(None, X.active, f"approved by {body.name}", caller.subject, now).of_certificate(certificate.id)
+    ]
+    renewed = f"renewed by {certificate.number}"
     if supersedes is not None:
         await repo.update(
-            supersedes.id,
-            status=X.superseded,
-            status_reason=f"renewed by {certificate.number}",
-            status_changed_at=now,
+            certificate_id=supersedes.id,
+            values={"status": X.superseded, "status_reason": renewed, "status_changed_at": now},
         )
         history.append(
-            _change(
-                supersedes.id,
-                supersedes.status,
-                X.superseded,
-                f"renewed by {certificate.number}",
-                actor.subject,
-                now,
+            Change(supersedes.status, X.superseded, renewed, caller.subject, now).of_certificate(
+                supersedes.id
             )
         )
-    await repo.record_history(history)
+    await repo.record_history(changes=history)
     uow.publish(publish.certificate_issued(certificate, body, supersedes))
     if supersedes is not None:
-        await _end_licence(uow, supersedes, M.expired, f"renewed by {certificate.number}", actor.subject, now)
+        await _end_licence(uow, supersedes, M.expired, renewed, caller.subject, now)
+    granted = "granted with the certificate"
     licences = MarkLicenceRepository(uow.session)
     licence = await licences.create(
-        id=uuid.uuid4(),
-        certificate_id=certificate.id,
-        certificate_number=certificate.number,
-        ruc=certificate.ruc,
-        granted_on=issued_on,
-        valid_until=expires_on,
-        status=M.granted,
-        status_reason="granted with the certificate",
-        status_changed_at=now,
-        status_changed_by=actor.subject,
+        values={
+            "id": uuid.uuid4(),
+            "certificate_id": certificate.id,
+            "certificate_number": certificate.number,
+            "ruc": certificate.ruc,
+            "granted_on": issued_on,
+            "valid_until": expires_on,
+            "status": M.granted,
+            "status_reason": granted,
+            "status_changed_at": now,
+            "status_changed_by": caller.subject,
+        }
     )
     await licences.record_history(
-        [_licence_change(licence.id, None, M.granted, "granted with the certificate", actor.subject, now)]
+        changes=[Change(None, M.granted, granted, caller.subject, now).of_licence(licence.id)]
     )
     uow.publish(publish.mark_licence_changed(licence, now))
     return certificate
 
 
-async def suspend_certificate(
-    uow: UnitOfWork, actor: Principal, number: str, *, reason: str
-) -> CertificateView:
-    return await _change_status(uow, actor, number, X.suspended, reason)
+async def suspend(uow: UnitOfWork, caller: Principal, number: str, *, reason: str) -> CertificateView:
+    return await _change_status(uow, caller, number, X.suspended, reason)
 
 
-async def reinstate_certificate(
-    uow: UnitOfWork, actor: Principal, number: str, *, reason: str
-) -> CertificateView:
-    return await _change_status(uow, actor, number, X.active, reason)
+async def reinstate(uow: UnitOfWork, caller: Principal, number: str, *, reason: str) -> CertificateView:
+    return await _change_status(uow, caller, number, X.active, reason)
 
 
-async def withdraw_certificate(
-    uow: UnitOfWork, actor: Principal, number: str, *, reason: str
-) -> CertificateView:
-    return await _change_status(uow, actor, number, X.withdrawn, reason)
+async def withdraw(uow: UnitOfWork, caller: Principal, number: str, *, reason: str) -> CertificateView:
+    return await _change_status(uow, caller, number, X.withdrawn, reason)
 
 
 async def _change_status(
-    uow: UnitOfWork, actor: Principal, number: str, target: X, reason: str
+    uow: UnitOfWork, caller: Principal, number: str, target: X, reason: str
 ) -> CertificateView:
     async with uow:
         repo = CertificateRepository(uow.session)
@@ -144,78 +195,49 @@ async def _change_status(
                 f"Certificate {number} reached its expiry date {certificate.expires_on}; it cannot be reinstated.",
                 detail_es=f"El certificado {number} venció el {certificate.expires_on}; no puede reactivarse.",
             )
-        updated = await repo.update(
-            certificate.id, status=target, status_reason=reason, status_changed_at=now
-        )
-        await repo.record_history(
-            [_change(certificate.id, certificate.status, target, reason, actor.subject, now)]
-        )
-        _publish_status(uow, updated, target, reason, now)
+        change = Change(certificate.status, target, reason, caller.subject, now)
+        updated = await _set_status(uow, certificate, change, reason)
         if target == X.withdrawn:
             await _end_licence(
-                uow, updated, M.withdrawn, f"certificate withdrawn: {reason}", actor.subject, now
+                uow, updated, M.withdrawn, f"certificate withdrawn: {reason}", caller.subject, now
             )
-        view = await _view(uow, updated)
+        view = await _view(uow.session, updated)
         await uow.commit()
     return view
 
 
-async def correct_certificate(
-    uow: UnitOfWork, actor: Principal, number: str, *, to_status: str, reason: str
-) -> CertificateView:
+async def correct(uow: UnitOfWork, caller: Principal, number: str, body: CorrectionCreate) -> CertificateView:
     """An admin's reasoned correction of a wrong transition: a new history row, never an edit.
 
     The event of the state corrected to is published, so read models follow.
     """
     async with uow:
-        repo = CertificateRepository(uow.session)
-        certificate = await _by_number(repo, number, for_update=True)
+        certificate = await _by_number(CertificateRepository(uow.session), number, for_update=True)
         now = uow.clock.now()
-        ensure_correction(certificate.status, to_status, certificate.expires_on, dates.lima_date(now))
-        target = X(to_status)
-        updated = await repo.update(
-            certificate.id, status=target, status_reason=f"correction: {reason}", status_changed_at=now
+        ensure_correction(certificate.status, body.to_status, certificate.expires_on, dates.lima_date(now))
+        change = Change(certificate.status, X(body.to_status), body.reason, caller.subject, now, "correction")
+        updated = await _set_status(uow, certificate, change, f"correction: {body.reason}")
+        licence = await MarkLicenceRepository(uow.session).get_for_certificate(
+            certificate_id=certificate.id, for_update=True
         )
-        await repo.record_history(
-            [
-                _change(
-                    certificate.id, certificate.status, target, reason, actor.subject, now, kind="correction"
-                )
-            ]
-        )
-        _publish_status(uow, updated, target, f"correction: {reason}", now)
-        licence_target = {X.active: M.granted, X.withdrawn: M.withdrawn, X.expired: M.expired}.get(target)
-        licences = MarkLicenceRepository(uow.session)
-        licence = await licences.get_by_certificate(certificate.id, for_update=True)
-        # The licence follows the correction where the wrong transition had ended it; a licence
-        # suspended on its own stays suspended when the certificate is corrected back to active.
-        follows = licence is not None and licence_target not in (None, licence.status)
-        if follows and (licence_target != M.granted or licence.status in (M.withdrawn, M.expired)):
-            await _set_licence(uow, licence, licence_target, reason, actor.subject, now, kind="correction")
-        view = await _view(uow, updated)
+        if licence is not None and (follow := licence_after_correction(body.to_status, licence.status)):
+            await _set_licence(
+                uow, licence, Change(licence.status, follow, body.reason, caller.subject, now, "correction")
+            )
+        view = await _view(uow.session, updated)
         await uow.commit()
     return view
 
 
-def _publish_status(uow: UnitOfWork, certificate: sa.Row, target: X, reason: str, now) -> None:
-    if target == X.suspended:
-        uow.publish(publish.certificate_suspended(certificate, reason, now))
-    elif target == X.withdrawn:
-        uow.publish(publish.certificate_withdrawn(certificate, reason, now))
-    elif target == X.expired:
-        uow.publish(publish.certificate_expired(certificate))
-    else:
-        uow.publish(publish.certificate_reinstated(certificate, reason, now))
-
-
 async def change_mark_licence(
-    uow: UnitOfWork, actor: Principal, number: str, *, to_status: M, reason: str
+    uow: UnitOfWork, caller: Principal, number: str, *, to_status: M, reason: str
 ) -> CertificateView:
     """Suspend, reinstate or withdraw the right to use the mark, on its own."""
     async with uow:
-        repo = CertificateRepository(uow.session)
-        certificate = await _by_number(repo, number)
-        licence = await MarkLicenceRepository(uow.session).get_by_certificate(certificate.id, for_update=True)
+        certificate = await _by_number(CertificateRepository(uow.session), number)
+        licence = await MarkLicenceRepository(uow.session).get_for_certificate(
+            certificate_id=certificate.id, for_update=True
+        )
         if licence is None:
             raise NotFound(
                 "Mark licence", number, detail_es=f"El certificado {number} no tiene licencia de marca."
@@ -229,48 +251,17 @@ async def change_mark_licence(
                 detail_es=f"La licencia de marca solo se restituye con el certificado {number} vigente "
                 f"(está en '{certificate.status}').",
             )
-        now = uow.clock.now()
-        await _set_licence(uow, licence, to_status, reason, actor.subject, now)
-        view = await _view(uow, certificate)
+        await _set_licence(
+            uow, licence, Change(licence.status, to_status, reason, caller.subject, uow.clock.now())
+        )
+        view = await _view(uow.session, certificate)
         await uow.commit()
     return view
 
 
-async def _set_licence(
-    uow: UnitOfWork, licence: sa.Row, target: M, reason: str, by: str, now, *, kind: str = "transition"
-) -> sa.Row:
-    licences = MarkLicenceRepository(uow.session)
-    updated = await licences.update(
-        licence.id, status=target, status_reason=reason, status_changed_at=now, status_changed_by=by
-    )
-    await licences.record_history(
-        [_licence_change(licence.id, licence.status, target, reason, by, now, kind)]
-    )
-    uow.publish(publish.mark_licence_changed(updated, now, previous=licence.status))
-    return updated
-
-
-async def _end_licence(uow: UnitOfWork, certificate: sa.Row, target: M, reason: str, by: str, now) -> None:
-    """The licence never outlives its certificate."""
-    licence = await MarkLicenceRepository(uow.session).get_by_certificate(certificate.id, for_update=True)
-    if licence is not None and MARK_LICENCE.can(licence.status, target):
-        await _set_licence(uow, licence, target, reason, by, now)
-
-
-async def _view(uow: UnitOfWork, certificate: sa.Row) -> CertificateView:
-    licences = MarkLicenceRepository(uow.session)
-    licence = await licences.get_by_certificate(certificate.id)
-    return CertificateView(
-        certificate,
-        await CertificateRepository(uow.session).history(certificate.id),
-        licence,
-        await licences.history(licence.id) if licence is not None else [],
-    )
-
-
 async def expire_certificates(
     uow: UnitOfWork, as_of: date | None = None, *, env: str = "prod", by: str = SYSTEM
-) -> tuple[date, list[sa.Row]]:
+) -> tuple[date, list[sa.Row[Any]]]:
     """The daily pass: every active or suspended certificate whose expiry date has come.
 
     Runs for today's Lima date; another date only in dev/test (``expired`` is final, so a
@@ -282,10 +273,12 @@ async def expire_certificates(
     async with uow:
         repo = CertificateRepository(uow.session)
         now = uow.clock.now()
-        expired = await repo.expire_due(as_of, at=now)
+        expired = await repo.expire_due(as_of=as_of, at=now)
         reason = f"validity ended (pass as of {as_of})"
         await repo.record_history(
-            [_change(c.id, c.previous_status, X.expired, reason, by, now) for c in expired]
+            changes=[
+                Change(c.previous_status, X.expired, reason, by, now).of_certificate(c.id) for c in expired
+            ]
         )
         for certificate in expired:
             uow.publish(publish.certificate_expired(certificate))
@@ -294,53 +287,63 @@ async def expire_certificates(
     return as_of, expired
 
 
-@dataclass(frozen=True)
-class CertificateDocument:
-    certificate: sa.Row
-    licence: sa.Row | None
-    body_name: str
+async def _set_status(uow: UnitOfWork, certificate: sa.Row[Any], change: Change, reason: str) -> sa.Row[Any]:
+    """Move the certificate, record why, and publish the event of the state it moved to."""
+    repo = CertificateRepository(uow.session)
+    target, now = X(change.to_status), change.changed_at
+    updated = await repo.update(
+        certificate_id=certificate.id,
+        values={"status": target, "status_reason": reason, "status_changed_at": now},
+    )
+    await repo.record_history(changes=[change.of_certificate(certificate.id)])
+    if target == X.suspended:
+        uow.publish(publish.certificate_suspended(updated, reason, now))
+    elif target == X.withdrawn:
+        uow.publish(publish.certificate_withdrawn(updated, reason, now))
+    elif target == X.expired:
+        uow.publish(publish.certificate_expired(updated))
+    else:
+        uow.publish(publish.certificate_reinstated(updated, reason, now))
+    return updated
 
 
-async def certificate_document(uow: UnitOfWork, actor: Principal, number: str) -> CertificateDocument:
-    """What the printed certificate shows: the certificate, its body's name, its mark licence."""
-    async with uow:
-        repo = CertificateRepository(uow.session)
-        certificate = await _by_number(repo, number)
-        ensure_can_see_audit(actor, certificate)
-        body = await BodyRepository(uow.session).get_or_raise(certificate.body_id)
-        licence = await MarkLicenceRepository(uow.session).get_by_certificate(certificate.id)
-        return CertificateDocument(certificate, licence, body.name)
+async def _set_licence(uow: UnitOfWork, licence: sa.Row[Any], change: Change) -> None:
+    updated = await MarkLicenceRepository(uow.session).update(
+        licence_id=licence.id,
+        values={
+            "status": change.to_status,
+            "status_reason": change.reason,
+            "status_changed_at": change.changed_at,
+            "status_changed_by": change.changed_by,
+        },
+    )
+    await MarkLicenceRepository(uow.session).record_history(changes=[change.of_licence(licence.id)])
+    uow.publish(publish.mark_licence_changed(updated, change.changed_at, previous=licence.status))
 
 
-async def get_certificate(uow: UnitOfWork, actor: Principal, number: str) -> CertificateView:
-    async with uow:
-        repo = CertificateRepository(uow.session)
-        certificate = await _by_number(repo, number)
-        ensure_can_see_audit(actor, certificate)
-        return await _view(uow, certificate)
+async def _end_licence(
+    uow: UnitOfWork, certificate: sa.Row[Any], target: M, reason: str, by: str, now: datetime
+) -> None:
+    """The licence never outlives its certificate."""
+    licence = await MarkLicenceRepository(uow.session).get_for_certificate(
+        certificate_id=certificate.id, for_update=True
+    )
+    if licence is not None and MARK_LICENCE.can(licence.status, target):
+        await _set_licence(uow, licence, Change(licence.status, target, reason, by, now))
 
 
-async def list_certificates(
-    uow: UnitOfWork,
-    actor: Principal,
-    *,
-    ruc: str | None,
-    body_id: uuid.UUID | None,
-    status: str | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[list[sa.Row], str | None]:
-    async with uow:
-        return await CertificateRepository(uow.session).list(
-            ruc=company_filter(actor, ruc),
-            body_id=body_filter(actor, body_id),
-            status=status,
-            cursor=cursor,
-            limit=limit,
-        )
+async def _view(db: Executor, certificate: sa.Row[Any]) -> CertificateView:
+    licences = MarkLicenceRepository(db)
+    licence = await licences.get_for_certificate(certificate_id=certificate.id)
+    return CertificateView(
+        certificate,
+        await CertificateRepository(db).all_history(certificate_id=certificate.id),
+        licence,
+        await licences.all_history(licence_id=licence.id) if licence is not None else [],
+    )
 
 
-async def _by_number(repo: CertificateRepository, number: str, *, for_update: bool = False) -> sa.Row:
+async def _by_number(repo: CertificateRepository, number: str, *, for_update: bool = False) -> sa.Row[Any]:
     number = normalise(number)
     if not is_valid_number(number):
         raise InvalidInput(
@@ -348,47 +351,7 @@ async def _by_number(repo: CertificateRepository, number: str, *, for_update: bo
             [{"field": "number", "in": "path", "message": "malformed or wrong check letter"}],
             detail_es=f"'{number}' no es un número de certificado válido (BPE-<año>-<secuencia>-<letra>).",
         )
-    certificate = await repo.get_by_number(number, for_update=for_update)
+    certificate = await repo.get_by_number(number=number, for_update=for_update)
     if certificate is None:
         raise NotFound("Certificate", number, detail_es=f"El certificado {number} no existe.")
     return certificate
-
-
-def _change(
-    certificate_id: uuid.UUID,
-    from_status: str | None,
-    to_status: str,
-    reason: str | None,
-    by: str,
-    at,
-    kind: str = "transition",
-) -> dict:
-    return {
-        "certificate_id": certificate_id,
-        "from_status": from_status,
-        "to_status": to_status,
-        "reason": reason,
-        "changed_by": by,
-        "changed_at": at,
-        "kind": kind,
-    }
-
-
-def _licence_change(
-    licence_id: uuid.UUID,
-    from_status: str | None,
-    to_status: str,
-    reason: str,
-    by: str,
-    at,
-    kind="transition",
-) -> dict:
-    return {
-        "licence_id": licence_id,
-        "from_status": from_status,
-        "to_status": to_status,
-        "reason": reason,
-        "changed_by": by,
-        "changed_at": at,
-        "kind": kind,
-    }

@@ -1,7 +1,8 @@
-"""The participants read model: fed by enrollment's events, read by everyone here.
+"""The participants read model: fed by enrollment's and training's events, read by everyone here.
 
 Events may arrive in any order (eligibility before admission after a replay, say), so
-each one writes only the columns it knows and never erases what another one wrote.
+each one writes only the columns it knows and never erases what another one wrote. The
+``record_*`` functions have the consumer's signature ``(uow, event, envelope)``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.audit.db.repositories import ParticipantRepository
-from services.audit.domain.access import company_filter, ensure_can_see
+from services.audit.domain.access import ensure_can_see, narrow
+from services.audit.domain.filters import ParticipantFilter
 from shared.auth import Principal
+from shared.deps import ReadDb
 from shared.events.contracts.enrollment import (
     MonitorReassigned,
     MonitorRef,
@@ -23,10 +26,25 @@ from shared.events.contracts.enrollment import (
     ParticipantWithdrawn,
 )
 from shared.events.contracts.training import AssistanceLogged, ProgramCompleted, ProgramCompletionRevoked
+from shared.events.envelope import EventEnvelope
 from shared.uow import UnitOfWork
 
 
-async def record_admission(uow: UnitOfWork, event: ParticipantAdmitted) -> None:
+async def page(
+    db: ReadDb, caller: Principal, *, filters: ParticipantFilter, cursor: str | None, limit: int
+) -> tuple[list[sa.Row[Any]], str | None]:
+    return await ParticipantRepository(db).page(filters=narrow(caller, filters), cursor=cursor, limit=limit)
+
+
+async def read(db: ReadDb, caller: Principal, *, participant_id: uuid.UUID) -> dict[str, Any]:
+    repo = ParticipantRepository(db)
+    participant = await repo.get_or_raise(participant_id=participant_id)
+    ensure_can_see(caller, participant.ruc)
+    visits = await repo.count_assistance(participant_id=participant_id)
+    return dict(participant._mapping) | {"assistance_visits": visits}
+
+
+async def record_admission(uow: UnitOfWork, event: ParticipantAdmitted, _: EventEnvelope) -> None:
     known = {
         "company_id": event.company_id,
         "ruc": event.ruc,
@@ -37,27 +55,96 @@ async def record_admission(uow: UnitOfWork, event: ParticipantAdmitted) -> None:
         "updated_at": uow.clock.now(),
     }
     async with uow:
-        repository = ParticipantRepository(uow.session)
-        await repository.upsert(event.participant_id, insert=known, update=known)
+        repo = ParticipantRepository(uow.session)
+        await repo.upsert(participant_id=event.participant_id, insert=known, update=known)
         if event.monitor is not None:
-            await repository.upsert_monitor(
-                event.participant_id, insert=known, monitor=_monitor(event.monitor, event.admitted_at)
-            )
+            monitor = _monitor(event.monitor, event.admitted_at)
+            await repo.upsert_monitor(participant_id=event.participant_id, insert=known, monitor=monitor)
         await uow.commit()
 
 
-async def record_monitor(uow: UnitOfWork, event: MonitorReassigned) -> None:
+async def record_monitor(uow: UnitOfWork, event: MonitorReassigned, _: EventEnvelope) -> None:
     # A reassignment carries no name; the RUC stands in until the admission event brings it.
-    first_seen = {
-        "company_id": event.company_id,
-        "ruc": event.ruc,
-        "legal_name": event.ruc,
-        "cohort_id": event.cohort_id,
-        "updated_at": uow.clock.now(),
-    }
+    first_seen = _first_seen(event, legal_name=event.ruc) | {"updated_at": uow.clock.now()}
     async with uow:
         await ParticipantRepository(uow.session).upsert_monitor(
-            event.participant_id, insert=first_seen, monitor=_monitor(event.monitor, event.reassigned_at)
+            participant_id=event.participant_id,
+            insert=first_seen,
+            monitor=_monitor(event.monitor, event.reassigned_at),
+        )
+        await uow.commit()
+
+
+async def record_withdrawal(uow: UnitOfWork, event: ParticipantWithdrawn, _: EventEnvelope) -> None:
+    changes = {"withdrawn_at": event.withdrawn_at, "withdrawal_reason": event.reason}
+    # The withdrawal carries no name; the RUC stands in until the admission event brings it.
+    await _upsert(uow, event.participant_id, _first_seen(event, legal_name=event.ruc), changes)
+
+
+async def record_eligibility(
+    uow: UnitOfWork, event: ParticipantCertificationEligible, _: EventEnvelope
+) -> None:
+    changes = {"eligible_at": event.eligible_at}
+    await _upsert(uow, event.participant_id, _first_seen(event, legal_name=event.legal_name), changes)
+
+
+async def record_training(
+    uow: UnitOfWork, event: ProgramCompleted | ProgramCompletionRevoked, _: EventEnvelope
+) -> None:
+    """Training completed or revoked: the newer event wins whatever the arrival order."""
+    if isinstance(event, ProgramCompleted):
+        completed_at, changed_at = event.completed_at, event.completed_at
+    else:
+        completed_at, changed_at = None, event.revoked_at
+    first_seen = {"ruc": event.ruc, "legal_name": event.ruc, "cohort_id": event.cohort_id}
+    async with uow:
+        await ParticipantRepository(uow.session).record_training(
+            participant_id=event.participant_id,
+            insert=first_seen | {"updated_at": uow.clock.now()},
+            completed_at=completed_at,
+            changed_at=changed_at,
+        )
+        await uow.commit()
+
+
+async def record_assistance(uow: UnitOfWork, event: AssistanceLogged, _: EventEnvelope) -> None:
+    first_seen = {"ruc": event.ruc, "legal_name": event.ruc, "cohort_id": event.cohort_id}
+    async with uow:
+        repo = ParticipantRepository(uow.session)
+        await repo.upsert(
+            participant_id=event.participant_id,
+            insert=first_seen | {"updated_at": uow.clock.now()},
+            update={},
+        )
+        visit = {
+            "assistance_id": event.assistance_id,
+            "participant_id": event.participant_id,
+            "held_on": event.held_on,
+            "aspects": event.aspects,
+        }
+        await repo.record_assistance(visit=visit)
+        await uow.commit()
+
+
+def _first_seen(
+    event: MonitorReassigned | ParticipantWithdrawn | ParticipantCertificationEligible, *, legal_name: str
+) -> dict[str, Any]:
+    """What an event that is not the admission tells of a participant audit may not know yet."""
+    return {
+        "company_id": event.company_id,
+        "ruc": event.ruc,
+        "legal_name": legal_name,
+        "cohort_id": event.cohort_id,
+    }
+
+
+async def _upsert(
+    uow: UnitOfWork, participant_id: uuid.UUID, first_seen: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    changes = changes | {"updated_at": uow.clock.now()}
+    async with uow:
+        await ParticipantRepository(uow.session).upsert(
+            participant_id=participant_id, insert=first_seen | changes, update=changes
         )
         await uow.commit()
 
@@ -69,99 +156,3 @@ def _monitor(monitor: MonitorRef, since: datetime) -> dict[str, Any]:
         "monitor_subject": monitor.user_subject,
         "monitor_assigned_at": since,
     }
-
-
-async def record_withdrawal(uow: UnitOfWork, event: ParticipantWithdrawn) -> None:
-    changes = {
-        "withdrawn_at": event.withdrawn_at,
-        "withdrawal_reason": event.reason,
-        "updated_at": uow.clock.now(),
-    }
-    # The withdrawal carries no name; the RUC stands in until the admission event brings it.
-    first_seen = {
-        "company_id": event.company_id,
-        "ruc": event.ruc,
-        "legal_name": event.ruc,
-        "cohort_id": event.cohort_id,
-    }
-    async with uow:
-        await ParticipantRepository(uow.session).upsert(
-            event.participant_id, insert=first_seen | changes, update=changes
-        )
-        await uow.commit()
-
-
-async def record_eligibility(uow: UnitOfWork, event: ParticipantCertificationEligible) -> None:
-    changes = {"eligible_at": event.eligible_at, "updated_at": uow.clock.now()}
-    first_seen = {
-        "company_id": event.company_id,
-        "ruc": event.ruc,
-        "legal_name": event.legal_name,
-        "cohort_id": event.cohort_id,
-    }
-    async with uow:
-        await ParticipantRepository(uow.session).upsert(
-            event.participant_id, insert=first_seen | changes, update=changes
-        )
-        await uow.commit()
-
-
-async def list_participants(
-    uow: UnitOfWork,
-    actor: Principal,
-    *,
-    ruc: str | None,
-    monitor_id: uuid.UUID | None,
-    cohort_id: uuid.UUID | None,
-    eligible: bool | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[list[sa.Row], str | None]:
-    async with uow:
-        return await ParticipantRepository(uow.session).list(
-            ruc=company_filter(actor, ruc),
-            monitor_id=monitor_id,
-            cohort_id=cohort_id,
-            eligible=eligible,
-            cursor=cursor,
-            limit=limit,
-        )
-
-
-async def get_participant(uow: UnitOfWork, actor: Principal, participant_id: uuid.UUID) -> dict[str, Any]:
-    async with uow:
-        repo = ParticipantRepository(uow.session)
-        participant = await repo.get_or_raise(participant_id)
-        ensure_can_see(actor, participant.ruc)
-        return dict(participant._mapping) | {"assistance_visits": await repo.assistance_count(participant_id)}
-
-
-async def record_training(uow: UnitOfWork, event: ProgramCompleted | ProgramCompletionRevoked) -> None:
-    """Training completed or revoked: the newer event wins whatever the arrival order."""
-    completed = isinstance(event, ProgramCompleted)
-    at = event.completed_at if completed else event.revoked_at
-    first_seen = {"ruc": event.ruc, "legal_name": event.ruc, "cohort_id": event.cohort_id}
-    async with uow:
-        await ParticipantRepository(uow.session).record_training(
-            event.participant_id,
-            insert=first_seen | {"updated_at": uow.clock.now()},
-            completed_at=at if completed else None,
-            changed_at=at,
-        )
-        await uow.commit()
-
-
-async def record_assistance(uow: UnitOfWork, event: AssistanceLogged) -> None:
-    first_seen = {"ruc": event.ruc, "legal_name": event.ruc, "cohort_id": event.cohort_id}
-    async with uow:
-        repo = ParticipantRepository(uow.session)
-        await repo.upsert(
-            event.participant_id, insert=first_seen | {"updated_at": uow.clock.now()}, update={}
-        )
-        await repo.record_assistance(
-            assistance_id=event.assistance_id,
-            participant_id=event.participant_id,
-            held_on=event.held_on,
-            aspects=event.aspects,
-        )
-        await uow.commit()

@@ -6,18 +6,26 @@ Catálogo de Organizaciones Certificadas en Buenas Prácticas de Ecoeficiencia P
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from services.catalog.api.schemas import OrganisationPublic, OrganisationsPublic, VerificationPublic
-from services.catalog.db import catalogue
+from services.catalog.api.schemas import (
+    CertificatePublic,
+    MarkLicencePublic,
+    OrganisationPublic,
+    OrganisationsPublic,
+    ScopePublic,
+    VerificationPublic,
+)
+from services.catalog.db.repositories.catalogue import CatalogueFilters
 from services.catalog.domain.certificates import CertificateStatus, VerificationStatus, effective_status
-from services.catalog.domain.verification import STANDARD_NAME, checked_number, mark_status, status_since
-from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadConnDep
-from shared.errors import NotFound, RuleViolation
-from shared.ruc import is_valid_ruc
+from services.catalog.domain.verification import STANDARD_NAME, Verification, mark_status
+from services.catalog.handlers import catalogue
+from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadDbDep
 
 PUBLIC = {"x-public": True}
 router = APIRouter(tags=["catalogue"])
@@ -29,7 +37,8 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-def _organisation(row, today) -> OrganisationPublic:
+def organisation_public(row: sa.Row[Any], today: date) -> OrganisationPublic:
+    """An entry as shown today: its certificate's status and mark licence as of ``today``."""
     status = effective_status(row.certificate_status, row.expires_on, today)
     return OrganisationPublic(
         ruc=row.ruc,
@@ -42,14 +51,40 @@ def _organisation(row, today) -> OrganisationPublic:
         women_led=row.women_led,
         website=row.website,
         products=row.products,
-        certificate={
-            "number": row.certificate_number,
-            "status": status,
-            "issued_on": row.issued_on,
-            "expires_on": row.expires_on,
-            "body_name": row.body_name,
-            "mark_licence": mark_status(row.mark_status, status, row.expires_on, today),
-        },
+        certificate=CertificatePublic(
+            number=row.certificate_number,
+            status=status,
+            issued_on=row.issued_on,
+            expires_on=row.expires_on,
+            body_name=row.body_name,
+            mark_licence=mark_status(row.mark_status, status, row.expires_on, today),
+        ),
+    )
+
+
+def verification_public(v: Verification) -> VerificationPublic:
+    if v.status is VerificationStatus.unknown:
+        return VerificationPublic(
+            certificate_number=v.number,
+            status=v.status,
+            status_since=None,
+            holder_name=None,
+            scope=None,
+            issued_on=None,
+            expires_on=None,
+            mark_licence=None,
+        )
+    return VerificationPublic(
+        certificate_number=v.number,
+        status=v.status,
+        status_since=v.since,
+        holder_name=v.holder_name,
+        scope=ScopePublic(
+            standard=STANDARD_NAME, standard_version=v.standard_version, certification_body=v.body_name
+        ),
+        issued_on=v.issued_on,
+        expires_on=v.expires_on,
+        mark_licence=MarkLicencePublic(status=v.mark, valid_until=v.mark_valid_until) if v.mark else None,
     )
 
 
@@ -67,7 +102,7 @@ def _organisation(row, today) -> OrganisationPublic:
     openapi_extra=PUBLIC,
 )
 async def list_organisations(
-    conn: ReadConnDep,
+    db: ReadDbDep,
     clock: ClockDep,
     q: Annotated[
         str | None, Query(max_length=200, description="words to find", examples=["cafe organico"])
@@ -85,7 +120,7 @@ async def list_organisations(
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> Response:
-    filters = catalogue.CatalogueFilters(
+    filters = CatalogueFilters(
         q=q,
         region=region,
         ciiu=ciiu,
@@ -94,8 +129,10 @@ async def list_organisations(
         statuses=tuple(VerificationStatus(s.value) for s in certificate_status or [CertificateStatus.valid]),
     )
     today = clock.today()
-    rows, next_cursor = await catalogue.search(conn, filters, today=today, cursor=cursor, limit=limit)
-    return _json(OrganisationsPublic(data=[_organisation(r, today) for r in rows], next_cursor=next_cursor))
+    rows, next_cursor = await catalogue.search(db, filters, today=today, cursor=cursor, limit=limit)
+    return _json(
+        OrganisationsPublic(data=[organisation_public(r, today) for r in rows], next_cursor=next_cursor)
+    )
 
 
 @router.get(
@@ -106,21 +143,9 @@ async def list_organisations(
     openapi_extra=PUBLIC,
 )
 async def get_organisation(
-    conn: ReadConnDep, clock: ClockDep, ruc: Annotated[str, Path(pattern=r"^\d{11}$")]
+    db: ReadDbDep, clock: ClockDep, ruc: Annotated[str, Path(pattern=r"^\d{11}$")]
 ) -> Response:
-    if not is_valid_ruc(ruc):
-        raise RuleViolation(
-            "ruc.check_digit",
-            f"{ruc} is not a valid RUC (SUNAT check digit).",
-            detail_es=f"{ruc} no es un RUC válido (dígito de control SUNAT).",
-            extra={"errors": [{"field": "ruc", "in": "path", "message": "invalid check digit"}]},
-        )
-    row = await catalogue.get_organisation(conn, ruc)
-    if row is None:
-        raise NotFound(
-            "Certified organisation", ruc, detail_es=f"La organización {ruc} no está en el catálogo."
-        )
-    return _json(_organisation(row, clock.today()))
+    return _json(organisation_public(await catalogue.read_organisation(db, ruc=ruc), clock.today()))
 
 
 @router.get(
@@ -137,43 +162,10 @@ async def get_organisation(
     openapi_extra=PUBLIC,
 )
 async def verify_certificate(
-    conn: ReadConnDep,
+    db: ReadDbDep,
     clock: ClockDep,
     certificate_number: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Response:
-    return _json(await verification(conn, clock.today(), certificate_number))
-
-
-async def verification(conn, today, raw_number: str) -> VerificationPublic:
-    """The verification answer (also rendered by the public page)."""
-    number = checked_number(raw_number)
-    row = await catalogue.get_certificate_by_number(conn, number)
-    if row is None:
-        return VerificationPublic(
-            certificate_number=number,
-            status=VerificationStatus.unknown,
-            status_since=None,
-            holder_name=None,
-            scope=None,
-            issued_on=None,
-            expires_on=None,
-            mark_licence=None,
-        )
-    status = effective_status(row.status, row.expires_on, today)
-    mark = mark_status(row.mark_status, status, row.mark_valid_until or row.expires_on, today)
-    return VerificationPublic(
-        certificate_number=number,
-        status=status,
-        status_since=status_since(row, status, today),
-        holder_name=row.holder_name,
-        scope={
-            "standard": STANDARD_NAME,
-            "standard_version": row.standard_version,
-            "certification_body": row.body_name,
-        },
-        issued_on=row.issued_on,
-        expires_on=row.expires_on,
-        mark_licence={"status": mark, "valid_until": row.mark_valid_until or row.expires_on}
-        if mark
-        else None,
+    return _json(
+        verification_public(await catalogue.verify(db, number=certificate_number, today=clock.today()))
     )

@@ -6,17 +6,16 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from services.catalog.api.roles import IndicatorReader
 from services.catalog.api.schemas import IndicatorsPublic, TimeseriesPublic
 from services.catalog.domain.indicators import Granularity
 from services.catalog.handlers import indicators
-from shared.auth import Principal, Role, require_roles
-from shared.deps import UowDep
+from shared.deps import ClockDep, ReadDbDep
 
 router = APIRouter(tags=["indicators"])
-Staff = Annotated[Principal, Depends(require_roles(Role.promperu_officer, Role.partner))]
 From = Annotated[date | None, Query(alias="from", description="first day (its period counts whole)")]
 To = Annotated[date | None, Query(description="last day (default: today, Lima)")]
 
@@ -32,9 +31,9 @@ To = Annotated[date | None, Query(description="last day (default: today, Lima)")
     ),
 )
 async def get_indicators(
-    uow: UowDep, principal: Staff, cohort_id: uuid.UUID | None = None, as_of: date | None = None
+    db: ReadDbDep, principal: IndicatorReader, cohort_id: uuid.UUID | None = None, as_of: date | None = None
 ) -> IndicatorsPublic:
-    return IndicatorsPublic(**await indicators.programme_indicators(uow, cohort_id=cohort_id, as_of=as_of))
+    return IndicatorsPublic(**await indicators.programme_indicators(db, cohort_id=cohort_id, as_of=as_of))
 
 
 @router.get(
@@ -44,15 +43,16 @@ async def get_indicators(
     summary="Indicators over time: new and cumulative per period",
 )
 async def get_indicator_timeseries(
-    uow: UowDep,
-    principal: Staff,
+    db: ReadDbDep,
+    clock: ClockDep,
+    principal: IndicatorReader,
     from_: From = None,
     to: To = None,
     granularity: Granularity = Granularity.month,
     cohort_id: uuid.UUID | None = None,
 ) -> TimeseriesPublic:
     series = await indicators.indicator_series(
-        uow, start=from_, end=to, granularity=granularity, cohort_id=cohort_id
+        db, start=from_, end=to, today=clock.today(), granularity=granularity, cohort_id=cohort_id
     )
     return TimeseriesPublic.model_validate(series)
 
@@ -64,15 +64,16 @@ async def get_indicator_timeseries(
     responses={200: {"content": {"text/csv": {}}, "description": "one row per period"}},
 )
 async def export_indicators_csv(
-    uow: UowDep,
-    principal: Staff,
+    db: ReadDbDep,
+    clock: ClockDep,
+    principal: IndicatorReader,
     from_: From = None,
     to: To = None,
     granularity: Granularity = Granularity.month,
     cohort_id: uuid.UUID | None = None,
 ) -> Response:
     series = await indicators.indicator_series(
-        uow, start=from_, end=to, granularity=granularity, cohort_id=cohort_id
+        db, start=from_, end=to, today=clock.today(), granularity=granularity, cohort_id=cohort_id
     )
     return Response(
         indicators.series_csv(series),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.catalog.api.schemas import IndicatorsPublic, VerificationPublic
 from shared.openapi import Examples
 
 _PAGE = (
@@ -64,7 +63,90 @@ SCHEMA_EXAMPLES: dict[str, Any] = {
         "figures": {"energy": {"baseline": 12000, "after": 5500, "unit_price": 0.6}},
     },
     "StoryReview": {"decision": "reject", "note": "Adjunte los recibos de luz de antes y después."},
-    # FastAPI drops None values from model-config examples; given here, the nulls stay.
-    "IndicatorsPublic": IndicatorsPublic.model_config["json_schema_extra"]["example"],
-    "VerificationPublic": Examples(VerificationPublic.model_config["json_schema_extra"]["examples"]),
+    "SuccessStoryCreate": {
+        "ruc": "20100070970",
+        "company_name": "Café Orgánico del Sur S.A.C.",
+        "title": "Secado solar del café",
+        "measure": "Reemplazo del secador eléctrico por un secador solar con respaldo.",
+        "figures": {
+            "energy": {"baseline": 12000, "after": 7000, "unit_price": 0.6},
+            "water": {"baseline": 800, "after": 650, "unit_price": 5.2},
+        },
+        "investment": 9000,
+    },
+    "MciCreate": {
+        "recycled_feedstock": 0.5,
+        "reused_feedstock": 0,
+        "collected_for_recycling": 0.5,
+        "collected_for_reuse": 0,
+        "feedstock_recycling_efficiency": 0.8,
+        "collection_recycling_efficiency": 0.8,
+        "lifetime": 5,
+        "average_lifetime": 5,
+    },
+    # Responses, written here only (a schema's own example would be a second copy).
+    "OrganisationPublic": {
+        "ruc": "20100070970",
+        "name": "Café Orgánico del Sur S.A.C.",
+        "legal_name": "Café Orgánico del Sur S.A.C.",
+        "trade_name": "Café del Sur",
+        "region": "Cusco",
+        "ciiu_code": "1079",
+        "size_class": "pequeña",
+        "women_led": True,
+        "website": "https://cafedelsur.pe",
+        "products": ["café orgánico", "cacao"],
+        "certificate": {
+            "number": "BPE-2025-000001-F",
+            "status": "valid",
+            "issued_on": "2025-05-20",
+            "expires_on": "2027-05-20",
+            "body_name": "Certificadora Andina",
+        },
+    },
+    "VerificationPublic": Examples(
+        [
+            {
+                "certificate_number": "BPE-2026-000004-Q",
+                "status": "valid",
+                "status_since": "2025-05-20",
+                "holder_name": "Café Orgánico del Sur S.A.C.",
+                "scope": {
+                    "standard": "Buenas Prácticas de Ecoeficiencia Perú",
+                    "standard_version": "2026.1",
+                    "certification_body": "Certificadora Andina S.A.C.",
+                },
+                "issued_on": "2025-05-20",
+                "expires_on": "2027-05-20",
+                "mark_licence": {"status": "granted", "valid_until": "2027-05-20"},
+            },
+            {
+                "certificate_number": "BPE-2026-000005-V",
+                "status": "unknown",
+                "status_since": None,
+                "holder_name": None,
+                "scope": None,
+                "issued_on": None,
+                "expires_on": None,
+                "mark_licence": None,
+            },
+        ]
+    ),
+    "IndicatorsPublic": {
+        "as_of": "2025-06-30",
+        "cohort_id": None,
+        "totals": {
+            "registered": 3000,
+            "admitted": 57,
+            "admitted_women_led": 32,
+            "trained": 50,
+            "preaudit_passed": 40,
+            "certified": 30,
+            "certified_arequipa": 8,
+            "certified_la_libertad": 6,
+            "certified_lima": 12,
+            "certified_others": 4,
+        },
+        "cohorts": [],
+    },
 }

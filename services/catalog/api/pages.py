@@ -21,15 +21,14 @@ import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.catalog.api.catalogue import verification
-from services.catalog.db import catalogue
-from services.catalog.domain.certificates import VerificationStatus, effective_status
-from services.catalog.domain.verification import mark_status
+from services.catalog.api.catalogue import organisation_public, verification_public
+from services.catalog.api.schemas import OrganisationPublic
+from services.catalog.db.repositories.catalogue import CatalogueFilters
+from services.catalog.domain.certificates import VerificationStatus
+from services.catalog.handlers import catalogue
 from services.catalog.i18n import TEXTS, choose_language
-from shared.deps import ClockDep, ReadConnDep, SettingsDep
-from shared.documents import load_keys
+from shared.deps import ClockDep, ReadDbDep, SettingsDep
 from shared.errors import RuleViolation
-from shared.ruc import is_valid_ruc
 
 router = APIRouter()
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -78,7 +77,7 @@ async def stylesheet() -> Response:
 @router.get("/verificar", response_class=HTMLResponse)
 async def verify_page(
     request: Request,
-    conn: ReadConnDep,
+    db: ReadDbDep,
     clock: ClockDep,
     settings: SettingsDep,
     t: Annotated[
@@ -93,26 +92,26 @@ async def verify_page(
         return RedirectResponse(target, status_code=303)
     if t is None:
         return _render(request, language, "verify.html")
-    try:
-        claims = load_keys(env=settings.env).verify(t)
-    except Exception:
+    signed = await catalogue.verify_document(db, token=t, env=settings.env, today=clock.today())
+    if signed is None:
         return _render(request, language, "verify.html", signature="invalid", status_code=422)
-    live = None
-    if claims.get("typ") == "certificate" and claims.get("num"):
-        try:
-            live = await verification(conn, clock.today(), claims["num"])
-        except RuleViolation:
-            live = None
-    return _render(request, language, "verify.html", signature="valid", claims=claims, result=live)
+    return _render(
+        request,
+        language,
+        "verify.html",
+        signature="valid",
+        claims=signed.claims,
+        result=verification_public(signed.live) if signed.live else None,
+    )
 
 
 @router.get("/verificar/{number}", response_class=HTMLResponse)
 async def verify_number_page(
-    request: Request, number: str, conn: ReadConnDep, clock: ClockDep, lang: Lang = None
+    request: Request, number: str, db: ReadDbDep, clock: ClockDep, lang: Lang = None
 ):
     language = _language(request, lang)
     try:
-        result = await verification(conn, clock.today(), number)
+        result = verification_public(await catalogue.verify(db, number=number, today=clock.today()))
     except RuleViolation as problem:
         rule = problem.extra.get("rule", "")
         return _render(request, language, "verify.html", number=number, problem=rule, status_code=422)
@@ -123,7 +122,7 @@ async def verify_number_page(
 @router.get("/catalogo", response_class=HTMLResponse)
 async def search_page(
     request: Request,
-    conn: ReadConnDep,
+    db: ReadDbDep,
     clock: ClockDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     region: Annotated[str | None, Query(max_length=100)] = None,
@@ -131,10 +130,10 @@ async def search_page(
     lang: Lang = None,
 ):
     language = _language(request, lang)
+    filters = CatalogueFilters(q=q or None, region=region or None)
     today = clock.today()
-    filters = catalogue.CatalogueFilters(q=q or None, region=region or None)
-    rows, next_cursor = await catalogue.search(conn, filters, today=today, cursor=cursor, limit=PAGE_SIZE)
-    organisations = [_organisation(r, today) for r in rows]
+    rows, next_cursor = await catalogue.search(db, filters, today=today, cursor=cursor, limit=PAGE_SIZE)
+    organisations = [_view(organisation_public(r, today)) for r in rows]
     next_url = None
     if next_cursor:
         params = {
@@ -153,29 +152,30 @@ async def search_page(
 
 
 @router.get("/catalogo/{ruc}", response_class=HTMLResponse)
-async def organisation_page(
-    request: Request, ruc: str, conn: ReadConnDep, clock: ClockDep, lang: Lang = None
-):
+async def organisation_page(request: Request, ruc: str, db: ReadDbDep, clock: ClockDep, lang: Lang = None):
     language = _language(request, lang)
-    row = await catalogue.get_organisation(conn, ruc) if ruc.isdigit() and is_valid_ruc(ruc) else None
+    row = await catalogue.find_organisation(db, ruc=ruc)
     if row is None:
         return _render(request, language, "organisation.html", organisation=None, ruc=ruc, status_code=404)
-    return _render(request, language, "organisation.html", organisation=_organisation(row, clock.today()))
+    return _render(
+        request, language, "organisation.html", organisation=_view(organisation_public(row, clock.today()))
+    )
 
 
-def _organisation(row, today) -> dict[str, Any]:
-    status = effective_status(row.certificate_status, row.expires_on, today)
+def _view(org: OrganisationPublic) -> dict[str, Any]:
+    """What the templates show of an entry."""
+    cert = org.certificate
     return {
-        "ruc": row.ruc,
-        "name": row.name,
-        "trade_name": row.trade_name,
-        "region": row.region,
-        "website": row.website,
-        "products": row.products,
-        "certificate_number": row.certificate_number,
-        "status": status.value,
-        "issued_on": row.issued_on,
-        "expires_on": row.expires_on,
-        "body_name": row.body_name,
-        "mark": (mark_status(row.mark_status, status, row.expires_on, today) or "").__str__(),
+        "ruc": org.ruc,
+        "name": org.name,
+        "trade_name": org.trade_name,
+        "region": org.region,
+        "website": org.website,
+        "products": org.products,
+        "certificate_number": cert.number,
+        "status": cert.status.value,
+        "issued_on": cert.issued_on,
+        "expires_on": cert.expires_on,
+        "body_name": cert.body_name,
+        "mark": str(cert.mark_licence or ""),
     }

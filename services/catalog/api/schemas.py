@@ -15,7 +15,7 @@ from services.catalog.domain.savings import Resource
 from services.catalog.domain.stories import StoryStatus
 from services.catalog.domain.verification import MarkStatus
 from shared.pagination import Page
-from shared.partial import PartialUpdate
+from shared.partial import PartialUpdate, left_out
 
 # --- catalogue ---------------------------------------------------------------------------
 
@@ -44,30 +44,6 @@ class OrganisationPublic(BaseModel):
     products: list[str]
     certificate: CertificatePublic
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "ruc": "20100070970",
-                "name": "Café Orgánico del Sur S.A.C.",
-                "legal_name": "Café Orgánico del Sur S.A.C.",
-                "trade_name": "Café del Sur",
-                "region": "Cusco",
-                "ciiu_code": "1079",
-                "size_class": "pequeña",
-                "women_led": True,
-                "website": "https://cafedelsur.pe",
-                "products": ["café orgánico", "cacao"],
-                "certificate": {
-                    "number": "BPE-2025-000001-F",
-                    "status": "valid",
-                    "issued_on": "2025-05-20",
-                    "expires_on": "2027-05-20",
-                    "body_name": "Certificadora Andina",
-                },
-            }
-        }
-    )
-
 
 OrganisationsPublic = Page[OrganisationPublic]
 
@@ -90,37 +66,7 @@ class MarkLicencePublic(BaseModel):
 class VerificationPublic(BaseModel):
     """Exactly what a buyer may learn from a certificate number, and nothing else."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "certificate_number": "BPE-2026-000004-Q",
-                    "status": "valid",
-                    "status_since": "2025-05-20",
-                    "holder_name": "Café Orgánico del Sur S.A.C.",
-                    "scope": {
-                        "standard": "Buenas Prácticas de Ecoeficiencia Perú",
-                        "standard_version": "2026.1",
-                        "certification_body": "Certificadora Andina S.A.C.",
-                    },
-                    "issued_on": "2025-05-20",
-                    "expires_on": "2027-05-20",
-                    "mark_licence": {"status": "granted", "valid_until": "2027-05-20"},
-                },
-                {
-                    "certificate_number": "BPE-2026-000005-V",
-                    "status": "unknown",
-                    "status_since": None,
-                    "holder_name": None,
-                    "scope": None,
-                    "issued_on": None,
-                    "expires_on": None,
-                    "mark_licence": None,
-                },
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid")
 
     certificate_number: str = Field(description="the number as read, in its canonical form")
     status: VerificationStatus
@@ -138,21 +84,7 @@ class VerificationPublic(BaseModel):
 class MciCreate(BaseModel):
     """Inputs of the Material Circularity Indicator (fractions of the product's mass)."""
 
-    model_config = ConfigDict(
-        allow_inf_nan=False,
-        json_schema_extra={
-            "example": {
-                "recycled_feedstock": 0.5,
-                "reused_feedstock": 0,
-                "collected_for_recycling": 0.5,
-                "collected_for_reuse": 0,
-                "feedstock_recycling_efficiency": 0.8,
-                "collection_recycling_efficiency": 0.8,
-                "lifetime": 5,
-                "average_lifetime": 5,
-            }
-        },
-    )
+    model_config = ConfigDict(allow_inf_nan=False)
 
     recycled_feedstock: float = Field(ge=0, le=1, description="F_R: fraction of feedstock from recycling")
     reused_feedstock: float = Field(ge=0, le=1, description="F_U: fraction from reused sources")
@@ -216,13 +148,13 @@ class ResourceCreate(ResourceBase):
 
 
 class ResourceUpdate(PartialUpdate):
-    kind: ResourceKind = None
-    title: str = Field(None, min_length=3, max_length=300)
-    summary: str = Field(None, min_length=3, max_length=4000)
+    kind: ResourceKind = left_out()
+    title: str = left_out(min_length=3, max_length=300)
+    summary: str = left_out(min_length=3, max_length=4000)
     body: str | None = Field(None, max_length=100_000)
     url: str | None = Field(None, max_length=2000)
-    tags: list[str] = Field(None, max_length=30)
-    audiences: list[str] = Field(None, max_length=10)
+    tags: list[str] = left_out(max_length=30)
+    audiences: list[str] = left_out(max_length=10)
     entity_type: Literal["public", "private"] | None = None
     accompaniment_depth: Literal["basic", "deep"] | None = None
     source: str | None = Field(None, max_length=1000)
@@ -282,22 +214,6 @@ class StoryFigures(BaseModel):
 
 
 class SuccessStoryCreate(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "ruc": "20100070970",
-                "company_name": "Café Orgánico del Sur S.A.C.",
-                "title": "Secado solar del café",
-                "measure": "Reemplazo del secador eléctrico por un secador solar con respaldo.",
-                "figures": {
-                    "energy": {"baseline": 12000, "after": 7000, "unit_price": 0.6},
-                    "water": {"baseline": 800, "after": 650, "unit_price": 5.2},
-                },
-                "investment": 9000,
-            }
-        }
-    )
-
     ruc: str = Field(pattern=r"^\d{11}$")
     company_name: str = Field(min_length=2, max_length=300)
     title: str = Field(min_length=3, max_length=300)
@@ -311,11 +227,11 @@ class SuccessStoryCreate(BaseModel):
 
 
 class SuccessStoryUpdate(PartialUpdate):
-    title: str = Field(None, min_length=3, max_length=300)
-    measure: str = Field(None, min_length=3, max_length=10_000)
-    figures: StoryFigures = None
-    investment: Decimal = Field(None, ge=0, max_digits=14, decimal_places=2)
-    factor_codes: dict[Resource, str] = None
+    title: str = left_out(min_length=3, max_length=300)
+    measure: str = left_out(min_length=3, max_length=10_000)
+    figures: StoryFigures = left_out()
+    investment: Decimal = left_out(ge=0, max_digits=14, decimal_places=2)
+    factor_codes: dict[Resource, str] = left_out()
 
 
 class StoryReview(BaseModel):
@@ -378,28 +294,6 @@ class CohortIndicators(BaseModel):
 
 
 class IndicatorsPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "as_of": "2025-06-30",
-                "cohort_id": None,
-                "totals": {
-                    "registered": 3000,
-                    "admitted": 57,
-                    "admitted_women_led": 32,
-                    "trained": 50,
-                    "preaudit_passed": 40,
-                    "certified": 30,
-                    "certified_arequipa": 8,
-                    "certified_la_libertad": 6,
-                    "certified_lima": 12,
-                    "certified_others": 4,
-                },
-                "cohorts": [],
-            }
-        }
-    )
-
     as_of: date | None
     cohort_id: uuid.UUID | None
     totals: dict[str, int]

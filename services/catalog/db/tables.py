@@ -120,7 +120,7 @@ organisations = sa.Table(
         TSVECTOR,
         sa.Computed(f"to_tsvector('spanish'::regconfig, {CATALOGUE_TEXT})", persisted=True),
     ),
-    # Covering indexes for the name-ordered walks of db/catalogue.py (index-only scans).
+    # Covering indexes for the name-ordered walks of db/repositories/catalogue.py (index-only scans).
     sa.Index(
         "ix_catalog_organisations_status_sort",
         "certificate_status",

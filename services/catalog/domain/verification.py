@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from services.catalog.domain.certificates import VerificationStatus, effective_status
 from shared.certificate_number import normalise, number_problem
 from shared.clock import LIMA
 from shared.errors import RuleViolation
@@ -63,7 +65,8 @@ def _lima(value: datetime | None) -> date | None:
 def status_since(row: Any, status: str, today: date) -> date | None:
     """The Lima date the shown status took effect."""
     if status == "expired":
-        return row.expired_on or row.expires_on
+        expired: date | None = row.expired_on or row.expires_on
+        return expired
     if status == "withdrawn":
         return _lima(row.withdrawn_at)
     if status == "suspended":
@@ -89,3 +92,39 @@ def mark_status(
     if certificate_status == "suspended" or stored == MarkStatus.suspended:
         return MarkStatus.suspended
     return MarkStatus.granted
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer for a certificate number today; only ``number`` and ``status`` when unknown."""
+
+    number: str
+    status: VerificationStatus
+    since: date | None = None
+    holder_name: str | None = None
+    standard_version: str | None = None
+    body_name: str | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+    mark: MarkStatus | None = None
+    mark_valid_until: date | None = None
+
+
+def verification(number: str, certificate: Any | None, today: date) -> Verification:
+    """What a buyer is told of ``number`` from the certificate's recorded facts (None: never issued)."""
+    if certificate is None or certificate.status is None:  # known only from a later fact: not issued
+        return Verification(number, VerificationStatus.unknown)
+    status = effective_status(certificate.status, certificate.expires_on, today)
+    valid_until: date | None = certificate.mark_valid_until or certificate.expires_on
+    return Verification(
+        number,
+        status,
+        since=status_since(certificate, status, today),
+        holder_name=certificate.holder_name,
+        standard_version=certificate.standard_version,
+        body_name=certificate.body_name,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        mark=mark_status(certificate.mark_status, status, valid_until, today),
+        mark_valid_until=valid_until,
+    )

@@ -9,6 +9,7 @@ and become public only once an officer publishes them.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,74 +18,75 @@ from sqlalchemy.exc import IntegrityError
 
 from services.catalog.api.schemas import (
     ResourceCreate,
-    ResourcePublic,
     ResourceUpdate,
     StoryFigures,
     StoryReview,
     SuccessStoryCreate,
-    SuccessStoryPublic,
     SuccessStoryUpdate,
 )
-from services.catalog.db import hub as repo
+from services.catalog.db.repositories.hub import (
+    EmissionFactorRepository,
+    ResourceFilters,
+    ResourceRepository,
+    StoryRepository,
+)
 from services.catalog.domain import savings
+from services.catalog.domain.access import ensure_may_read_story, ensure_may_write_story, story_scope
 from services.catalog.domain.stories import StoryStatus, ensure_editable, transition
-from shared.auth import Principal, Role
-from shared.errors import Conflict, NotFound, RuleViolation
+from shared.auth import Principal
+from shared.deps import ReadDb
+from shared.errors import Conflict, RuleViolation
+from shared.repository import Executor
 from shared.uow import UnitOfWork
 
 # --- resources -----------------------------------------------------------------------------
 
 
-async def create_resource(uow: UnitOfWork, data: ResourceCreate) -> ResourcePublic:
+async def create_resource(uow: UnitOfWork, data: ResourceCreate) -> sa.Row[Any]:
     async with uow:
         now = uow.clock.now()
-        resource_id = uuid.uuid4()
         values = {
             **data.model_dump(mode="json"),
-            "resource_id": resource_id,
+            "resource_id": uuid.uuid4(),
             "created_at": now,
             "updated_at": now,
         }
         try:
-            await repo.create_resource(uow.session, values=values)
+            row = await ResourceRepository(uow.session).create(values=values)
         except IntegrityError as exc:  # the slug's unique index: also settles concurrent creations
             raise Conflict(
                 f"A resource with slug '{data.slug}' already exists.",
                 detail_es=f"Ya existe un recurso con el identificador '{data.slug}'.",
             ) from exc
-        row = await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
         await uow.commit()
-    return ResourcePublic.model_validate(row._asdict())
+    return row
 
 
-async def update_resource(uow: UnitOfWork, resource_id: uuid.UUID, data: ResourceUpdate) -> ResourcePublic:
+async def update_resource(uow: UnitOfWork, resource_id: uuid.UUID, data: ResourceUpdate) -> sa.Row[Any]:
     changes = data.changes(mode="json")
     async with uow:
-        await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
+        resources = ResourceRepository(uow.session)
+        row = await resources.get_or_raise(resource_id=resource_id)
         if changes:
-            await repo.update_resource(
-                uow.session, resource_id=resource_id, values={**changes, "updated_at": uow.clock.now()}
+            row = await resources.update(
+                resource_id=resource_id, values={**changes, "updated_at": uow.clock.now()}
             )
-        row = await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
         await uow.commit()
-    return ResourcePublic.model_validate(row._asdict())
+    return row
 
 
-async def get_resource(uow: UnitOfWork, resource_id: uuid.UUID) -> ResourcePublic:
-    async with uow:
-        row = await repo.get_resource_or_raise(uow.session, resource_id=resource_id)
-    return ResourcePublic.model_validate(row._asdict())
+async def read_resource(db: ReadDb, *, resource_id: uuid.UUID) -> sa.Row[Any]:
+    return await ResourceRepository(db).get_or_raise(resource_id=resource_id)
 
 
-async def list_resources(uow: UnitOfWork, **filters: Any) -> tuple[list[ResourcePublic], str | None]:
-    async with uow:
-        rows, next_cursor = await repo.list_resources(uow.session, **filters)
-    return [ResourcePublic.model_validate(r._asdict()) for r in rows], next_cursor
+async def resources_page(
+    db: ReadDb, filters: ResourceFilters, *, cursor: str | None, limit: int
+) -> tuple[list[sa.Row[Any]], str | None]:
+    return await ResourceRepository(db).page(filters=filters, cursor=cursor, limit=limit)
 
 
-async def list_emission_factors(uow: UnitOfWork) -> list[dict[str, Any]]:
-    async with uow:
-        return [row._asdict() for row in await repo.list_emission_factors(uow.session)]
+async def emission_factors(db: ReadDb) -> list[sa.Row[Any]]:
+    return await EmissionFactorRepository(db).all()
 
 
 # --- success stories -------------------------------------------------------------------------
@@ -101,15 +103,15 @@ def _figures_json(figures: StoryFigures) -> dict[str, dict[str, str]]:
 
 async def _resolve_factors(uow: UnitOfWork, codes: dict[savings.Resource, str]) -> dict[str, dict[str, str]]:
     """The factor (code + version in force today) per resource: the chosen code, else the default."""
-    in_force = await repo.current_factors(uow.session, on=uow.clock.today())
+    in_force = await EmissionFactorRepository(uow.session).all_in_force(on=uow.clock.today())
     by_code = {row.code: row for row in in_force}
     refs: dict[str, dict[str, str]] = {}
     for row in in_force:
         if row.is_default:
             refs[row.resource] = {"code": row.code, "version": row.version}
     for resource, code in codes.items():
-        row = by_code.get(code)
-        if row is None or row.resource != resource.value:
+        chosen = by_code.get(code)
+        if chosen is None or chosen.resource != resource.value:
             known = sorted(r.code for r in in_force if r.resource == resource.value)
             raise RuleViolation(
                 "story.unknown_emission_factor",
@@ -121,14 +123,26 @@ async def _resolve_factors(uow: UnitOfWork, codes: dict[savings.Resource, str]) 
                     ]
                 },
             )
-        refs[resource.value] = {"code": row.code, "version": row.version}
+        refs[resource.value] = {"code": chosen.code, "version": chosen.version}
     return refs
 
 
-async def _story_public(uow: UnitOfWork, row: sa.Row) -> SuccessStoryPublic:
+@dataclass(frozen=True)
+class StoryAccount:
+    """A story with what its figures give: savings, payback and CO2e avoided, by the factors it used."""
+
+    row: sa.Row[Any]
+    figures: dict[savings.Resource, savings.ResourceFigures]
+    outcome: savings.StoryOutcome
+    factors: dict[str, sa.Row[Any]]  # resource -> the emission factor row used
+
+
+async def _account(db: Executor, row: sa.Row[Any]) -> StoryAccount:
+    """The story's savings and CO2e avoided, computed from its figures and recorded factors."""
     refs = {resource: (ref["code"], ref["version"]) for resource, ref in row.factor_refs.items()}
     factor_rows = {
-        (f.code, f.version): f for f in await repo.get_factors(uow.session, refs=list(refs.values()))
+        (f.code, f.version): f
+        for f in await EmissionFactorRepository(db).all_for_refs(refs=list(refs.values()))
     }
     used = {resource: factor_rows[ref] for resource, ref in refs.items() if ref in factor_rows}
     figures = {
@@ -140,55 +154,16 @@ async def _story_public(uow: UnitOfWork, row: sa.Row) -> SuccessStoryPublic:
     result = savings.outcome(
         figures, Decimal(row.investment), {savings.Resource(k): Decimal(f.factor) for k, f in used.items()}
     )
-    return SuccessStoryPublic(
-        story_id=row.story_id,
-        ruc=row.ruc,
-        company_name=row.company_name,
-        title=row.title,
-        measure=row.measure,
-        status=row.status,
-        investment=result.investment,
-        annual_savings=result.annual_savings,
-        payback_months=result.payback_months,
-        co2e_avoided_kg=result.co2e_avoided_kg,
-        resources=[
-            {
-                **vars(saving),
-                "baseline": figures[saving.resource].baseline,
-                "after": figures[saving.resource].after,
-                "unit_price": figures[saving.resource].unit_price,
-            }
-            for saving in result.per_resource
-        ],
-        factors=[
-            {
-                "resource": resource,
-                **{k: getattr(f, k) for k in ("code", "version", "factor", "unit", "source", "verified")},
-            }
-            for resource, f in sorted(used.items())
-        ],
-        review_note=row.review_note,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        submitted_at=row.submitted_at,
-        published_at=row.published_at,
-    )
+    return StoryAccount(row, figures, result, used)
 
 
-def _ensure_author(principal: Principal, ruc: str) -> None:
-    """The route admits only companies (and admin); a company writes only its own story."""
-    principal.ensure_company(ruc)
-
-
-async def create_story(uow: UnitOfWork, principal: Principal, data: SuccessStoryCreate) -> SuccessStoryPublic:
-    _ensure_author(principal, data.ruc)
+async def create_story(uow: UnitOfWork, principal: Principal, data: SuccessStoryCreate) -> StoryAccount:
+    ensure_may_write_story(principal, data.ruc)
     async with uow:
         now = uow.clock.now()
-        story_id = uuid.uuid4()
-        await repo.create_story(
-            uow.session,
+        row = await StoryRepository(uow.session).create(
             values={
-                "story_id": story_id,
+                "story_id": uuid.uuid4(),
                 "ruc": data.ruc,
                 "company_name": data.company_name,
                 "title": data.title,
@@ -202,48 +177,46 @@ async def create_story(uow: UnitOfWork, principal: Principal, data: SuccessStory
                 "updated_at": now,
             },
         )
-        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
 async def update_story(
     uow: UnitOfWork, principal: Principal, story_id: uuid.UUID, data: SuccessStoryUpdate
-) -> SuccessStoryPublic:
+) -> StoryAccount:
     async with uow:
-        row = await repo.get_story_or_raise(uow.session, story_id=story_id, for_update=True)
-        _ensure_author(principal, row.ruc)
+        stories = StoryRepository(uow.session)
+        row = await stories.get_or_raise(story_id=story_id, for_update=True)
+        ensure_may_write_story(principal, row.ruc)
         ensure_editable(row.status)
         changes: dict[str, Any] = data.changes(exclude={"figures", "factor_codes"})
         if data.figures is not None:
             changes["figures"] = _figures_json(data.figures)
         if data.factor_codes is not None:
             changes["factor_refs"] = await _resolve_factors(uow, data.factor_codes)
-        await repo.update_story(
-            uow.session, story_id=story_id, values={**changes, "updated_at": uow.clock.now()}
-        )
-        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        row = await stories.update(story_id=story_id, values={**changes, "updated_at": uow.clock.now()})
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
-async def submit_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUID) -> SuccessStoryPublic:
+async def submit_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUID) -> StoryAccount:
     async with uow:
-        row = await repo.get_story_or_raise(uow.session, story_id=story_id, for_update=True)
-        _ensure_author(principal, row.ruc)
+        stories = StoryRepository(uow.session)
+        row = await stories.get_or_raise(story_id=story_id, for_update=True)
+        ensure_may_write_story(principal, row.ruc)
         status = transition(row.status, StoryStatus.submitted)
         now = uow.clock.now()
-        await repo.update_story(
-            uow.session,
-            story_id=story_id,
-            values={"status": status.value, "submitted_at": now, "updated_at": now},
+        row = await stories.update(
+            story_id=story_id, values={"status": status.value, "submitted_at": now, "updated_at": now}
         )
-        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
-async def review_story(uow: UnitOfWork, story_id: uuid.UUID, review: StoryReview) -> SuccessStoryPublic:
+async def review_story(uow: UnitOfWork, story_id: uuid.UUID, review: StoryReview) -> StoryAccount:
     target = StoryStatus.published if review.decision == "publish" else StoryStatus.rejected
     if target is StoryStatus.rejected and not (review.note and review.note.strip()):
         raise RuleViolation(
@@ -253,60 +226,45 @@ async def review_story(uow: UnitOfWork, story_id: uuid.UUID, review: StoryReview
             extra={"errors": [{"field": "note", "in": "body", "message": "required when rejecting"}]},
         )
     async with uow:
-        row = await repo.get_story_or_raise(uow.session, story_id=story_id, for_update=True)
+        stories = StoryRepository(uow.session)
+        row = await stories.get_or_raise(story_id=story_id, for_update=True)
         transition(row.status, target)
         now = uow.clock.now()
         values: dict[str, Any] = {"status": target.value, "review_note": review.note, "updated_at": now}
         if target is StoryStatus.published:
             values["published_at"] = now
-        await repo.update_story(uow.session, story_id=story_id, values=values)
-        public = await _story_public(uow, await repo.get_story_or_raise(uow.session, story_id=story_id))
+        row = await stories.update(story_id=story_id, values=values)
+        account = await _account(uow.session, row)
         await uow.commit()
-    return public
+    return account
 
 
-async def get_published_story(uow: UnitOfWork, story_id: uuid.UUID) -> SuccessStoryPublic:
+async def read_published_story(db: ReadDb, *, story_id: uuid.UUID) -> StoryAccount:
     """Public read: a story not (yet) published does not exist for the public."""
-    async with uow:
-        row = await repo.get_story(uow.session, story_id=story_id)
-        if row is None or row.status != StoryStatus.published.value:
-            raise NotFound("Success story", story_id, detail_es=f"El caso de éxito {story_id} no existe.")
-        return await _story_public(uow, row)
+    row = await StoryRepository(db).get_or_raise(story_id=story_id)
+    ensure_may_read_story(None, row)
+    return await _account(db, row)
 
 
-async def get_story(uow: UnitOfWork, principal: Principal, story_id: uuid.UUID) -> SuccessStoryPublic:
-    async with uow:
-        row = await repo.get_story_or_raise(uow.session, story_id=story_id)
-        principal.ensure_company(row.ruc)
-        return await _story_public(uow, row)
+async def read_story(db: ReadDb, caller: Principal, *, story_id: uuid.UUID) -> StoryAccount:
+    row = await StoryRepository(db).get_or_raise(story_id=story_id)
+    ensure_may_read_story(caller, row)
+    return await _account(db, row)
 
 
-async def list_stories(
-    uow: UnitOfWork,
+async def stories_page(
+    db: ReadDb,
+    caller: Principal | None,
     *,
     statuses: list[str] | None,
     ruc: str | None,
     cursor: str | None,
     limit: int,
-) -> tuple[list[SuccessStoryPublic], str | None]:
-    async with uow:
-        rows, next_cursor = await repo.list_stories(
-            uow.session, statuses=statuses, ruc=ruc, cursor=cursor, limit=limit
-        )
-        return [await _story_public(uow, row) for row in rows], next_cursor
-
-
-async def list_submissions(
-    uow: UnitOfWork,
-    principal: Principal,
-    *,
-    statuses: list[str] | None,
-    ruc: str | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[list[SuccessStoryPublic], str | None]:
-    """Stories in any state: a company sees only its own RUC's, whatever filter it asks for."""
-    if principal.role == Role.company:
-        ruc = principal.ruc or ""
-        principal.ensure_company(ruc)  # a company credential bound to no RUC sees nothing
-    return await list_stories(uow, statuses=statuses, ruc=ruc, cursor=cursor, limit=limit)
+) -> tuple[list[StoryAccount], str | None]:
+    """Published stories for the public (``caller`` None); any state for an officer, or for a
+    company its own RUC's only, whatever filter it asks for."""
+    scope = story_scope(caller, statuses=statuses, ruc=ruc)
+    rows, next_cursor = await StoryRepository(db).page(
+        statuses=scope.statuses, ruc=scope.ruc, cursor=cursor, limit=limit
+    )
+    return [await _account(db, row) for row in rows], next_cursor

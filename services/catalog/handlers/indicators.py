@@ -6,56 +6,60 @@ import csv
 import io
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from services.catalog.db import indicators as repo
+from services.catalog.db.repositories.read_model import (
+    CertificateRepository,
+    CompanyRepository,
+    ParticipantRepository,
+)
 from services.catalog.domain import indicators as domain
 from services.catalog.domain.indicators import Granularity, Milestone, MilestoneReached
 from services.catalog.domain.regions import region_node
 from shared.clock import LIMA
+from shared.deps import ReadDb
 from shared.errors import BadRequest
-from shared.uow import UnitOfWork
 
 
 def _lima_date(moment: datetime) -> date:
     return moment.astimezone(LIMA).date()
 
 
-async def _milestones(uow: UnitOfWork) -> tuple[list[MilestoneReached], dict[uuid.UUID, str | None]]:
+async def _milestones(db: ReadDb) -> tuple[list[MilestoneReached], dict[uuid.UUID, str | None]]:
     """Every milestone reached, and the cohort names seen in admissions."""
     out: list[MilestoneReached] = []
     cohort_names: dict[uuid.UUID, str | None] = {}
-    async with uow:
-        for row in await repo.registrations(uow.session):
-            out.append(MilestoneReached(Milestone.registered, row.ruc, _lima_date(row.registered_at)))
-        for row in await repo.participant_milestones(uow.session):
-            if row.cohort_id is not None and row.cohort_name:
-                cohort_names[row.cohort_id] = row.cohort_name
-            common = {"ruc": row.ruc, "cohort_id": row.cohort_id, "women_led": row.women_led}
-            if row.admitted_at is not None:
-                out.append(MilestoneReached(Milestone.admitted, on=_lima_date(row.admitted_at), **common))
-            if domain.is_trained(row.completed_at, row.completion_revoked_at):
-                out.append(MilestoneReached(Milestone.trained, on=_lima_date(row.completed_at), **common))
-            if row.preaudit_passed_at is not None:
-                out.append(
-                    MilestoneReached(
-                        Milestone.preaudit_passed, on=_lima_date(row.preaudit_passed_at), **common
-                    )
-                )
-        for row in await repo.certifications(uow.session):
+    for row in await CompanyRepository(db).all_registered():
+        out.append(MilestoneReached(Milestone.registered, row.ruc, _lima_date(row.registered_at)))
+    for row in await ParticipantRepository(db).all_milestones():
+        if row.cohort_id is not None and row.cohort_name:
+            cohort_names[row.cohort_id] = row.cohort_name
+        common = {"ruc": row.ruc, "cohort_id": row.cohort_id, "women_led": row.women_led}
+        if row.admitted_at is not None:
+            out.append(MilestoneReached(Milestone.admitted, on=_lima_date(row.admitted_at), **common))
+        if domain.is_trained(row.completed_at, row.completion_revoked_at):
+            out.append(MilestoneReached(Milestone.trained, on=_lima_date(row.completed_at), **common))
+        if row.preaudit_passed_at is not None:
             out.append(
-                MilestoneReached(
-                    Milestone.certified,
-                    row.ruc,
-                    row.issued_on,
-                    cohort_id=row.cohort_id,
-                    node=region_node(row.region),
-                )
+                MilestoneReached(Milestone.preaudit_passed, on=_lima_date(row.preaudit_passed_at), **common)
             )
+    for row in await CertificateRepository(db).all_issued():
+        out.append(
+            MilestoneReached(
+                Milestone.certified,
+                row.ruc,
+                row.issued_on,
+                cohort_id=row.cohort_id,
+                node=region_node(row.region),
+            )
+        )
     return out, cohort_names
 
 
-async def programme_indicators(uow: UnitOfWork, *, cohort_id: uuid.UUID | None, as_of: date | None) -> dict:
-    milestones, names = await _milestones(uow)
+async def programme_indicators(
+    db: ReadDb, *, cohort_id: uuid.UUID | None, as_of: date | None
+) -> dict[str, Any]:
+    milestones, names = await _milestones(db)
     per_cohort = [
         {
             "cohort_id": cid,
@@ -74,15 +78,17 @@ async def programme_indicators(uow: UnitOfWork, *, cohort_id: uuid.UUID | None, 
 
 
 async def indicator_series(
-    uow: UnitOfWork,
+    db: ReadDb,
     *,
     start: date | None,
     end: date | None,
+    today: date,
     granularity: Granularity,
     cohort_id: uuid.UUID | None,
-) -> dict:
-    milestones, _ = await _milestones(uow)
-    end = end or uow.clock.today()
+) -> dict[str, Any]:
+    """Per period from ``start`` (default: the first milestone) to ``end`` (default: ``today``)."""
+    milestones, _ = await _milestones(db)
+    end = end or today
     start = start or min((m.on for m in milestones), default=end)
     if start > end:
         raise BadRequest(
@@ -101,7 +107,7 @@ async def indicator_series(
     }
 
 
-def series_csv(series: dict) -> str:
+def series_csv(series: dict[str, Any]) -> str:
     """One row per period: ``period, starts_on, <indicator>_new…, <indicator>_cumulative…``."""
     names = series["indicators"]
     buffer = io.StringIO()

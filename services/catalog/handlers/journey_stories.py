@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.catalog.db import hub as repo
+from services.catalog.db.repositories.hub import EmissionFactorRepository, StoryRepository
 from services.catalog.domain.savings import Resource
 from services.catalog.domain.stories import StoryStatus
 from shared.events.contracts import circular
@@ -38,17 +38,17 @@ async def draft_from_journey(
         if f.resource in KNOWN
     }
     async with uow:
-        if await repo.get_story(uow.session, story_id=story_id) is not None or not figures:
+        stories = StoryRepository(uow.session)
+        if await stories.get(story_id=story_id) is not None or not figures:
             return
         now = uow.clock.now()
         # The emission factors in force today, the defaults per resource (the company may choose others
         # when it edits the draft), as a story written in the hub gets them.
-        in_force = await repo.current_factors(uow.session, on=uow.clock.today())
+        in_force = await EmissionFactorRepository(uow.session).all_in_force(on=uow.clock.today())
         factor_refs = {
             row.resource: {"code": row.code, "version": row.version} for row in in_force if row.is_default
         }
-        await repo.create_story(
-            uow.session,
+        await stories.create(
             values={
                 "story_id": story_id,
                 "ruc": event.ruc,

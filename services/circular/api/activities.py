@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from starlette.datastructures import UploadFile
+from starlette.datastructures import UploadFile as FormFile
 
 from services.circular.api.roles import ActivityReader, ActivityWriter
 from services.circular.api.schemas import (
@@ -27,8 +27,9 @@ from services.circular.domain.activities import ImportMode
 from services.circular.domain.attendance_sheet import SheetRejected, from_records
 from services.circular.domain.reference import ActivityKind, Methodology, Node
 from services.circular.handlers import activities
+from shared.bodies import read_body, read_upload
 from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
-from shared.errors import BadRequest, DomainError
+from shared.errors import BadRequest
 from shared.idempotency import idempotent
 from shared.openapi import csv_request_body
 
@@ -52,10 +53,6 @@ ModeQuery = Annotated[
         description="merge (default): add and update; replace: the activity's attendance becomes the list's"
     ),
 ]
-
-
-class SheetTooLarge(DomainError):
-    status, slug = 413, "payload-too-large"
 
 
 def _records(attendees: list[AttendeeIn]) -> list[dict[str, str]]:
@@ -199,23 +196,21 @@ async def import_attendance(
 
 
 async def _sheet_bytes(request: Request) -> bytes:
+    what, what_es = "An attendance sheet", "Una hoja de asistencia"
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()
         upload = form.get("file")
-        if not isinstance(upload, UploadFile):
+        if not isinstance(upload, FormFile):
             raise BadRequest(
                 "Send the sheet as the form field 'file'.",
                 detail_es="Envíe la hoja en el campo de formulario 'file'.",
                 extra={"errors": [{"field": "file", "in": "body", "message": "missing"}]},
             )
-        raw = await upload.read()
-    else:
-        raw = await request.body()
-    if len(raw) > MAX_SHEET_BYTES:
-        raise SheetTooLarge(
-            f"The sheet exceeds {MAX_SHEET_BYTES // (1024 * 1024)} MB; split it.",
-            detail_es=f"La hoja supera {MAX_SHEET_BYTES // (1024 * 1024)} MB; divídala.",
+        raw = await read_upload(
+            cast(UploadFile, upload), max_bytes=MAX_SHEET_BYTES, what=what, what_es=what_es
         )
+    else:
+        raw = await read_body(request, max_bytes=MAX_SHEET_BYTES, what=what, what_es=what_es)
     if not raw.strip():
         raise BadRequest("The sheet is empty.", detail_es="La hoja está vacía.")
     return raw

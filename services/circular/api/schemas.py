@@ -22,6 +22,7 @@ from services.circular.domain.reference import (
     TraineeKind,
 )
 from shared.pagination import Page
+from shared.schemas import Input
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -66,12 +67,10 @@ class ReferencePublic(PublicModel):
 # --- activities -----------------------------------------------------------------------------
 
 
-class AttendeeIn(BaseModel):
+class AttendeeIn(Input):
     """One row of an attendance list, as a sheet's row: a person of a company, a company whose
     people did not sign, or a person without a company. Checked by the same rules as a sheet
     (`line` in errors is the position in `attendees`, from 1)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     ruc: Cell = ""
     legal_name: Cell = ""
@@ -83,9 +82,7 @@ class AttendeeIn(BaseModel):
     role: Cell = ""
 
 
-class ActivityCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ActivityCreate(Input):
     kind: ActivityKind
     title: Text
     held_on: date
@@ -149,9 +146,7 @@ class AttendancePublic(PublicModel):
     people: list[AttendingPersonPublic]
 
 
-class AttendanceListIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AttendanceListIn(Input):
     attendees: list[AttendeeIn] = Field(min_length=1, max_length=5000)
 
 
@@ -176,9 +171,7 @@ class AttendanceImportPublic(PublicModel):
 Dni = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
 
 
-class TraineeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TraineeIn(Input):
     full_name: Text
     dni: Dni | None = Field(None, description="shown on the certificate when given")
     gender: Gender = Gender.not_stated
@@ -187,9 +180,7 @@ class TraineeIn(BaseModel):
     hours_attended: Decimal = Field(ge=0, le=1000, max_digits=6, decimal_places=1)
 
 
-class TrainingCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TrainingCreate(Input):
     methodology: Methodology
     title: Text
     node: Node | None = Field(None, description="the node that held it; none for a national training")
@@ -214,9 +205,7 @@ class TrainingCreate(BaseModel):
         return self
 
 
-class TraineesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TraineesIn(Input):
     trainees: list[TraineeIn] = Field(min_length=1, max_length=500)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrollment.domain.applications import Status, allowed_from
 from services.enrollment.domain.company import RucStatus
@@ -21,25 +21,11 @@ from services.enrollment.domain.regions import is_circular_economy_node
 from services.enrollment.domain.sizing import SizeClass
 from shared.pagination import Page
 from shared.partial import PartialUpdate
+from shared.schemas import Input
 
 
-def _no_nul(value: Any) -> Any:
-    """Postgres text cannot hold NUL: refuse it here as a 422 instead of failing in the database."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
-    if isinstance(value, list):
-        for item in value:
-            _no_nul(item)
-    return value
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _text_without_nul(cls, value: Any) -> Any:
-        return _no_nul(value)
+class _Body(Input):
+    """Request bodies: the kernel's ``Input`` (no NUL anywhere, no unknown field)."""
 
 
 # --- companies -------------------------------------------------------------------------------

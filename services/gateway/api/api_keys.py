@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
-from services.gateway import handlers
+from services.gateway.api.roles import ApiKeyAdmin
 from services.gateway.api.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic, ApiKeysPublic
-from shared.auth import CurrentPrincipal, Role, require_roles
-from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, EngineDep, LimitQuery
+from services.gateway.handlers import api_keys
+from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, EngineDep, LimitQuery, ReadDbDep
 
-router = APIRouter(prefix="/api-keys", tags=["api keys"], dependencies=[Depends(require_roles(Role.admin))])
+router = APIRouter(prefix="/api-keys", tags=["api keys"])
 
 
 @router.post(
@@ -20,9 +20,9 @@ router = APIRouter(prefix="/api-keys", tags=["api keys"], dependencies=[Depends(
     responses={201: {"headers": {"Location": {"$ref": "#/components/headers/Location"}}}},
 )
 async def create_api_key(
-    body: ApiKeyCreate, engine: EngineDep, clock: ClockDep, admin: CurrentPrincipal, response: Response
+    body: ApiKeyCreate, engine: EngineDep, clock: ClockDep, admin: ApiKeyAdmin, response: Response
 ) -> ApiKeyCreated:
-    row, plaintext = await handlers.create_api_key(engine, clock, admin, body.model_dump())
+    row, plaintext = await api_keys.create(engine, clock, admin, body.model_dump())
     response.headers["Location"] = f"/api/v1/gateway/api-keys/{row.id}"
     response.headers["Cache-Control"] = "no-store"
     return ApiKeyCreated.model_validate({**row._mapping, "key": plaintext})
@@ -30,18 +30,19 @@ async def create_api_key(
 
 @router.get("", response_model=ApiKeysPublic, summary="List API keys (never their secrets)")
 async def list_api_keys(
-    engine: EngineDep,
+    db: ReadDbDep,
+    _: ApiKeyAdmin,
     active: bool | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> ApiKeysPublic:
-    rows, next_cursor = await handlers.list_api_keys(engine, active=active, cursor=cursor, limit=limit)
+    rows, next_cursor = await api_keys.page(db, active=active, cursor=cursor, limit=limit)
     return ApiKeysPublic(data=[ApiKeyPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/{key_id}", response_model=ApiKeyPublic, summary="One API key")
-async def get_api_key(key_id: str, engine: EngineDep) -> ApiKeyPublic:
-    return ApiKeyPublic.model_validate(await handlers.get_api_key(engine, key_id))
+async def get_api_key(key_id: str, db: ReadDbDep, _: ApiKeyAdmin) -> ApiKeyPublic:
+    return ApiKeyPublic.model_validate(await api_keys.read(db, key_id=key_id))
 
 
 @router.post(
@@ -49,7 +50,5 @@ async def get_api_key(key_id: str, engine: EngineDep) -> ApiKeyPublic:
     response_model=ApiKeyPublic,
     summary="Revoke an API key (idempotent); refused everywhere within the auth cache time",
 )
-async def revoke_api_key(
-    key_id: str, engine: EngineDep, clock: ClockDep, admin: CurrentPrincipal
-) -> ApiKeyPublic:
-    return ApiKeyPublic.model_validate(await handlers.revoke_api_key(engine, clock, admin, key_id))
+async def revoke_api_key(key_id: str, engine: EngineDep, clock: ClockDep, admin: ApiKeyAdmin) -> ApiKeyPublic:
+    return ApiKeyPublic.model_validate(await api_keys.revoke(engine, clock, admin, key_id=key_id))

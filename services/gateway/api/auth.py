@@ -33,10 +33,10 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Header, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.gateway import handlers
 from services.gateway.domain.credentials import read_credential
 from services.gateway.domain.decisions import Decision
 from services.gateway.domain.rejections import CredentialRejected, Reason
+from services.gateway.handlers.credentials import authenticate
 from shared.auth import IDENTITY_HEADER, sign_identity
 from shared.deps import EngineDep, SettingsDep
 from shared.errors import PROBLEM_MEDIA_TYPE, problem_response
@@ -87,7 +87,7 @@ async def check_credential(
         documents.refresh_soon(request.app)
         if not documents.public.allows_anonymous(x_original_method, x_original_path):
             raise CredentialRejected(Reason.credential_required)
-    decision = await handlers.authenticate(
+    decision = await authenticate(
         engine,
         request.app.state.verifier,
         credential,
@@ -121,7 +121,7 @@ async def _rejected(request: Request, exc: CredentialRejected) -> JSONResponse:
         request, exc.status, exc.slug, exc.detail, detail_es=exc.detail_es, extra=exc.extra
     )
     # The instance is the request nginx is deciding about, not this subrequest.
-    problem = json.loads(rendered.body) | {
+    problem = json.loads(bytes(rendered.body)) | {
         "instance": request.headers.get("x-original-uri", request.url.path)
     }
     headers = {
@@ -143,4 +143,4 @@ async def _rejected(request: Request, exc: CredentialRejected) -> JSONResponse:
 
 
 def install_rejection_handler(app: FastAPI) -> None:
-    app.add_exception_handler(CredentialRejected, _rejected)
+    app.exception_handler(CredentialRejected)(_rejected)

@@ -10,8 +10,8 @@ import time
 
 from fastapi import APIRouter
 
-from services.gateway import handlers
 from services.gateway.api.schemas import DevTokenCreate, TokenPublic
+from services.gateway.handlers import dev_tokens
 from shared.deps import SettingsDep
 
 router = APIRouter(prefix="/dev", tags=["dev"])
@@ -26,5 +26,5 @@ router = APIRouter(prefix="/dev", tags=["dev"])
 )
 async def issue_dev_token(body: DevTokenCreate, settings: SettingsDep) -> TokenPublic:
     now = int(time.time())
-    token, expires_at = handlers.issue_dev_token(settings, body.model_dump(), now=now)
+    token, expires_at = dev_tokens.issue(settings, body.model_dump(), now=now)
     return TokenPublic(access_token=token, expires_in=expires_at - now, expires_at=expires_at)

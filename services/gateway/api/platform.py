@@ -20,7 +20,10 @@ from shared.settings import SERVICES, Settings
 
 # Swagger UI 5 (OpenAPI 3.1) as the swagger-ui-py package ships it: served from here, so the docs
 # render on a machine without internet, and the page's policy admits nothing but this origin.
-SWAGGER_UI_DIR = Path(importlib.util.find_spec("swagger_ui").submodule_search_locations[0]) / "static"
+_SWAGGER_UI = importlib.util.find_spec("swagger_ui")
+if _SWAGGER_UI is None or not _SWAGGER_UI.submodule_search_locations:
+    raise ImportError("swagger-ui-py is not installed: the docs page has nothing to serve")
+SWAGGER_UI_DIR = Path(_SWAGGER_UI.submodule_search_locations[0]) / "static"
 DOCS_ASSETS = "/docs/assets"
 DOCS_PAGE = f"""<!doctype html>
 <html lang="en">

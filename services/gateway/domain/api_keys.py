@@ -33,7 +33,8 @@ KEY_PATTERN = re.compile(r"^eco_(?P<id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{43
 RATE_TIERS: tuple[int, ...] = (60, 300, 600, 3000)
 DEFAULT_RATE = 600
 
-Scope = StrEnum(
+# One member per service and access; mypy cannot see members built from SERVICES.
+Scope = StrEnum(  # type: ignore[misc]
     "Scope", {f"{svc}_{access}": f"{svc}:{access}" for svc in SERVICES for access in ("read", "write")}
 )
 Scope.__doc__ = "`<service>:read` admits safe methods (GET), `<service>:write` the others."

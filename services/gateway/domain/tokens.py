@@ -51,7 +51,7 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError as exc:
             raise CredentialRejected(Reason.malformed_token) from exc
-        algorithm = header.get("alg")
+        algorithm = str(header.get("alg", ""))  # _candidates admits only the configured ones
         for key in self._candidates(algorithm, header.get("kid")):
             try:
                 return jwt.decode(
@@ -101,7 +101,7 @@ def _rejection(exc: jwt.PyJWTError) -> CredentialRejected:
 def principal_from_claims(claims: dict[str, Any], *, expires_at: int) -> Principal:
     """The caller a verified token describes; ``expires_at`` is the identity's own expiry."""
     try:
-        role = Role(claims.get("role"))
+        role = Role(claims.get("role", ""))
     except ValueError as exc:
         raise CredentialRejected(Reason.invalid_claims, hint="'role' must name a platform role") from exc
     if role == Role.partner:

@@ -12,6 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+SIGNING = (
+    "Every delivery is a `POST` of JSON `{type, timestamp, data}` signed per "
+    "[Standard Webhooks](https://www.standardwebhooks.com): headers `webhook-id` (the same on every retry "
+    "of a message: deduplicate on it), `webhook-timestamp` (unix seconds) and `webhook-signature` "
+    "(`v1,<base64 HMAC-SHA256 of '{id}.{timestamp}.{body}'>` with the subscription's `whsec_` secret). "
+    "Answer 2xx within 10 s; anything else is retried with exponential backoff and jitter for 24 h, "
+    "then the delivery is marked failed. Deliveries for one RUC arrive in order (the next waits until the "
+    "previous one is delivered or failed for good)."
+)
+
 _PAGE = (
     "Pages of `limit` items; pass the answer's `next_cursor` as `cursor` for the next page (null: last page)."
 )

@@ -11,7 +11,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from services.webhooks.domain.catalogue import EventType
 from shared.pagination import Page
-from shared.partial import PartialUpdate
+from shared.partial import PartialUpdate, left_out
 
 Ruc = Annotated[str, StringConstraints(pattern=r"^\d{11}$")]
 Region = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -44,12 +44,12 @@ class SubscriptionCreate(BaseModel):
 class SubscriptionUpdate(PartialUpdate):
     model_config = ConfigDict(extra="forbid")
 
-    url: AnyHttpUrl = None
-    event_types: list[EventType] = Field(None, min_length=1, max_length=len(EventType))
+    url: AnyHttpUrl = left_out()
+    event_types: list[EventType] = left_out(min_length=1, max_length=len(EventType))
     rucs: list[Ruc] | None = None
     regions: list[Region] | None = None
     description: str | None = Field(None, max_length=500)
-    active: bool = Field(None, description="false pauses deliveries; true re-enables a disabled endpoint")
+    active: bool = left_out(description="false pauses deliveries; true re-enables a disabled endpoint")
 
 
 class SubscriptionPublic(BaseModel):

@@ -92,7 +92,7 @@ def partition_of(ruc: str, partitions: int = PARTITIONS) -> int:
     """The partition Kafka's default partitioner (murmur2 of the key) gives a company's events."""
     from kafka.partitioner.default import murmur2
 
-    return (murmur2(ruc.encode()) & 0x7FFFFFFF) % partitions
+    return int(murmur2(ruc.encode()) & 0x7FFFFFFF) % partitions
 
 
 def message_id(event_id: uuid.UUID, event_type: str) -> str:
@@ -163,7 +163,7 @@ _CERTIFICATE: dict[str, tuple[EventType, str, EventType]] = {
 
 def _certificate_changed_at(event: Any, envelope: EventEnvelope) -> datetime:
     for name in ("suspended_at", "reinstated_at", "withdrawn_at"):
-        value = getattr(event, name, None)
+        value: datetime | None = getattr(event, name, None)
         if value is not None:
             return value
     if isinstance(event, audit.CertificateIssued):
@@ -227,7 +227,7 @@ def messages_for(topic: str, event: Any, envelope: EventEnvelope, base_url: str)
         ]
     if topic == enrollment.ParticipantAdmitted.TOPIC:
         kind, at, status = EventType.participant_admitted, event.admitted_at, "admitted"
-        extra = {"cohort_id": str(event.cohort_id)}
+        extra: dict[str, Any] = {"cohort_id": str(event.cohort_id)}
     elif topic == training.ProgramCompleted.TOPIC:
         kind, at, status = EventType.participant_training_completed, event.completed_at, "training_completed"
         extra = {"cohort_id": str(event.cohort_id), "workshops_attended": list(event.workshops_attended)}

@@ -6,53 +6,10 @@ events become webhook deliveries (and certificate ones status-feed entries).
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import cache
-from typing import Any
-
-from services.webhooks.domain.catalogue import PARTITIONS, partition_of
-from services.webhooks.handlers.fanout import fan_out, forget_company, record_company
+from services.webhooks.domain.catalogue import PARTITIONS
+from services.webhooks.handlers import fanout
 from shared.events.consumer import Handler
 from shared.events.contracts import CONTRACTS, audit, enrollment, training
-from shared.events.envelope import EventEnvelope
-from shared.settings import get_settings
-from shared.uow import UnitOfWork
-
-
-@cache
-def public_base_url() -> str:
-    """Links in payloads are absolute; read from the settings once, at the first event."""
-    return get_settings().public_base_url.rstrip("/")
-
-
-async def on_company_snapshot(
-    uow: UnitOfWork, event: enrollment.CompanySnapshot, envelope: EventEnvelope
-) -> None:
-    await record_company(uow, event.ruc, event.region)
-
-
-# Newest event time read so far per (delivered topic, partition): the worker's ordering watermark.
-SEEN: dict[tuple[str, int], datetime] = {}
-
-
-async def on_company_deleted(
-    uow: UnitOfWork, event: enrollment.CompanyDeleted, envelope: EventEnvelope
-) -> None:
-    await forget_company(uow, event.ruc)
-
-
-def _fan_out(topic: str) -> Handler:
-    async def handler(uow: UnitOfWork, event: Any, envelope: EventEnvelope) -> None:
-        if isinstance(event, enrollment.ParticipantAdmitted) and event.region:
-            await record_company(uow, event.ruc, event.region)
-        await fan_out(uow, topic, event, envelope, public_base_url())
-        key = (topic, partition_of(envelope.key))
-        if key not in SEEN or envelope.occurred_at > SEEN[key]:
-            SEEN[key] = envelope.occurred_at
-
-    handler.__name__ = f"on_{topic.replace('.', '_')}"
-    return handler
-
 
 DELIVERED_TOPICS = (
     audit.CertificateIssued.TOPIC,
@@ -68,8 +25,8 @@ DELIVERED_TOPICS = (
 assert all(CONTRACTS[t].PARTITIONS == PARTITIONS for t in DELIVERED_TOPICS), "see catalogue.PARTITIONS"
 
 TOPIC_HANDLERS: dict[str, Handler] = {
-    enrollment.CompanyRegistered.TOPIC: on_company_snapshot,
-    enrollment.CompanyUpdated.TOPIC: on_company_snapshot,
-    enrollment.CompanyDeleted.TOPIC: on_company_deleted,
-    **{topic: _fan_out(topic) for topic in DELIVERED_TOPICS},
+    enrollment.CompanyRegistered.TOPIC: fanout.record_company,
+    enrollment.CompanyUpdated.TOPIC: fanout.record_company,
+    enrollment.CompanyDeleted.TOPIC: fanout.forget_company,
+    **{topic: fanout.deliver for topic in DELIVERED_TOPICS},
 }

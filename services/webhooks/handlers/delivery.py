@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
-from services.webhooks.db.tables import deliveries, subscriptions
+from services.webhooks.db.repositories import DeliveryRepository, SubscriptionRepository
 from services.webhooks.domain.catalogue import PARTITIONS
 from services.webhooks.domain.policy import RetryPolicy
-from services.webhooks.handlers.chains import lock_chains, promote_next
+from shared.deps import ReadDb
 from shared.uow import UnitOfWork
 
 
@@ -41,35 +42,6 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-_CLAIM = sa.text(
-    """
-    UPDATE webhooks.deliveries AS d SET leased_until = CAST(:lease AS timestamptz)
-    FROM (
-        SELECT id FROM (
-            SELECT d2.id, d2.next_attempt_at,
-                   row_number() OVER (PARTITION BY d2.subscription_id ORDER BY d2.next_attempt_at, d2.id) AS n
-            FROM webhooks.deliveries d2
-            JOIN webhooks.subscriptions s ON s.id = d2.subscription_id AND s.active
-            JOIN webhooks.messages m2 ON m2.id = d2.message_id
-            WHERE d2.state = 'pending' AND d2.next_attempt_at <= CAST(:now AS timestamptz)
-              AND (d2.manual OR d2.attempts > 0 OR m2.occurred_at <= CAST(:settled AS timestamptz))
-              AND (d2.manual OR d2.attempts > 0 OR m2.partition IS NULL
-                   OR m2.occurred_at <= (CAST(:watermarks AS timestamptz[]))[m2.partition + 1])
-              AND (d2.leased_until IS NULL OR d2.leased_until <= CAST(:now AS timestamptz))
-              AND d2.subscription_id <> ALL(CAST(:saturated AS uuid[]))
-        ) AS due
-        WHERE n <= :per_subscription
-        ORDER BY next_attempt_at, id
-        LIMIT :limit
-    ) AS c, webhooks.messages AS m, webhooks.subscriptions AS s
-    WHERE d.id = c.id AND m.id = d.message_id AND s.id = d.subscription_id
-      AND d.state = 'pending'
-      AND (d.leased_until IS NULL OR d.leased_until <= CAST(:now AS timestamptz))
-    RETURNING d.id, d.subscription_id, d.ruc, d.message_id, d.attempts, d.created_at, m.body, s.url, s.secret
-    """
-)
-
-
 async def claim(
     uow: UnitOfWork,
     *,
@@ -84,31 +56,18 @@ async def claim(
     """Lease up to ``limit`` due deliveries (chain heads only are ever ``pending``); a first
     attempt waits until its event is ``settle`` old (an earlier one may still take its place)."""
     async with uow:
-        rows = await uow.session.execute(
-            _CLAIM,
-            {
-                "now": now,
-                "lease": now + lease,
-                "limit": limit,
-                "per_subscription": per_subscription,
-                "saturated": saturated,
-                "settled": now - settle,
-                "watermarks": watermarks or [datetime.max.replace(tzinfo=UTC)] * PARTITIONS,
-            },
+        rows = await DeliveryRepository(uow.session).claim(
+            now=now,
+            lease_until=now + lease,
+            limit=limit,
+            per_subscription=per_subscription,
+            saturated=saturated,
+            settled=now - settle,
+            watermarks=watermarks or [datetime.max.replace(tzinfo=UTC)] * PARTITIONS,
         )
         claimed = [Claimed(**row._mapping) for row in rows]
         await uow.commit()
     return claimed
-
-
-_ATTEMPT = sa.text(
-    """
-    INSERT INTO webhooks.attempts (delivery_id, attempted_at, status_code, latency_ms, error)
-    SELECT CAST(:delivery_id AS bigint), CAST(:attempted_at AS timestamptz), CAST(:status_code AS integer),
-           CAST(:latency_ms AS double precision), CAST(:error AS text)
-    WHERE EXISTS (SELECT 1 FROM webhooks.deliveries WHERE id = CAST(:delivery_id AS bigint))
-    """
-)
 
 
 def _reason(outcome: Outcome, failing_since: datetime) -> str:
@@ -129,11 +88,11 @@ async def record(uow: UnitOfWork, outcomes: list[Outcome], policy: RetryPolicy) 
         return counts
     now = uow.clock.now()
     async with uow:
-        await lock_chains(uow, [(o.delivery.subscription_id, o.delivery.ruc) for o in outcomes])
+        repo = DeliveryRepository(uow.session)
+        await repo.lock_chains(chains=[(o.delivery.subscription_id, o.delivery.ruc) for o in outcomes])
         # A subscription deleted meanwhile took its deliveries along: its outcomes are dropped.
-        await uow.session.execute(
-            _ATTEMPT,
-            [
+        await repo.create_attempts(
+            rows=[
                 {
                     "delivery_id": o.delivery.id,
                     "attempted_at": o.attempted_at,
@@ -142,12 +101,12 @@ async def record(uow: UnitOfWork, outcomes: list[Outcome], policy: RetryPolicy) 
                     "error": o.error,
                 }
                 for o in outcomes
-            ],
+            ]
         )
-        updates = []
+        updates: list[dict[str, Any]] = []
         completed: set[tuple[uuid.UUID, str]] = set()
         for o in outcomes:
-            row = {
+            row: dict[str, Any] = {
                 "b_id": o.delivery.id,
                 "b_attempts": o.delivery.attempts + 1,
                 "b_last_status": o.status_code,
@@ -167,22 +126,8 @@ async def record(uow: UnitOfWork, outcomes: list[Outcome], policy: RetryPolicy) 
             if row["b_state"] != "pending":
                 completed.add((o.delivery.subscription_id, o.delivery.ruc))
             updates.append(row)
-        d = deliveries.c
-        await uow.session.execute(
-            sa.update(deliveries)
-            .where(d.id == sa.bindparam("b_id"), d.state == "pending")
-            .values(
-                state=sa.bindparam("b_state"),
-                attempts=sa.bindparam("b_attempts"),
-                last_status=sa.bindparam("b_last_status"),
-                last_error=sa.bindparam("b_last_error"),
-                next_attempt_at=sa.bindparam("b_next"),
-                completed_at=sa.bindparam("b_completed"),
-                leased_until=None,
-            ),
-            updates,
-        )
-        await promote_next(uow, completed, now)
+        await repo.complete(rows=updates)
+        await repo.promote_heads(chains=completed, now=now)
         counts["disabled"] = await _update_endpoints(uow, outcomes, policy, now)
         await uow.commit()
     return counts
@@ -202,60 +147,33 @@ async def _update_endpoints(
     healthy = sorted((sid for sid, o in last.items() if o.ok), key=str)
     recovered_then_failed = sorted((sid for sid, o in last.items() if not o.ok and sid in succeeded), key=str)
     failing = sorted((sid for sid, o in last.items() if not o.ok and sid not in succeeded), key=str)
-    s = subscriptions.c
+    repo = SubscriptionRepository(uow.session)
     if healthy:
-        await uow.session.execute(
-            sa.update(subscriptions).where(s.id.in_(healthy)).values(failing_since=None, last_success_at=now)
-        )
-    rows = []
+        await repo.mark_healthy(ids=healthy, now=now)
+    rows: list[sa.Row[Any]] = []
     if recovered_then_failed:
-        rows += await uow.session.execute(
-            sa.update(subscriptions)
-            .where(s.id.in_(recovered_then_failed))
-            .values(failing_since=now, last_success_at=now, last_failure_at=now)
-            .returning(s.id, s.failing_since, s.active)
-        )
+        rows += await repo.mark_failing(ids=recovered_then_failed, now=now, recovered=True)
     if failing:
-        rows += await uow.session.execute(
-            sa.update(subscriptions)
-            .where(s.id.in_(failing))
-            .values(failing_since=sa.func.coalesce(s.failing_since, now), last_failure_at=now)
-            .returning(s.id, s.failing_since, s.active)
-        )
+        rows += await repo.mark_failing(ids=failing, now=now, recovered=False)
     disabled = 0
     for row in rows:
         if row.active and policy.disables(row.failing_since, now):
-            await uow.session.execute(
-                sa.update(subscriptions)
-                .where(s.id == row.id)
-                .values(
-                    active=False,
-                    disabled_at=now,
-                    disabled_reason=_reason(last[row.id], row.failing_since),
-                    updated_at=now,
-                )
+            await repo.update(
+                subscription_id=row.id,
+                values={
+                    "active": False,
+                    "disabled_at": now,
+                    "disabled_reason": _reason(last[row.id], row.failing_since),
+                    "updated_at": now,
+                },
             )
             disabled += 1
     return disabled
 
 
-async def backlog(uow: UnitOfWork) -> dict[str, float]:
+async def backlog(db: ReadDb, *, now: datetime) -> dict[str, float]:
     """Pending work for the metrics: open deliveries, those already retried, the oldest one's age."""
-    now = uow.clock.now()
-    async with uow:
-        row = (
-            await uow.session.execute(
-                sa.text(
-                    """
-                    SELECT count(*) FILTER (WHERE state IN ('pending', 'queued')) AS pending,
-                           count(*) FILTER (WHERE state = 'pending' AND attempts > 0) AS retrying,
-                           min(created_at) FILTER (WHERE state IN ('pending', 'queued')) AS oldest
-                    FROM webhooks.deliveries
-                    WHERE state IN ('pending', 'queued')
-                    """
-                )
-            )
-        ).one()
+    row = await DeliveryRepository(db).backlog()
     oldest = (now - row.oldest).total_seconds() if row.oldest is not None else 0.0
     return {
         "pending": row.pending,

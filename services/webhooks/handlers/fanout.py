@@ -1,69 +1,86 @@
-"""Platform events in, webhook deliveries (and status-feed entries) out, in the consumer's transaction.
+"""Platform events in, webhook deliveries (and status-feed entries) out: the consumer's handlers.
 
-The consumer claims the event in the inbox in the same transaction, so a redelivered Kafka
-message adds nothing: each (event, subscription) gets exactly one delivery, whatever Kafka does.
+Each has the consumer's signature ``(uow, event, envelope)`` and runs in the consumer's
+transaction, which claims the event in the inbox: a redelivered Kafka message adds nothing, so
+each (event, subscription) gets exactly one delivery, whatever Kafka does.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.webhooks.db.tables import companies, feed, messages
+from services.webhooks.db.repositories import (
+    CompanyRepository,
+    FeedRepository,
+    MessageRepository,
+    SubscriptionRepository,
+)
 from services.webhooks.domain import catalogue
 from services.webhooks.domain.catalogue import Message
 from services.webhooks.handlers.chains import enqueue
+from shared.events.contracts import enrollment
 from shared.events.envelope import EventEnvelope
+from shared.settings import get_settings
 from shared.uow import UnitOfWork
 
+# Newest event time read so far per (delivered topic, partition): the worker's ordering watermark.
+SEEN: dict[tuple[str, int], datetime] = {}
 
-async def record_company(uow: UnitOfWork, ruc: str, region: str | None) -> None:
-    stmt = pg_insert(companies).values(ruc=ruc, region=region, updated_at=uow.clock.now())
-    await uow.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[companies.c.ruc], set_={"region": region, "updated_at": stmt.excluded.updated_at}
+
+@cache
+def public_base_url() -> str:
+    """Links in payloads are absolute; read from the settings once, at the first event."""
+    return get_settings().public_base_url.rstrip("/")
+
+
+async def record_company(uow: UnitOfWork, event: enrollment.CompanySnapshot, envelope: EventEnvelope) -> None:
+    """Keep the company's region (for region filters)."""
+    async with uow:
+        await CompanyRepository(uow.session).upsert(
+            ruc=event.ruc, region=event.region, updated_at=uow.clock.now()
         )
-    )
+        await uow.commit()
 
 
-async def forget_company(uow: UnitOfWork, ruc: str) -> None:
-    await uow.session.execute(sa.delete(companies).where(companies.c.ruc == ruc))
+async def forget_company(uow: UnitOfWork, event: enrollment.CompanyDeleted, envelope: EventEnvelope) -> None:
+    async with uow:
+        await CompanyRepository(uow.session).delete(ruc=event.ruc)
+        await uow.commit()
 
 
-async def matching_subscriptions(uow: UnitOfWork, messages: list[Message]) -> dict[str, list]:
+async def deliver(uow: UnitOfWork, event: Any, envelope: EventEnvelope) -> None:
+    """Deliveries for every subscription that wants what this event says (and its feed entry)."""
+    topic = envelope.event_type
+    async with uow:
+        if isinstance(event, enrollment.ParticipantAdmitted) and event.region:
+            await CompanyRepository(uow.session).upsert(
+                ruc=event.ruc, region=event.region, updated_at=uow.clock.now()
+            )
+        await fan_out(uow, topic, event, envelope, public_base_url())
+        await uow.commit()
+    key = (topic, catalogue.partition_of(envelope.key))
+    if key not in SEEN or envelope.occurred_at > SEEN[key]:
+        SEEN[key] = envelope.occurred_at
+
+
+async def matching_subscriptions(uow: UnitOfWork, messages: list[Message]) -> dict[str, list[Any]]:
     """Message type -> ids of the active subscriptions that want it, may receive it (scope) and
     whose RUC and region filters let it through; one query for all of an event's messages."""
     wanted = [(m.type, catalogue.required_scope(m.type), m.region) for m in messages]
     wanted = [w for w in wanted if w[1] is not None]
     if not wanted:
         return {}
-    ruc = messages[0].ruc
-    rows = await uow.session.execute(
-        sa.text(
-            """
-            SELECT w.type, s.id
-            FROM unnest(CAST(:types AS text[]), CAST(:scopes AS text[]), CAST(:regions AS text[]))
-                 AS w(type, scope, region)
-            JOIN webhooks.subscriptions s
-              ON s.active AND w.type = ANY(s.event_types) AND w.scope = ANY(s.scopes)
-             AND (s.rucs IS NULL OR CAST(:ruc AS text) = ANY(s.rucs))
-             AND (s.regions IS NULL OR coalesce(
-                    w.region, (SELECT c.region FROM webhooks.companies c WHERE c.ruc = CAST(:ruc AS text))
-                 ) = ANY(s.regions))
-            ORDER BY w.type, s.id
-            """
-        ),
-        {
-            "types": [w[0] for w in wanted],
-            "scopes": [w[1] for w in wanted],
-            "regions": [w[2] for w in wanted],
-            "ruc": ruc,
-        },
+    rows = await SubscriptionRepository(uow.session).all_matching(
+        ruc=messages[0].ruc,
+        types=[w[0] for w in wanted],
+        scopes=[str(w[1]) for w in wanted],
+        regions=[w[2] for w in wanted],
     )
-    found: dict[str, list] = {}
+    found: dict[str, list[Any]] = {}
     for row in rows:
         found.setdefault(row.type, []).append(row.id)
     return found
@@ -73,20 +90,17 @@ async def store_message(
     uow: UnitOfWork, message: Message, event_id: Any, occurred_at: Any, *, partition: int | None = None
 ) -> None:
     """The message's body, fixed once; ``occurred_at`` (the event's) orders a RUC's chain."""
-    body = orjson.dumps(message.body()).decode()
-    await uow.session.execute(
-        pg_insert(messages)
-        .values(
-            id=message.id,
-            event_id=event_id,
-            event_type=message.type,
-            ruc=message.ruc,
-            body=body,
-            occurred_at=occurred_at,
-            partition=partition,
-            created_at=uow.clock.now(),
-        )
-        .on_conflict_do_nothing()
+    await MessageRepository(uow.session).create(
+        values={
+            "id": message.id,
+            "event_id": event_id,
+            "event_type": message.type,
+            "ruc": message.ruc,
+            "body": orjson.dumps(message.body()).decode(),
+            "occurred_at": occurred_at,
+            "partition": partition,
+            "created_at": uow.clock.now(),
+        }
     )
 
 
@@ -94,19 +108,17 @@ async def fan_out(uow: UnitOfWork, topic: str, event: Any, envelope: EventEnvelo
     """Deliveries for every subscription that wants what this event says; returns how many."""
     if topic in catalogue.CERTIFICATE_TOPICS:
         change = catalogue.certificate_change(topic, event, envelope, base_url)
-        await uow.session.execute(
-            pg_insert(feed)
-            .values(
-                event_id=envelope.event_id,
-                certificate_id=change.certificate_id,
-                certificate_number=change.certificate_number,
-                ruc=change.ruc,
-                status=change.status,
-                event_type=change.event_type,
-                changed_at=change.changed_at,
-                details=change.details,
-            )
-            .on_conflict_do_nothing(index_elements=[feed.c.event_id])
+        await FeedRepository(uow.session).create(
+            values={
+                "event_id": envelope.event_id,
+                "certificate_id": change.certificate_id,
+                "certificate_number": change.certificate_number,
+                "ruc": change.ruc,
+                "status": change.status,
+                "event_type": change.event_type,
+                "changed_at": change.changed_at,
+                "details": change.details,
+            }
         )
     created = 0
     messages = catalogue.messages_for(topic, event, envelope, base_url)

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
-from services.webhooks.db.tables import feed
+from services.webhooks.db.repositories import FeedRepository
+from shared.deps import ReadDb
 from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
-from shared.uow import UnitOfWork
-
-COLUMNS = [
-    feed.c.seq,
-    feed.c.certificate_id,
-    feed.c.certificate_number,
-    feed.c.ruc,
-    feed.c.status,
-    feed.c.event_type,
-    feed.c.changed_at,
-    feed.c.details,
-]
 
 
 def _seq(cursor: str | None) -> int:
@@ -32,25 +19,51 @@ def _seq(cursor: str | None) -> int:
 
 
 async def changes_since(
-    uow: UnitOfWork, *, since: str | None, limit: int, ruc: str | None = None
+    db: ReadDb, *, since: str | None, limit: int, ruc: str | None = None
 ) -> tuple[list[dict[str, Any]], str, bool]:
     """Changes after the cursor, oldest first; the cursor to resume from; whether more are waiting."""
     after = _seq(since)
-    stmt = sa.select(*COLUMNS).where(feed.c.seq > after).order_by(feed.c.seq).limit(limit + 1)
-    if ruc:
-        stmt = stmt.where(feed.c.ruc == ruc)
-    async with uow:
-        rows = [dict(r._mapping) for r in await uow.session.execute(stmt)]
+    rows = [dict(r._mapping) for r in await FeedRepository(db).all(after=after, ruc=ruc, limit=limit + 1)]
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1]["seq"] if rows else after
     return rows, encode_cursor([last]), has_more
 
 
-async def latest(uow: UnitOfWork, *, limit: int) -> list[dict[str, Any]]:
+async def latest(db: ReadDb, *, limit: int) -> list[dict[str, Any]]:
     """The newest changes, newest first (the JSON Feed rendition)."""
-    async with uow:
-        return [
-            dict(r._mapping)
-            for r in await uow.session.execute(sa.select(*COLUMNS).order_by(feed.c.seq.desc()).limit(limit))
-        ]
+    return [dict(r._mapping) for r in await FeedRepository(db).all_newest(limit=limit)]
+
+
+async def json_feed(db: ReadDb, *, base_url: str, limit: int) -> dict[str, Any]:
+    """The newest ``limit`` changes as a JSON Feed 1.1 document (https://jsonfeed.org/version/1.1)."""
+    base = base_url.rstrip("/")
+    items = [
+        {
+            "id": f"{base}/api/v1/webhooks/feed/certificates#{r['seq']}",
+            "url": r["details"].get("links", {}).get("verification"),
+            "title": f"Certificate {r['certificate_number']} ({r['ruc']}): {r['status']}",
+            "content_text": (
+                f"Certificate {r['certificate_number']} of RUC {r['ruc']} is {r['status']} "
+                f"({r['event_type']}) as of {r['changed_at'].isoformat()}."
+            ),
+            "date_published": r["changed_at"].isoformat(),
+            "tags": [r["status"], r["event_type"]],
+            "_ecoeficiencia": {
+                "certificate_id": str(r["certificate_id"]),
+                "certificate_number": r["certificate_number"],
+                "ruc": r["ruc"],
+                "status": r["status"],
+                "details": r["details"],
+            },
+        }
+        for r in await latest(db, limit=limit)
+    ]
+    return {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Ecoeficiencia: certificate status changes",
+        "home_page_url": f"{base}/api/v1/catalog/organisations",
+        "feed_url": f"{base}/api/v1/webhooks/feed/certificates.json",
+        "description": "Issued, suspended, reinstated, withdrawn and expired certificates, newest first.",
+        "items": items,
+    }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from shared.events.envelope import EventContract
 
 
-def _drop(*fields: str):
+def _drop(*fields: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """An upcaster for a version that only removed ``fields`` (personal data nobody consumes)."""
 
     def upcaster(payload: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from services.gateway.app import create_gateway_app
+from services.gateway.main import create_app as create_gateway_app
 from shared.settings import Settings
 from shared.testing import identity_headers, running_app
 
@@ -25,9 +25,10 @@ async def gateway(gateway_settings: Settings) -> AsyncIterator[httpx.AsyncClient
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def admin(gateway_settings: Settings) -> dict[str, str]:
-    """The identity nginx would forward for an admin."""
+    """The identity nginx would forward for an admin (signed per test: it lives minutes, a suite
+    run on a loaded machine lasts longer)."""
     return identity_headers(gateway_settings, "admin", subject="admin-integration")
 
 

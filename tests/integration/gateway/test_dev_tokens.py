@@ -6,7 +6,7 @@ import httpx
 import jwt
 import pytest
 
-from services.gateway.app import create_gateway_app
+from services.gateway.main import create_app as create_gateway_app
 from shared.settings import Settings
 
 URL = "/api/v1/gateway/dev/tokens"

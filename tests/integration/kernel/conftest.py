@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.clock import Clock
 from shared.db import create_engine, create_sessionmaker
 from shared.events.envelope import EventContract
 from shared.events.kafka import create_topics
 from shared.events.tables import messaging_tables
 from shared.settings import Settings
+from shared.testing import TestClock
 from shared.uow import UnitOfWorkFactory
 
 SCHEMA = "kernel_test"
@@ -61,5 +61,5 @@ def kernel_uow(kernel_engine: AsyncEngine) -> UnitOfWorkFactory:
         create_sessionmaker(kernel_engine),
         schema=SCHEMA,
         producer="kernel_test",
-        clock=Clock(),
+        clock=TestClock(),
     )

@@ -15,10 +15,9 @@ from services.audit.main import SPEC as AUDIT
 from services.catalog.main import SPEC as CATALOG
 from services.enrollment.main import SPEC as ENROLLMENT
 from services.training.main import SPEC as TRAINING
-from shared.clock import Clock
 from shared.events.envelope import EventEnvelope
 from shared.events.retention import prune_job, prune_outbox
-from shared.testing import eventually
+from shared.testing import TestClock, eventually
 from tests.integration.kernel.conftest import SCHEMA, TABLES, ProbeCreated
 
 OUTBOX, KEYS = TABLES.outbox, TABLES.idempotency
@@ -66,7 +65,7 @@ async def _present(engine, *event_ids: uuid.UUID) -> set[uuid.UUID]:
 
 
 async def test_only_rows_published_longer_ago_than_the_retention_are_deleted(kernel_engine):
-    now = Clock().now()
+    now = TestClock().now()
     old = await _outbox_row(
         kernel_engine, created_ago=timedelta(days=9), published_ago=timedelta(days=8), now=now
     )
@@ -92,7 +91,7 @@ async def test_the_background_job_prunes_outbox_and_idempotency_keys_with_the_co
         idempotency_retention_days=1,
         retention_interval_seconds=3600,
     )
-    clock = Clock()
+    clock = TestClock()
     now = clock.now()
     three_days = await _outbox_row(
         kernel_engine, created_ago=timedelta(days=3), published_ago=timedelta(days=3), now=now
@@ -155,7 +154,7 @@ def test_v1_records_before_the_first_v2_of_a_partition_can_be_deleted(kernel_set
     )
     topic = CommitmentSigned.TOPIC
     create_topics(settings, {topic: 3})
-    now = Clock().now()
+    now = TestClock().now()
 
     def envelope(version: int) -> EventEnvelope:
         payload = {"participant_id": str(uuid.uuid4()), "ruc": "20100070970", "signed_at": now.isoformat()}

@@ -22,11 +22,10 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from services.webhooks.main import build_app
-from shared.clock import Clock
+from services.webhooks.main import create_app
 from shared.events.kafka import create_topics
 from shared.settings import Settings
-from shared.testing import eventually, identity_headers
+from shared.testing import TestClock, eventually, identity_headers
 
 NAMESPACE = "test.webhooks."
 
@@ -149,15 +148,15 @@ def webhooks_settings(settings_for) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def clock() -> Clock:
-    """The real clock, movable: tests that jump hours or days move it back when done."""
-    return Clock()
+def clock() -> TestClock:
+    """Real time; a test may move it (it is put back after every test)."""
+    return TestClock()
 
 
 class Harness:
     """The app, stoppable and restartable like a process (the restart test needs that)."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: TestClock) -> None:
         self.settings = settings
         self.clock = clock
         self.app = None
@@ -165,7 +164,7 @@ class Harness:
         self._stack: contextlib.AsyncExitStack | None = None
 
     async def start(self) -> None:
-        self.app = build_app(self.settings, self.clock)
+        self.app = create_app(self.settings, clock=self.clock)
         self._stack = contextlib.AsyncExitStack()
         await self._stack.enter_async_context(self.app.router.lifespan_context(self.app))
         self.client = await self._stack.enter_async_context(

@@ -16,7 +16,11 @@ from services.audit.domain.access import (
     ensure_can_see,
     ensure_can_see_audit,
     ensure_leads,
+    ensure_may_approve_official,
+    ensure_may_override_order,
+    narrow,
 )
+from services.audit.domain.filters import BodyFilter, CertificateFilter, PreauditFilter
 from shared.auth import Principal, Role
 from shared.errors import Forbidden, NotFound
 
@@ -118,3 +122,25 @@ def test_an_auditor_changes_only_the_preaudits_it_leads():
         ensure_leads(who(Role.auditor, subject="auditor-2"), mine)
     for role in (Role.promperu_officer, Role.admin):
         ensure_leads(who(role), mine)
+
+
+def test_a_listing_is_narrowed_to_what_the_caller_may_see():
+    company = who(Role.company, ruc=OWN)
+    assert narrow(company, PreauditFilter(status="failed")) == PreauditFilter(ruc=OWN, status="failed")
+    body = who(Role.certification_body, body_id=str(BODY))
+    assert narrow(body, CertificateFilter(ruc=OTHER)) == CertificateFilter(ruc=OTHER, body_id=BODY)
+    with pytest.raises(Forbidden):
+        narrow(body, CertificateFilter(body_id=OTHER_BODY))
+    officer = who(Role.promperu_officer)
+    assert narrow(officer, CertificateFilter(ruc=OTHER)) == CertificateFilter(ruc=OTHER)
+    assert narrow(company, BodyFilter(active=True)) == BodyFilter(active=True)  # the registry is public
+
+
+def test_only_an_officer_overrides_the_programme_order_and_only_an_admin_approves_a_standard():
+    ensure_may_override_order(who(Role.promperu_officer))
+    ensure_may_override_order(who(Role.admin))
+    with pytest.raises(Forbidden):
+        ensure_may_override_order(who(Role.auditor))
+    ensure_may_approve_official(who(Role.admin))
+    with pytest.raises(Forbidden):
+        ensure_may_approve_official(who(Role.promperu_officer))

@@ -13,6 +13,7 @@ from services.audit.domain.trust import (
     ensure_programme_order,
     ensure_programme_structure,
     expiry_pass_date,
+    licence_after_correction,
     programme_order_gaps,
 )
 from shared.errors import RuleViolation
@@ -70,3 +71,22 @@ def test_corrections(current, target, expires_on, rule):
     with pytest.raises(RuleViolation) as caught:
         ensure_correction(current, target, expires_on, TODAY)
     assert caught.value.extra["rule"] == rule
+
+
+@pytest.mark.parametrize(
+    ("certificate_to", "licence", "expected"),
+    [
+        ("active", "withdrawn", "granted"),  # a wrong withdrawal had ended the licence: it comes back
+        ("active", "expired", "granted"),
+        ("active", "suspended", None),  # suspended on its own: it stays suspended
+        ("active", "granted", None),
+        ("withdrawn", "granted", "withdrawn"),  # the licence never outlives its certificate
+        ("withdrawn", "suspended", "withdrawn"),
+        ("expired", "granted", "expired"),
+        ("suspended", "granted", None),  # a suspended certificate leaves the licence as it is
+    ],
+)
+def test_the_mark_licence_follows_a_correction_where_the_wrong_move_had_ended_it(
+    certificate_to, licence, expected
+):
+    assert licence_after_correction(certificate_to, licence) == expected

@@ -1,4 +1,5 @@
-"""RUC check digit, region nodes, search words and the success-story workflow."""
+"""Region nodes, search words and the success-story workflow (the RUC's rule is the kernel's:
+tests/unit/kernel/test_ruc.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,6 @@ from services.catalog.domain.regions import RegionNode, fold, region_node
 from services.catalog.domain.search import MAX_TERMS, prefix_query, words
 from services.catalog.domain.stories import StoryStatus, ensure_editable, transition
 from shared.errors import InvalidTransition
-from shared.ruc import check_digit, complete_ruc, is_valid_ruc
-
-
-def test_known_ruc_passes_the_sunat_check_digit_and_a_changed_digit_fails():
-    assert is_valid_ruc("20100070970")  # PROMPERÚ's own example in the kernel's problem examples
-    assert check_digit("2010007097") == 0
-    assert not is_valid_ruc("20100070971")
-    assert not is_valid_ruc("2010007097")
-    assert not is_valid_ruc("99100070970")  # no such taxpayer type
-    assert is_valid_ruc(complete_ruc("2060123456"))
 
 
 @pytest.mark.parametrize(
@@ -47,14 +38,20 @@ def test_search_words_become_prefix_terms_and_symbols_never_reach_tsquery():
     assert len(words(" ".join(f"w{i}" for i in range(20)))) == MAX_TERMS
 
 
-def test_story_workflow_follows_its_table():
+def test_a_story_is_reviewed_once_submitted_and_a_rejected_one_may_be_sent_again():
+    # the company writes a draft and sends it; an officer publishes or rejects it
     assert transition("draft", StoryStatus.submitted) is StoryStatus.submitted
+    assert transition("submitted", StoryStatus.published) is StoryStatus.published
+    assert transition("submitted", StoryStatus.rejected) is StoryStatus.rejected
+    # a rejected story goes back for review once corrected
     assert transition("rejected", StoryStatus.submitted) is StoryStatus.submitted
+    # no draft is published without review, and a published story stays published
     with pytest.raises(InvalidTransition) as err:
         transition("draft", StoryStatus.published)
     assert err.value.extra["allowed_transitions"] == ["submitted"]
-    with pytest.raises(InvalidTransition):
-        transition("published", StoryStatus.rejected)
+    for target in StoryStatus:
+        with pytest.raises(InvalidTransition):
+            transition("published", target)
 
 
 def test_only_drafts_and_rejected_stories_can_be_edited():

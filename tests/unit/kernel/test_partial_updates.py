@@ -61,7 +61,7 @@ SERVICES = (*ALL_SERVICES, "gateway")
 def _patch_bodies() -> dict[str, type]:
     bodies = {}
     for service in SERVICES:
-        app = importlib.import_module(f"services.{service}.main").app
+        app = importlib.import_module(f"services.{service}.main").create_app()
         for context in iter_route_contexts(app.routes):
             route = context.original_route
             if isinstance(route, APIRoute) and "PATCH" in route.methods and route.body_field:

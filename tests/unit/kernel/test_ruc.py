@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.ruc import check_digit, is_legal_entity, make_ruc, ruc_problem
+from shared.ruc import check_digit, complete_ruc, is_legal_entity, is_valid_ruc, make_ruc, ruc_problem
 
 
 @pytest.mark.parametrize(
@@ -21,12 +21,14 @@ from shared.ruc import check_digit, is_legal_entity, make_ruc, ruc_problem
 )
 def test_valid_rucs_pass(ruc):
     assert ruc_problem(ruc) is None
+    assert is_valid_ruc(ruc)
 
 
 @pytest.mark.parametrize(
     "ruc", ["2010007097", "201000709701", "", "2010007097A", "20 10007097", "２0100070970"]
 )
 def test_wrong_length_or_non_digits_break_ruc_length(ruc):
+    assert not is_valid_ruc(ruc)
     problem = ruc_problem(ruc)
     assert problem is not None and problem.rule == "ruc.length"
     assert "11 digits" in problem.message
@@ -34,6 +36,7 @@ def test_wrong_length_or_non_digits_break_ruc_length(ruc):
 
 @pytest.mark.parametrize("ruc", ["30100070970", "11000000000", "21000000000", "00000000000"])
 def test_unknown_prefix_breaks_ruc_prefix(ruc):
+    assert not is_valid_ruc(ruc)
     problem = ruc_problem(ruc)
     assert problem is not None and problem.rule == "ruc.prefix"
     assert ruc[:2] in problem.message
@@ -41,6 +44,7 @@ def test_unknown_prefix_breaks_ruc_prefix(ruc):
 
 @pytest.mark.parametrize("ruc,expected", [("20100070971", 0), ("20131312950", 5), ("20000000060", 1)])
 def test_wrong_check_digit_names_the_expected_digit(ruc, expected):
+    assert not is_valid_ruc(ruc)
     problem = ruc_problem(ruc)
     assert problem is not None and problem.rule == "ruc.check_digit"
     assert f"is {expected}, not {ruc[10]}" in problem.message
@@ -57,3 +61,12 @@ def test_make_ruc_builds_valid_rucs_and_only_prefix_20_is_a_legal_entity():
     assert ruc_problem(ruc) is None
     assert is_legal_entity(ruc)
     assert not is_legal_entity(make_ruc("10", "12345678"))
+
+
+def test_complete_ruc_appends_the_check_digit_and_refuses_a_bad_stem():
+    assert complete_ruc("2010007097") == "20100070970"
+    for stem in ("2012345678", "1045678901", "2099999999"):
+        assert is_valid_ruc(complete_ruc(stem))
+        assert complete_ruc(stem)[-1] == str(check_digit(stem))
+    with pytest.raises(ValueError):
+        complete_ruc("201234")

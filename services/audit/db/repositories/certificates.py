@@ -1,13 +1,14 @@
-"""Certificates, their numbering sequence and their status history."""
+"""Certificates, their numbering sequence and their status history; mark licences and theirs."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
-from services.audit.db.repositories.base import Repository
+from services.audit.db.repositories.where import equal_to
 from services.audit.db.tables import (
     certificate_history,
     certificate_number_seq,
@@ -15,54 +16,49 @@ from services.audit.db.tables import (
     mark_licence_history,
     mark_licences,
 )
+from services.audit.domain.filters import CertificateFilter
 from services.audit.domain.lifecycles import EXPIRABLE_CERTIFICATE_STATES, CertificateStatus
+from shared.repository import Repository
+
+t = certificates
 
 
 class CertificateRepository(Repository):
-    table, what = certificates, "Certificate"
+    table = certificates
+    noun = "Certificate"
 
-    async def get_by_number(self, number: str, *, for_update: bool = False) -> sa.Row | None:
-        stmt = sa.select(certificates).where(certificates.c.number == number)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).first()
+    async def get(self, *, certificate_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
+        return await self._one(self._select(t.c.id == certificate_id, for_update=for_update))
 
-    async def latest_for_participant(self, participant_id: uuid.UUID) -> sa.Row | None:
-        t = certificates
-        stmt = (
-            sa.select(t)
-            .where(t.c.participant_id == participant_id)
-            .order_by(t.c.issued_on.desc(), t.c.created_at.desc())
-            .limit(1)
-        )
-        return (await self.session.execute(stmt)).first()
+    async def get_by_number(self, *, number: str, for_update: bool = False) -> sa.Row[Any] | None:
+        return await self._one(self._select(t.c.number == number, for_update=for_update))
+
+    async def latest_for_participant(self, *, participant_id: uuid.UUID) -> sa.Row[Any] | None:
+        stmt = self._select(t.c.participant_id == participant_id)
+        return await self._one(stmt.order_by(t.c.issued_on.desc(), t.c.created_at.desc()).limit(1))
 
     async def next_sequence(self) -> int:
-        return (await self.session.execute(sa.select(certificate_number_seq.next_value()))).scalar_one()
+        sequence: int = (await self.db.execute(sa.select(certificate_number_seq.next_value()))).scalar_one()
+        return sequence
 
-    async def list(
-        self,
-        *,
-        ruc: str | None,
-        body_id: uuid.UUID | None,
-        status: str | None,
-        cursor: str | None,
-        limit: int,
-    ) -> tuple[list[sa.Row], str | None]:
-        t = certificates
-        stmt = sa.select(t)
-        for column, value in ((t.c.ruc, ruc), (t.c.body_id, body_id), (t.c.status, status)):
-            if value is not None:
-                stmt = stmt.where(column == value)
-        return await self.page(stmt, [t.c.issued_on, t.c.id], cursor=cursor, limit=limit)
+    async def page(
+        self, *, filters: CertificateFilter, cursor: str | None, limit: int
+    ) -> tuple[list[sa.Row[Any]], str | None]:
+        stmt = self._select(*equal_to(t, filters))
+        return await self._page(stmt, [t.c.issued_on, t.c.id], cursor=cursor, limit=limit)
 
-    async def expire_due(self, as_of: date, *, at: datetime) -> list[sa.Row]:
+    async def create(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._insert(values)
+
+    async def update(self, *, certificate_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._update(t.c.id == certificate_id, values)
+
+    async def expire_due(self, *, as_of: date, at: datetime) -> list[sa.Row[Any]]:
         """Move every certificate due on ``as_of`` to expired, returning those it moved.
 
         The status guard in the WHERE makes a second pass (or a concurrent one, which
         waits on the row locks and re-checks) find nothing: each certificate expires once.
         """
-        t = certificates
         before = (
             sa.select(t.c.id, t.c.status)
             .where(t.c.status.in_(EXPIRABLE_CERTIFICATE_STATES), t.c.expires_on <= as_of)
@@ -74,34 +70,38 @@ class CertificateRepository(Repository):
             .values(status=CertificateStatus.expired, status_reason="validity ended", status_changed_at=at)
             .returning(t, before.c.status.label("previous_status"))
         )
-        return list((await self.session.execute(stmt)).all())
+        return list((await self.db.execute(stmt)).all())
 
-    async def record_history(self, rows: list[dict]) -> None:
-        if rows:
-            await self.session.execute(sa.insert(certificate_history), rows)
+    async def record_history(self, *, changes: list[dict[str, Any]]) -> None:
+        if changes:
+            await self.db.execute(sa.insert(certificate_history), changes)
 
-    async def history(self, certificate_id: uuid.UUID) -> list[sa.Row]:
-        t = certificate_history
-        stmt = sa.select(t).where(t.c.certificate_id == certificate_id).order_by(t.c.id)
-        return list((await self.session.execute(stmt)).all())
+    async def all_history(self, *, certificate_id: uuid.UUID) -> list[sa.Row[Any]]:
+        h = certificate_history
+        return await self._all(sa.select(h).where(h.c.certificate_id == certificate_id).order_by(h.c.id))
 
 
 class MarkLicenceRepository(Repository):
-    table, what = mark_licences, "Mark licence"
+    table = mark_licences
+    noun = "Mark licence"
 
-    async def get_by_certificate(
-        self, certificate_id: uuid.UUID, *, for_update: bool = False
-    ) -> sa.Row | None:
-        stmt = sa.select(mark_licences).where(mark_licences.c.certificate_id == certificate_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).first()
+    async def get_for_certificate(
+        self, *, certificate_id: uuid.UUID, for_update: bool = False
+    ) -> sa.Row[Any] | None:
+        return await self._one(
+            self._select(mark_licences.c.certificate_id == certificate_id, for_update=for_update)
+        )
 
-    async def record_history(self, rows: list[dict]) -> None:
-        if rows:
-            await self.session.execute(sa.insert(mark_licence_history), rows)
+    async def create(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._insert(values)
 
-    async def history(self, licence_id: uuid.UUID) -> list[sa.Row]:
-        t = mark_licence_history
-        stmt = sa.select(t).where(t.c.licence_id == licence_id).order_by(t.c.id)
-        return list((await self.session.execute(stmt)).all())
+    async def update(self, *, licence_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._update(mark_licences.c.id == licence_id, values)
+
+    async def record_history(self, *, changes: list[dict[str, Any]]) -> None:
+        if changes:
+            await self.db.execute(sa.insert(mark_licence_history), changes)
+
+    async def all_history(self, *, licence_id: uuid.UUID) -> list[sa.Row[Any]]:
+        h = mark_licence_history
+        return await self._all(sa.select(h).where(h.c.licence_id == licence_id).order_by(h.c.id))

@@ -8,9 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.audit.db.repositories.base import Repository
+from services.audit.db.repositories.where import equal_to
 from services.audit.db.tables import preaudit_results, preaudits
+from services.audit.domain.filters import PreauditFilter
 from services.audit.domain.lifecycles import OPEN_PREAUDIT_STATES
+from shared.repository import Repository
 
 # One statement for a whole pre-audit: the 112 results travel as three arrays.
 RESULTS_UPSERT = sa.text(
@@ -24,57 +26,59 @@ RESULTS_UPSERT = sa.text(
     """
 )
 
+t = preaudits
+r = preaudit_results
+
 
 class PreauditRepository(Repository):
-    table, what = preaudits, "Pre-audit"
+    table = preaudits
+    noun = "Pre-audit"
 
-    async def get_open(self, participant_id: uuid.UUID) -> sa.Row | None:
-        t = preaudits
-        stmt = sa.select(t).where(t.c.participant_id == participant_id, t.c.status.in_(OPEN_PREAUDIT_STATES))
-        return (await self.session.execute(stmt)).first()
+    async def get(self, *, preaudit_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
+        return await self._one(self._select(t.c.id == preaudit_id, for_update=for_update))
 
-    async def list(
-        self,
-        *,
-        ruc: str | None,
-        participant_id: uuid.UUID | None,
-        status: str | None,
-        auditor: str | None,
-        cursor: str | None,
-        limit: int,
-    ) -> tuple[list[sa.Row], str | None]:
-        t = preaudits
-        stmt = sa.select(t)
-        for column, value in (
-            (t.c.ruc, ruc),
-            (t.c.participant_id, participant_id),
-            (t.c.status, status),
-            (t.c.auditor, auditor),
-        ):
-            if value is not None:
-                stmt = stmt.where(column == value)
-        return await self.page(stmt, [t.c.created_at, t.c.id], cursor=cursor, limit=limit)
+    async def get_or_raise(self, *, preaudit_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any]:
+        if (row := await self.get(preaudit_id=preaudit_id, for_update=for_update)) is None:
+            raise self._missing(preaudit_id)
+        return row
+
+    async def get_open(self, *, participant_id: uuid.UUID) -> sa.Row[Any] | None:
+        return await self._one(
+            self._select(t.c.participant_id == participant_id, t.c.status.in_(OPEN_PREAUDIT_STATES))
+        )
+
+    async def page(
+        self, *, filters: PreauditFilter, cursor: str | None, limit: int
+    ) -> tuple[list[sa.Row[Any]], str | None]:
+        stmt = self._select(*equal_to(t, filters))
+        return await self._page(stmt, [t.c.created_at, t.c.id], cursor=cursor, limit=limit)
+
+    async def create(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._insert(values)
+
+    async def update(self, *, preaudit_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._update(t.c.id == preaudit_id, values)
 
     async def save_results(
-        self, preaudit_id: uuid.UUID, results: list[dict[str, Any]], *, at: datetime
+        self, *, preaudit_id: uuid.UUID, results: list[dict[str, Any]], at: datetime
     ) -> None:
-        await self.session.execute(
+        await self.db.execute(
             RESULTS_UPSERT,
             {
                 "preaudit_id": preaudit_id,
-                "codes": [r["requirement_code"] for r in results],
-                "results": [r["result"] for r in results],
-                "findings": [r.get("finding") for r in results],
+                "codes": [x["requirement_code"] for x in results],
+                "results": [x["result"] for x in results],
+                "findings": [x.get("finding") for x in results],
                 "recorded_at": at,
             },
         )
 
-    async def results(self, preaudit_id: uuid.UUID) -> list[sa.Row]:
-        t = preaudit_results
-        stmt = sa.select(t).where(t.c.preaudit_id == preaudit_id).order_by(t.c.requirement_code)
-        return list((await self.session.execute(stmt)).all())
+    async def all_results(self, *, preaudit_id: uuid.UUID) -> list[sa.Row[Any]]:
+        return await self._all(
+            sa.select(r).where(r.c.preaudit_id == preaudit_id).order_by(r.c.requirement_code)
+        )
 
-    async def count_results(self, preaudit_id: uuid.UUID) -> int:
-        t = preaudit_results
-        stmt = sa.select(sa.func.count()).where(t.c.preaudit_id == preaudit_id)
-        return (await self.session.execute(stmt)).scalar_one()
+    async def count_results(self, *, preaudit_id: uuid.UUID) -> int:
+        stmt = sa.select(sa.func.count()).where(r.c.preaudit_id == preaudit_id)
+        count: int = (await self.db.execute(stmt)).scalar_one()
+        return count

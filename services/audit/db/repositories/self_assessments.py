@@ -1,4 +1,4 @@
-"""Self-assessments, their answers and their evidence files."""
+"""Self-assessments and their answers; the evidence files attached to them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.audit.db.repositories.base import Repository
+from services.audit.db.repositories.where import equal_to
 from services.audit.db.tables import evidence_files, self_assessment_answers, self_assessments
+from services.audit.domain.filters import EvidenceFilter, SelfAssessmentFilter
+from shared.repository import Repository
 
 ANSWERS_UPSERT = sa.text(
     """
@@ -24,78 +26,94 @@ ANSWERS_UPSERT = sa.text(
     """
 )
 
+t = self_assessments
+e = evidence_files
+
 
 class SelfAssessmentRepository(Repository):
-    table, what = self_assessments, "Self-assessment"
+    table = self_assessments
+    noun = "Self-assessment"
 
-    async def get_by_participant(self, participant_id: uuid.UUID, version: str) -> sa.Row | None:
-        t = self_assessments
-        stmt = sa.select(t).where(t.c.participant_id == participant_id, t.c.standard_version == version)
-        return (await self.session.execute(stmt)).first()
+    async def get(self, *, assessment_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
+        return await self._one(self._select(t.c.id == assessment_id, for_update=for_update))
 
-    async def list(
-        self,
-        *,
-        ruc: str | None,
-        participant_id: uuid.UUID | None,
-        cursor: str | None,
-        limit: int,
-    ) -> tuple[list[sa.Row], str | None]:
-        t = self_assessments
-        stmt = sa.select(t)
-        if ruc is not None:
-            stmt = stmt.where(t.c.ruc == ruc)
-        if participant_id is not None:
-            stmt = stmt.where(t.c.participant_id == participant_id)
-        return await self.page(stmt, [t.c.created_at, t.c.id], cursor=cursor, limit=limit)
+    async def get_or_raise(self, *, assessment_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any]:
+        if (row := await self.get(assessment_id=assessment_id, for_update=for_update)) is None:
+            raise self._missing(assessment_id)
+        return row
 
-    async def answers(self, assessment_id: uuid.UUID) -> list[sa.Row]:
-        t = self_assessment_answers
-        stmt = sa.select(t).where(t.c.assessment_id == assessment_id).order_by(t.c.requirement_code)
-        return list((await self.session.execute(stmt)).all())
+    async def get_for_participant(self, *, participant_id: uuid.UUID, version: str) -> sa.Row[Any] | None:
+        return await self._one(
+            self._select(t.c.participant_id == participant_id, t.c.standard_version == version)
+        )
+
+    async def page(
+        self, *, filters: SelfAssessmentFilter, cursor: str | None, limit: int
+    ) -> tuple[list[sa.Row[Any]], str | None]:
+        stmt = self._select(*equal_to(t, filters))
+        return await self._page(stmt, [t.c.created_at, t.c.id], cursor=cursor, limit=limit)
+
+    async def create(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._insert(values)
+
+    async def update(self, *, assessment_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._update(t.c.id == assessment_id, values)
+
+    async def all_answers(self, *, assessment_id: uuid.UUID) -> list[sa.Row[Any]]:
+        a = self_assessment_answers
+        return await self._all(
+            sa.select(a).where(a.c.assessment_id == assessment_id).order_by(a.c.requirement_code)
+        )
 
     async def save_answers(
-        self, assessment_id: uuid.UUID, answers: list[dict[str, Any]], *, by: str, at: datetime
+        self, *, assessment_id: uuid.UUID, answers: list[dict[str, Any]], by: str, at: datetime
     ) -> None:
         """All answers of one request in one statement."""
-        await self.session.execute(
+        await self.db.execute(
             ANSWERS_UPSERT,
             {
                 "assessment_id": assessment_id,
-                "codes": [a["requirement_code"] for a in answers],
-                "statuses": [a["status"] for a in answers],
-                "notes": [a.get("note") for a in answers],
+                "codes": [x["requirement_code"] for x in answers],
+                "statuses": [x["status"] for x in answers],
+                "notes": [x.get("note") for x in answers],
                 "answered_by": by,
                 "answered_at": at,
             },
         )
 
-    # -- evidence -------------------------------------------------------------------------------
-    async def get_evidence(self, evidence_id: uuid.UUID) -> sa.Row | None:
-        stmt = sa.select(evidence_files).where(evidence_files.c.id == evidence_id)
-        return (await self.session.execute(stmt)).first()
 
-    async def find_evidence(
-        self, assessment_id: uuid.UUID, requirement_code: str, sha256: str
-    ) -> sa.Row | None:
-        t = evidence_files
-        stmt = sa.select(t).where(
-            t.c.assessment_id == assessment_id, t.c.requirement_code == requirement_code, t.c.sha256 == sha256
+class EvidenceRepository(Repository):
+    table = evidence_files
+    noun = "Evidence"
+
+    async def get(self, *, evidence_id: uuid.UUID) -> sa.Row[Any] | None:
+        return await self._one(self._select(e.c.id == evidence_id))
+
+    async def get_or_raise(self, *, evidence_id: uuid.UUID) -> sa.Row[Any]:
+        if (row := await self.get(evidence_id=evidence_id)) is None:
+            raise self._missing(evidence_id)
+        return row
+
+    async def get_same(
+        self, *, assessment_id: uuid.UUID, requirement_code: str, sha256: str
+    ) -> sa.Row[Any] | None:
+        """The file already attached to this requirement with this content, if any."""
+        return await self._one(
+            self._select(
+                e.c.assessment_id == assessment_id,
+                e.c.requirement_code == requirement_code,
+                e.c.sha256 == sha256,
+            )
         )
-        return (await self.session.execute(stmt)).first()
 
-    async def create_evidence(self, **values: Any) -> sa.Row:
-        stmt = sa.insert(evidence_files).values(**values).returning(evidence_files)
-        return (await self.session.execute(stmt)).one()
+    async def page(
+        self, *, assessment_id: uuid.UUID, filters: EvidenceFilter, cursor: str | None, limit: int
+    ) -> tuple[list[sa.Row[Any]], str | None]:
+        stmt = self._select(e.c.assessment_id == assessment_id, *equal_to(e, filters))
+        return await self._page(stmt, [e.c.uploaded_at, e.c.id], cursor=cursor, limit=limit)
 
-    async def list_evidence(
-        self, assessment_id: uuid.UUID, *, requirement_code: str | None, cursor: str | None, limit: int
-    ) -> tuple[list[sa.Row], str | None]:
-        t = evidence_files
-        stmt = sa.select(t).where(t.c.assessment_id == assessment_id)
-        if requirement_code is not None:
-            stmt = stmt.where(t.c.requirement_code == requirement_code)
-        return await self.page(stmt, [t.c.uploaded_at, t.c.id], cursor=cursor, limit=limit)
+    async def create(self, *, values: dict[str, Any]) -> sa.Row[Any]:
+        return await self._insert(values)
 
-    async def delete_evidence(self, evidence_id: uuid.UUID) -> None:
-        await self.session.execute(sa.delete(evidence_files).where(evidence_files.c.id == evidence_id))
+    async def delete(self, *, evidence_id: uuid.UUID) -> None:
+        await self.db.execute(sa.delete(e).where(e.c.id == evidence_id))

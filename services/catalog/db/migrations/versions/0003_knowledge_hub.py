@@ -251,7 +251,7 @@ def upgrade() -> None:
         resources,
         [
             {
-                "resource_id": uuid.uuid5(NAMESPACE, r["slug"]),
+                "resource_id": uuid.uuid5(NAMESPACE, str(r["slug"])),
                 "body": None,
                 "url": None,
                 "entity_type": None,

@@ -1,0 +1,1 @@
+"""Repositories of schema ``catalog`` (docs/conventions.md §1): one class per aggregate."""

@@ -1,0 +1,1 @@
+"""Use cases of the gateway app: credentials (``/_auth``), API keys, dev tokens."""
