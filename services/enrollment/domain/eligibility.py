@@ -267,7 +267,7 @@ def corporate_image(i: EligibilityInput) -> RuleResult:
         "V: imagen corporativa desarrollada (correo corporativo y página web).",
         ok,
         "Corporate e-mail and website are recorded." if ok else "; ".join(problems).capitalize() + ".",
-        {"email": email, "email_is_free_mail": bool(email) and is_free_mail(email), "website": website},
+        {"email": email, "email_is_free_mail": is_free_mail(email) if email else False, "website": website},
     )
 
 

@@ -19,7 +19,7 @@ import orjson
 import sqlalchemy as sa
 from asyncpg.exceptions import UniqueViolationError
 
-from services.enrollment.db.repositories import CompanyRepository, UitRepository
+from services.enrollment.db.repositories import CompanyRepository, UitRepository, advisory_lock
 from services.enrollment.db.tables import MESSAGING, SCHEMA, companies
 from services.enrollment.domain.company import FieldProblem
 from services.enrollment.domain.company_csv import (
@@ -98,7 +98,7 @@ async def import_companies(uow: UnitOfWork, principal: Principal, data: bytes) -
     parsed = await asyncio.to_thread(_parse, data, today)
     report = ImportReport(received=len(parsed.rows) + len(parsed.rejected), rejected=list(parsed.rejected))
     async with uow:
-        await uow.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(IMPORT_LOCK))))
+        await advisory_lock(uow.session, IMPORT_LOCK)
         repo = CompanyRepository(uow.session)
         existing = await repo.existing_rucs(rucs=[values["ruc"] for _, values in parsed.rows])
         fresh = []
@@ -111,7 +111,7 @@ async def import_companies(uow: UnitOfWork, principal: Principal, data: bytes) -
             else:
                 fresh.append(values)
         if fresh:
-            uit_table = await UitRepository(uow.session).list()
+            uit_table = await UitRepository(uow.session).all()
             company_records, outbox_records = await asyncio.to_thread(
                 _records, fresh, uit_table, now, principal.subject, current_trace_carrier()
             )
@@ -124,7 +124,7 @@ async def import_companies(uow: UnitOfWork, principal: Principal, data: bytes) -
 async def _copy(uow: UnitOfWork, company_records: list[tuple], outbox_records: list[tuple]) -> None:
     """COPY on the unit of work's own connection, so it commits or rolls back with it."""
     connection = await uow.session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
+    driver: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's, untyped
     try:
         await driver.copy_records_to_table(
             companies.name, schema_name=SCHEMA, columns=COMPANY_COLUMNS, records=company_records
