@@ -45,6 +45,15 @@ Page = tuple[list[sa.Row[Any]], str | None]
 SEATED = [s.value for s in SEAT_HOLDING_STATES]
 
 
+async def _create_unless_taken(
+    db: Executor, table: sa.Table, values: dict[str, Any], **conflict: Any
+) -> sa.Row[Any] | None:
+    """Insert, or None when a unique key is taken: a concurrent twin is a 409, never a 500."""
+    stmt = pg_insert(table).values(**values).on_conflict_do_nothing(**conflict).returning(table)
+    row: sa.Row[Any] | None = (await db.execute(stmt)).first()
+    return row
+
+
 async def advisory_lock(db: Executor, name: str) -> None:
     """One holder at a time of ``name`` until the transaction ends."""
     await db.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(name))))
@@ -145,10 +154,8 @@ class CompanyRepository(Repository):
         return row
 
     async def create(self, *, values: dict[str, Any]) -> sa.Row[Any] | None:
-        """Insert unless the RUC exists (then None): a concurrent twin cannot cause a 500."""
-        stmt = pg_insert(companies).values(**values).on_conflict_do_nothing(index_elements=[companies.c.ruc])
-        row: sa.Row[Any] | None = (await self.db.execute(stmt.returning(companies))).first()
-        return row
+        """Insert unless the RUC exists (then None)."""
+        return await _create_unless_taken(self.db, companies, values, index_elements=[companies.c.ruc])
 
     async def update(self, *, company_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
         return await self._update(companies.c.id == company_id, values)
@@ -294,9 +301,7 @@ class CohortRepository(Repository):
 
     async def create(self, *, values: dict[str, Any]) -> sa.Row[Any] | None:
         """Insert unless the name is taken (then None)."""
-        stmt = pg_insert(cohorts).values(**values).on_conflict_do_nothing(index_elements=[cohorts.c.name])
-        row: sa.Row[Any] | None = (await self.db.execute(stmt.returning(cohorts))).first()
-        return row
+        return await _create_unless_taken(self.db, cohorts, values, index_elements=[cohorts.c.name])
 
     async def update(self, *, cohort_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
         return await self._update(cohorts.c.id == cohort_id, values)
@@ -355,9 +360,7 @@ class MonitorRepository(Repository):
 
     async def create(self, *, values: dict[str, Any]) -> sa.Row[Any] | None:
         """Insert unless the e-mail or login is taken (then None)."""
-        stmt = pg_insert(monitors).values(**values).on_conflict_do_nothing().returning(monitors)
-        row: sa.Row[Any] | None = (await self.db.execute(stmt)).first()
-        return row
+        return await _create_unless_taken(self.db, monitors, values)
 
     async def update(self, *, monitor_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
         return await self._update(monitors.c.id == monitor_id, values)
@@ -513,14 +516,9 @@ class ApplicationRepository(Repository):
 
     async def create(self, *, values: dict[str, Any]) -> sa.Row[Any] | None:
         """Insert unless the company already applied to the cohort (then None)."""
-        stmt = (
-            pg_insert(applications)
-            .values(**values)
-            .on_conflict_do_nothing(constraint="uq_enrollment_applications_company_cohort")
-            .returning(applications)
+        return await _create_unless_taken(
+            self.db, applications, values, constraint="uq_enrollment_applications_company_cohort"
         )
-        row: sa.Row[Any] | None = (await self.db.execute(stmt)).first()
-        return row
 
     async def update(self, *, application_id: uuid.UUID, values: dict[str, Any]) -> sa.Row[Any]:
         return await self._update(applications.c.id == application_id, values)

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from services.enrollment.domain.regions import ensure_region
 from shared.errors import InvalidTransition
 
 
@@ -94,3 +95,7 @@ class ApplicationFilters:
     ruc: str | None = None
     monitor_id: uuid.UUID | None = None  # followed by this monitor now
     certification_eligible: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.region:  # the official name, or 422 region.unknown
+            object.__setattr__(self, "region", ensure_region(self.region))

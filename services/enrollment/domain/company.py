@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from services.enrollment.domain.regions import ensure_region
 from shared.errors import RuleViolation
 
 
@@ -59,6 +60,10 @@ class CompanyFilters:
     size_class: str | None = None
     circular_economy_node: bool | None = None
     q: str | None = None  # part of the legal or trade name, or an exact RUC
+
+    def __post_init__(self) -> None:
+        if self.region:  # the official name, or 422 region.unknown
+            object.__setattr__(self, "region", ensure_region(self.region))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ moves otherwise), the history row and the event join the same transaction.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,7 +33,6 @@ from services.enrollment.domain.cohorts import ensure_window_open
 from services.enrollment.domain.commitment import ensure_signer_is_legal_representative
 from services.enrollment.domain.eligibility import EligibilityReport
 from services.enrollment.domain.monitors import pick_monitor
-from services.enrollment.domain.regions import ensure_region
 from services.enrollment.events import publish
 from services.enrollment.handlers.eligibility import apply_evaluation, report_for
 from shared.auth import Principal
@@ -55,8 +54,6 @@ async def page(
     db: ReadDb, caller: Principal, filters: ApplicationFilters, *, sort: str, cursor: str | None, limit: int
 ) -> Page:
     """A company sees its own applications, a monitor those it follows, staff every one."""
-    if filters.region:
-        filters = replace(filters, region=ensure_region(filters.region))
     return await ApplicationRepository(db).page(
         scope=access.scope_of(caller), filters=filters, sort=sort, cursor=cursor, limit=limit
     )

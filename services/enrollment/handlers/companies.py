@@ -4,7 +4,6 @@ record PROMPERÚ accounts."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,6 @@ from services.enrollment.db.repositories import ApplicationRepository, CompanyRe
 from services.enrollment.domain import access
 from services.enrollment.domain.company import CompanyFilters, ensure_no_problems
 from services.enrollment.domain.company_fields import normalize_company_fields
-from services.enrollment.domain.regions import ensure_region
 from services.enrollment.domain.sizing import SizeResult, UitValue, classify
 from services.enrollment.events import publish
 from services.enrollment.handlers.eligibility import reevaluate_company
@@ -42,8 +40,6 @@ async def read(db: ReadDb, caller: Principal, *, ruc: str) -> sa.Row[Any]:
 async def page(
     db: ReadDb, caller: Principal, filters: CompanyFilters, *, sort: str, cursor: str | None, limit: int
 ) -> Page:
-    if filters.region:
-        filters = replace(filters, region=ensure_region(filters.region))
     return await CompanyRepository(db).page(
         scope=access.scope_of(caller), filters=filters, sort=sort, cursor=cursor, limit=limit
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from services.enrollment.domain.applications import Status, ensure_transition, status_after_evaluation
@@ -29,7 +31,7 @@ def test_a_participant_goes_from_draft_to_completed_one_step_at_a_time():
         S.active,
         S.completed,
     ]
-    for current, following in zip(journey, journey[1:], strict=False):
+    for current, following in itertools.pairwise(journey):
         assert may(current, following), f"{current} -> {following}"
     # No step may be skipped: admission before evaluation, activity before the signed letter...
     for i, current in enumerate(journey[:-2]):
