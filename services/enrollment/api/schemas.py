@@ -25,10 +25,11 @@ from shared.partial import PartialUpdate
 
 
 # --- the kernel's input guard (docs/conventions.md §5) ---------------------------------------
-# The import point of the request-body base: unknown fields refused (a typo is a 422, not
-# silence) and text Postgres cannot store (NUL) a 422 naming the field. The kernel's guard
-# is being written in shared/ (issue 13, h1); until it lands it stands here, once, and this
-# block becomes ``from shared.<module> import <Guard> as Body``.
+# The one import point of the request-body base: unknown fields refused (a typo is a 422, not
+# silence), and a NUL (Postgres text cannot store it) a 422 naming the field. The kernel's
+# guard is ``shared.schemas.Input`` (h1, issue 13); until it is on main the base stands here,
+# once. Redirect: replace ``Body`` below by ``from shared.schemas import Input as Body``
+# (partial updates list ``PartialUpdate`` first, which derives from ``Input`` there).
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -100,7 +101,7 @@ class CompanyCreate(Body):
     products: list[str] = Field([], description="main products: the catalogue searches them")
 
 
-class CompanyUpdate(Body, PartialUpdate):
+class CompanyUpdate(PartialUpdate, Body):
     legal_name: str = left_out()
     trade_name: str | None = None
     legal_rep_name: str = left_out()
@@ -245,7 +246,7 @@ class SiteCreate(Body):
     indeci_expires_on: date | None = None
 
 
-class SiteUpdate(Body, PartialUpdate):
+class SiteUpdate(PartialUpdate, Body):
     name: str = left_out(min_length=1, max_length=200)
     address: str = left_out(min_length=1)
     region: str = left_out()
@@ -307,7 +308,7 @@ class CohortCreate(Body):
     certification_audit_on: date | None = None
 
 
-class CohortUpdate(Body, PartialUpdate):
+class CohortUpdate(PartialUpdate, Body):
     name: str = left_out(min_length=1, max_length=100)
     capacity: int = left_out(ge=1, le=10_000)
     applications_open_on: date = left_out()
@@ -346,7 +347,7 @@ class MonitorCreate(Body):
     active: bool = True
 
 
-class MonitorUpdate(Body, PartialUpdate):
+class MonitorUpdate(PartialUpdate, Body):
     name: str = left_out(min_length=1, max_length=200)
     email: str = left_out(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     user_subject: str | None = None

@@ -64,20 +64,17 @@ async def _sorted_page(
     stmt: sa.Select[Any],
     order_by: list[sa.ColumnElement[Any]],
     *,
-    descending: bool,
+    sort: str,
     cursor: str | None,
     limit: int,
 ) -> Page:
-    """The kernel's keyset page, in either direction (``Repository._page`` goes up only)."""
+    """A keyset page by a public sort name (``-`` first: descending; ``order_by`` ends with the
+    unique id). ``Repository._page`` goes up only."""
+    descending = sort.startswith("-")
     page = keyset_page(stmt, order_by, cursor=cursor, limit=limit, descending=descending)
     rows = list((await db.execute(page)).all())
     names = [c.key for c in order_by]
     return page_of(rows, limit, key=lambda row: [row._mapping[n] for n in names])
-
-
-def _split_sort(sort: str, columns: dict[str, sa.ColumnElement[Any]]) -> tuple[sa.ColumnElement[Any], bool]:
-    """``"-legal_name"`` -> (legal_name column, descending)."""
-    return columns[sort.lstrip("-")], sort.startswith("-")
 
 
 def followed_applications(monitor_subject: str) -> sa.Select[Any]:
@@ -129,10 +126,6 @@ class CompanyRepository(Repository):
     table = companies
     noun = "Company"
 
-    @staticmethod
-    def _key(ruc: str | None, company_id: uuid.UUID | None) -> sa.ColumnElement[bool]:
-        return companies.c.ruc == ruc if company_id is None else companies.c.id == company_id
-
     async def get(
         self,
         *,
@@ -142,7 +135,7 @@ class CompanyRepository(Repository):
         for_update: bool = False,
     ) -> sa.Row[Any] | None:
         """By RUC or by id; None also when out of ``scope``."""
-        where = self._key(ruc, company_id)
+        where = companies.c.ruc == ruc if company_id is None else companies.c.id == company_id
         return await self._one(self._select(where, _company_scope(scope), for_update=for_update))
 
     async def get_or_raise(
@@ -192,10 +185,8 @@ class CompanyRepository(Repository):
                     companies.c.ruc == f.q,
                 )
             )
-        column, descending = _split_sort(sort, COMPANY_SORTS)
-        return await _sorted_page(
-            self.db, stmt, [column, companies.c.id], descending=descending, cursor=cursor, limit=limit
-        )
+        order_by = [COMPANY_SORTS[sort.lstrip("-")], companies.c.id]
+        return await _sorted_page(self.db, stmt, order_by, sort=sort, cursor=cursor, limit=limit)
 
     async def region_figures(self) -> dict[str, RegionFigures]:
         """Per region with companies: companies, women-led ones, participants, certification-eligible."""
@@ -509,10 +500,8 @@ class ApplicationRepository(Repository):
         if f.certification_eligible is not None:
             eligible = applications.c.certification_eligible_at.is_not(None)
             stmt = stmt.where(eligible if f.certification_eligible else sa.not_(eligible))
-        column, descending = _split_sort(sort, APPLICATION_SORTS)
-        return await _sorted_page(
-            self.db, stmt, [column, applications.c.id], descending=descending, cursor=cursor, limit=limit
-        )
+        order_by = [APPLICATION_SORTS[sort.lstrip("-")], applications.c.id]
+        return await _sorted_page(self.db, stmt, order_by, sort=sort, cursor=cursor, limit=limit)
 
     async def create(self, *, values: dict[str, Any]) -> sa.Row[Any] | None:
         """Insert unless the company already applied to the cohort (then None)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from services.enrollment.domain.regions import ensure_region
 from shared.errors import RuleViolation
+from shared.ruc import ruc_problem
 
 
 class RucStatus(StrEnum):
@@ -34,6 +35,14 @@ class FieldProblem:
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "rule": self.rule, "message": self.message}
+
+
+def checked_ruc(ruc: str) -> str:
+    """``ruc`` if it is a well-formed RUC, or 422 naming the rule it breaks."""
+    problem = ruc_problem(ruc)
+    if problem:
+        raise RuleViolation(problem.rule, problem.message, detail_es=problem.message_es)
+    return ruc
 
 
 def ensure_no_problems(problems: list[FieldProblem]) -> None:

@@ -11,29 +11,21 @@ import sqlalchemy as sa
 
 from services.enrollment.db.repositories import ApplicationRepository, CompanyRepository, Page, UitRepository
 from services.enrollment.domain import access
-from services.enrollment.domain.company import CompanyFilters, ensure_no_problems
+from services.enrollment.domain.company import CompanyFilters, checked_ruc, ensure_no_problems
 from services.enrollment.domain.company_fields import normalize_company_fields
 from services.enrollment.domain.sizing import SizeResult, UitValue, classify
 from services.enrollment.events import publish
 from services.enrollment.handlers.eligibility import reevaluate_company
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import Conflict, RuleViolation
-from shared.ruc import ruc_problem
+from shared.errors import Conflict
 from shared.uow import UnitOfWork
-
-
-def _checked_ruc(ruc: str) -> str:
-    problem = ruc_problem(ruc)
-    if problem:
-        raise RuleViolation(problem.rule, problem.message, detail_es=problem.message_es)
-    return ruc
 
 
 async def read(db: ReadDb, caller: Principal, *, ruc: str) -> sa.Row[Any]:
     """The company, if the caller may know it exists (404 otherwise); 422 for a malformed RUC."""
     scope = access.scope_of(caller)
-    row = await CompanyRepository(db).get(ruc=_checked_ruc(ruc), scope=scope)
+    row = await CompanyRepository(db).get(ruc=checked_ruc(ruc), scope=scope)
     return access.visible(row, scope, what="Company", ident=ruc)
 
 
