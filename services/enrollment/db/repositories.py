@@ -14,10 +14,14 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.enrollment.db.tables import (
+    MESSAGING,
+    SCHEMA,
     application_transitions,
     applications,
     cohorts,
@@ -37,6 +41,8 @@ from services.enrollment.domain.company import CompanyFilters
 from services.enrollment.domain.monitors import MonitorLoad
 from services.enrollment.domain.regions import CIRCULAR_ECONOMY_NODES, RegionFigures
 from services.enrollment.domain.sizing import UitValue
+from shared.errors import Conflict
+from shared.events.tables import outbox_channel
 from shared.pagination import keyset_page, page_of
 from shared.repository import Executor, Repository
 
@@ -54,7 +60,7 @@ async def _create_unless_taken(
     return row
 
 
-async def advisory_lock(db: Executor, name: str) -> None:
+async def _advisory_lock(db: Executor, name: str) -> None:
     """One holder at a time of ``name`` until the transaction ends."""
     await db.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(name))))
 
@@ -115,6 +121,12 @@ class UitRepository(Repository):
         return [UitValue(r.fiscal_year, r.amount_pen, r.legal_source) for r in rows]
 
 
+# The order of a COPY record's values (the import builds them in a worker thread).
+COMPANY_COLUMNS = [c.name for c in companies.columns]
+OUTBOX_COLUMNS = ["event_id", "topic", "key", "envelope"]
+# One import at a time: each checks which RUCs exist, then loads the rest.
+IMPORT_LOCK = "enrollment:company-import"
+
 COMPANY_SORTS: dict[str, sa.ColumnElement[Any]] = {
     "legal_name": companies.c.legal_name,
     "created_at": companies.c.created_at,
@@ -161,6 +173,33 @@ class CompanyRepository(Repository):
         wanted = sa.bindparam("rucs", rucs, type_=ARRAY(sa.Text))
         stmt = sa.select(companies.c.ruc).where(companies.c.ruc == sa.any_(wanted))
         return set((await self.db.execute(stmt)).scalars())
+
+    async def lock_import(self) -> None:
+        await _advisory_lock(self.db, IMPORT_LOCK)
+
+    async def copy_in(
+        self, *, company_records: list[tuple[Any, ...]], outbox_records: list[tuple[Any, ...]]
+    ) -> None:
+        """COPY companies (``COMPANY_COLUMNS``) and their outbox envelopes (``OUTBOX_COLUMNS``)
+        on the transaction's own connection, so they commit or roll back with it; 409 if a RUC
+        was registered meanwhile. COPY loads about four times faster than executemany."""
+        if not isinstance(self.db, AsyncSession):
+            raise TypeError("COPY runs in the unit of work's session")
+        connection = await self.db.connection()
+        driver: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's, untyped
+        try:
+            await driver.copy_records_to_table(
+                companies.name, schema_name=SCHEMA, columns=COMPANY_COLUMNS, records=company_records
+            )
+        except UniqueViolationError as exc:
+            raise Conflict(
+                "A company in the file was registered by someone else during the import; run it again.",
+                detail_es="Una empresa del archivo se registró durante la importación; vuelva a ejecutarla.",
+            ) from exc
+        await driver.copy_records_to_table(
+            MESSAGING.outbox.name, schema_name=SCHEMA, columns=OUTBOX_COLUMNS, records=outbox_records
+        )
+        await self.db.execute(sa.select(sa.func.pg_notify(outbox_channel(SCHEMA), "")))
 
     async def page(
         self, *, scope: Scope, filters: CompanyFilters, sort: str, cursor: str | None, limit: int
@@ -362,7 +401,7 @@ class MonitorRepository(Repository):
         return [MonitorLoad(r.id, r.name, r.active, r.participants) for r in rows]
 
     async def lock_assignments(self) -> None:
-        await advisory_lock(self.db, ASSIGNMENT_LOCK)
+        await _advisory_lock(self.db, ASSIGNMENT_LOCK)
 
     def _assignments(self, application_id: uuid.UUID) -> sa.Select[Any]:
         return (
