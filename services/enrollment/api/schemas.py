@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from services.enrollment.domain.applications import Status, allowed_from
@@ -21,33 +21,8 @@ from services.enrollment.domain.company import RucStatus
 from services.enrollment.domain.regions import is_circular_economy_node
 from services.enrollment.domain.sizing import SizeClass
 from shared.pagination import Page
-from shared.partial import PartialUpdate
-
-
-# --- the kernel's input guard (docs/conventions.md §5) ---------------------------------------
-# The one import point of the request-body base: unknown fields refused (a typo is a 422, not
-# silence), and a NUL (Postgres text cannot store it) a 422 naming the field. The kernel's
-# guard is ``shared.schemas.Input`` (h1, issue 13); until it is on main the base stands here,
-# once. Redirect: replace ``Body`` below by ``from shared.schemas import Input as Body``
-# (partial updates list ``PartialUpdate`` first, which derives from ``Input`` there).
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _storable_text(cls, value: Any) -> Any:
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(t, str) and "\x00" in t for t in texts):
-            raise ValueError("text must not contain NUL characters")
-        return value
-
-
-def left_out(**constraints: Any) -> Any:
-    """A partial update's field that may be left out but not nulled (shared/partial.py):
-    ``Field(None, ...)`` typed ``Any``, as mypy's pydantic plugin would refuse ``None`` for
-    ``str``. Kernel material too: redirect with ``Body`` when shared/ has it."""
-    return Field(None, **constraints)
-
+from shared.partial import PartialUpdate, left_out
+from shared.schemas import Input
 
 # --- companies -------------------------------------------------------------------------------
 
@@ -74,7 +49,7 @@ COMPANY_EXAMPLE: JsonDict = {
 }
 
 
-class CompanyCreate(Body):
+class CompanyCreate(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [COMPANY_EXAMPLE]})
 
     ruc: str = Field(
@@ -101,7 +76,7 @@ class CompanyCreate(Body):
     products: list[str] = Field([], description="main products: the catalogue searches them")
 
 
-class CompanyUpdate(PartialUpdate, Body):
+class CompanyUpdate(PartialUpdate):
     legal_name: str = left_out()
     trade_name: str | None = None
     legal_rep_name: str = left_out()
@@ -123,7 +98,7 @@ class CompanyUpdate(PartialUpdate, Body):
     products: list[str] = left_out()
 
 
-class PromperuAccountsUpdate(Body):
+class PromperuAccountsUpdate(Input):
     pending: bool = Field(description="true: the company owes PROMPERÚ money or documents")
     note: str | None = None
 
@@ -218,7 +193,7 @@ class ImportReportPublic(BaseModel):
 # --- sites -----------------------------------------------------------------------------------
 
 
-class SiteCreate(Body):
+class SiteCreate(Input):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -246,7 +221,7 @@ class SiteCreate(Body):
     indeci_expires_on: date | None = None
 
 
-class SiteUpdate(PartialUpdate, Body):
+class SiteUpdate(PartialUpdate):
     name: str = left_out(min_length=1, max_length=200)
     address: str = left_out(min_length=1)
     region: str = left_out()
@@ -283,7 +258,7 @@ class SitesPublic(BaseModel):
 # --- cohorts and monitors --------------------------------------------------------------------
 
 
-class CohortCreate(Body):
+class CohortCreate(Input):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -308,7 +283,7 @@ class CohortCreate(Body):
     certification_audit_on: date | None = None
 
 
-class CohortUpdate(PartialUpdate, Body):
+class CohortUpdate(PartialUpdate):
     name: str = left_out(min_length=1, max_length=100)
     capacity: int = left_out(ge=1, le=10_000)
     applications_open_on: date = left_out()
@@ -340,14 +315,14 @@ class CohortsPublic(Page[CohortPublic]):
     pass
 
 
-class MonitorCreate(Body):
+class MonitorCreate(Input):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     user_subject: str | None = Field(None, description="the login id the monitor's identity carries")
     active: bool = True
 
 
-class MonitorUpdate(PartialUpdate, Body):
+class MonitorUpdate(PartialUpdate):
     name: str = left_out(min_length=1, max_length=200)
     email: str = left_out(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     user_subject: str | None = None
@@ -374,21 +349,21 @@ class MonitorsPublic(Page[MonitorPublic]):
 # --- applications ----------------------------------------------------------------------------
 
 
-class ApplicationCreate(Body):
+class ApplicationCreate(Input):
     ruc: str
     cohort_id: uuid.UUID
 
 
-class SignatureIn(Body):
+class SignatureIn(Input):
     name: str = Field(min_length=1, max_length=200, description="full name of the signer")
     dni: str = Field(pattern=r"^\d{8}$", description="must be the legal representative's DNI on record")
 
 
-class ReasonIn(Body):
+class ReasonIn(Input):
     reason: str | None = Field(None, max_length=2000)
 
 
-class MonitorReassign(Body):
+class MonitorReassign(Input):
     monitor_id: uuid.UUID
     reason: str = Field(min_length=1, max_length=2000)
 
