@@ -7,18 +7,15 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
-from services.training.api.access import AttendanceWriter, CompanyOrStaffReader, company_scope
+from services.training.api.roles import AttendanceWriter, ParticipationReader
 from services.training.api.schemas import (
     AttendanceImportPublic,
     AttendancePublic,
     AttendanceRecord,
     AttendancesPublic,
-    ReportRowErrorPublic,
 )
-from services.training.api.views import attendance_public
-from services.training.db import queries
-from services.training.handlers import attendance as handlers
-from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
+from services.training.handlers import attendance
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.errors import BadRequest, DomainError
 from shared.idempotency import idempotent
 from shared.openapi import csv_request_body
@@ -43,16 +40,16 @@ class ReportTooLarge(DomainError):
 )
 async def list_session_attendance(
     session_id: uuid.UUID,
-    conn: ReadConnDep,
-    principal: CompanyOrStaffReader,
+    db: ReadDbDep,
+    caller: ParticipationReader,
     ruc: str | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> AttendancesPublic:
-    rows, next_cursor = await queries.list_attendance(
-        conn, session_id=session_id, ruc=company_scope(principal, ruc), cursor=cursor, limit=limit
+    rows, next_cursor = await attendance.page(
+        db, caller, session_id=session_id, ruc=ruc, cursor=cursor, limit=limit
     )
-    return AttendancesPublic(data=[attendance_public(r) for r in rows], next_cursor=next_cursor)
+    return AttendancesPublic(data=[AttendancePublic.from_source(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.put(
@@ -65,12 +62,12 @@ async def record_attendance(
     attendee_id: uuid.UUID,
     body: AttendanceRecord,
     uow: UowDep,
-    principal: AttendanceWriter,
+    caller: AttendanceWriter,
 ) -> AttendancePublic:
-    recorded = await handlers.record_attendance(
-        uow, session_id=session_id, attendee_id=attendee_id, principal=principal, **body.model_dump()
+    recorded = await attendance.record(
+        uow, session_id=session_id, attendee_id=attendee_id, principal=caller, **body.model_dump()
     )
-    return attendance_public(recorded)
+    return AttendancePublic.from_source(recorded)
 
 
 @router.delete(
@@ -79,9 +76,9 @@ async def record_attendance(
     summary="Delete one person's attendance (a correction; may revoke the company's completion)",
 )
 async def delete_attendance(
-    session_id: uuid.UUID, attendee_id: uuid.UUID, uow: UowDep, principal: AttendanceWriter
+    session_id: uuid.UUID, attendee_id: uuid.UUID, uow: UowDep, caller: AttendanceWriter
 ) -> Response:
-    await handlers.delete_attendance(uow, session_id=session_id, attendee_id=attendee_id, principal=principal)
+    await attendance.delete(uow, session_id=session_id, attendee_id=attendee_id, principal=caller)
     return Response(status_code=204)
 
 
@@ -119,24 +116,12 @@ async def _report_bytes(request: Request) -> bytes:
     openapi_extra={"requestBody": csv_request_body(REPORT_EXAMPLE)},
 )
 async def import_attendance_report(
-    session_id: uuid.UUID, request: Request, uow: UowDep, principal: AttendanceWriter
+    session_id: uuid.UUID, request: Request, uow: UowDep, caller: AttendanceWriter
 ):
     raw = await _report_bytes(request)
 
     async def action() -> AttendanceImportPublic:
-        report = await handlers.import_attendance_report(
-            uow, session_id=session_id, raw=raw, principal=principal
-        )
-        return AttendanceImportPublic(
-            rows_read=report.rows_read,
-            rows_accepted=report.rows_accepted,
-            rows_rejected=report.rows_rejected,
-            people_recorded=report.people_recorded,
-            attendees_created=report.attendees_created,
-            companies=report.companies,
-            errors=[
-                ReportRowErrorPublic(line=e.line, field=e.field, message=e.message) for e in report.errors
-            ],
-        )
+        report = await attendance.import_report(uow, session_id=session_id, raw=raw, principal=caller)
+        return AttendanceImportPublic.model_validate(report)
 
-    return await idempotent(request, uow, action, status_code=200, subject=principal.subject, payload=raw)
+    return await idempotent(request, uow, action, status_code=200, subject=caller.subject, payload=raw)

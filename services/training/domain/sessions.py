@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from shared.clock import LIMA
 from shared.errors import InvalidTransition, RuleViolation
 
 
@@ -95,3 +96,10 @@ def ensure_started(session: Session, now: datetime) -> None:
             f"The session starts at {session.starts_at.isoformat()}; attendance is recorded once it has begun.",
             detail_es=f"La sesión empieza el {session.starts_at.isoformat()}; la asistencia se registra una vez iniciada.",
         )
+
+
+def lima_days(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    """The instants bounding Lima dates ``date_from``..``date_to``, both included (``[start, end)``)."""
+    start = datetime.combine(date_from, time.min, tzinfo=LIMA) if date_from else None
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=LIMA) if date_to else None
+    return start, end

@@ -4,18 +4,53 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
-from services.training.db.repository import AssistanceRepository, ParticipantRepository
+from services.training.db.repositories import AssistanceRepository, ParticipantRepository, RowPage
 from services.training.domain.access import ensure_may_act_for
 from services.training.domain.assistance import AssistanceMode, check_assistance, standard_aspects
 from services.training.domain.participants import ParticipantStatus, ensure_active
 from services.training.events import publish
+from services.training.handlers import participants
 from shared.auth import Principal, Role
+from shared.deps import ReadDb
 from shared.errors import RuleViolation
 from shared.uow import UnitOfWork
 
 
-async def log_assistance(
+async def timeline(
+    db: ReadDb, caller: Principal, *, participant_id: uuid.UUID, cursor: str | None, limit: int
+) -> RowPage:
+    """A company's follow-up visits and calls, oldest first (a company: only its own)."""
+    await participants.read(db, caller, participant_id=participant_id)
+    return await AssistanceRepository(db).page(
+        participant_id=participant_id, cursor=cursor, limit=limit, descending=False
+    )
+
+
+async def page(
+    db: ReadDb,
+    *,
+    cohort_id: uuid.UUID | None,
+    monitor: str | None,
+    held_from: date | None,
+    held_to: date | None,
+    cursor: str | None,
+    limit: int,
+) -> RowPage:
+    """The log across companies, newest first; ``held_from`` / ``held_to`` are Lima dates."""
+    return await AssistanceRepository(db).page(
+        cohort_id=cohort_id,
+        monitor_subject=monitor,
+        held_from=held_from,
+        held_to=held_to,
+        cursor=cursor,
+        limit=limit,
+        descending=True,
+    )
+
+
+async def log(
     uow: UnitOfWork,
     *,
     participant_id: uuid.UUID,
@@ -27,7 +62,7 @@ async def log_assistance(
     next_steps: str | None,
     next_visit_on: date | None,
     principal: Principal,
-) -> dict:
+) -> dict[str, Any]:
     """A monitor logs its own visit; an officer logs one for the participant's assigned monitor."""
     async with uow:
         participant = await ParticipantRepository(uow.session).get_or_raise(participant_id=participant_id)

@@ -5,17 +5,37 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from services.training.db.repository import AttendeeRepository, ParticipantRepository
-from services.training.domain.access import ensure_may_act_for, may_act_for
+import sqlalchemy as sa
+
+from services.training.db.repositories import AttendeeRepository, ParticipantRepository, RowPage
+from services.training.domain.access import ensure_may_act_for
 from services.training.domain.attendees import Attendee, Gender
 from services.training.domain.participants import ParticipantStatus, ensure_active
-from shared.access import hidden
+from services.training.handlers import participants
 from shared.auth import Principal
-from shared.errors import Conflict
+from shared.deps import ReadDb
+from shared.errors import Conflict, NotFound
 from shared.uow import UnitOfWork
 
 
-async def register_attendee(
+async def page(
+    db: ReadDb, caller: Principal, *, participant_id: uuid.UUID, cursor: str | None, limit: int
+) -> RowPage:
+    """The company's people, by name (a company: only its own)."""
+    await participants.read(db, caller, participant_id=participant_id)
+    return await AttendeeRepository(db).page(participant_id=participant_id, cursor=cursor, limit=limit)
+
+
+async def read(db: ReadDb, caller: Principal, *, attendee_id: uuid.UUID) -> sa.Row[Any]:
+    """The person with the company's RUC, name and cohort, if the caller may see them."""
+    row = await AttendeeRepository(db).get_with_company(attendee_id=attendee_id)
+    if row is None:
+        raise NotFound("Attendee", attendee_id, detail_es=f"El asistente {attendee_id} no existe.")
+    caller.ensure_company(row.ruc)
+    return row
+
+
+async def register(
     uow: UnitOfWork,
     *,
     participant_id: uuid.UUID,
@@ -31,7 +51,7 @@ async def register_attendee(
         ensure_may_act_for(principal, participant)
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         repo = AttendeeRepository(uow.session)
-        existing = await repo.get_by_dni(participant_id=participant_id, dni=dni)
+        existing = await repo.get(participant_id=participant_id, dni=dni)
         if existing is not None:
             raise Conflict(
                 f"DNI {dni} is already registered for company {participant.ruc}.",
@@ -55,7 +75,7 @@ async def register_attendee(
         return attendee
 
 
-async def update_attendee(
+async def update(
     uow: UnitOfWork, *, attendee_id: uuid.UUID, changes: dict[str, Any], principal: Principal
 ) -> Attendee:
     """Correct a person's name, role, gender or email (the DNI identifies them and stays)."""
@@ -65,11 +85,9 @@ async def update_attendee(
         participant = await ParticipantRepository(uow.session).get_or_raise(
             participant_id=attendee.participant_id
         )
-        if not may_act_for(principal, participant):
-            raise hidden("Attendee", attendee_id)
+        ensure_may_act_for(principal, participant, what="Attendee")
         if "gender" in changes:
             changes["gender"] = Gender(changes["gender"]).value
-        await repo.update(attendee_id=attendee_id, values=changes | {"updated_at": uow.clock.now()})
-        updated = await repo.get_or_raise(attendee_id=attendee_id)
+        updated = await repo.update(attendee_id=attendee_id, values=changes | {"updated_at": uow.clock.now()})
         await uow.commit()
         return updated

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.training.db.repository import (
+import sqlalchemy as sa
+
+from services.training.db.repositories import (
     AttendanceRepository,
     CohortRepository,
+    ParticipantRepository,
+    RowPage,
     SessionRepository,
     WorkshopRepository,
 )
+from services.training.domain import access
 from services.training.domain.curriculum import resolve_duration
 from services.training.domain.sessions import (
     DeliveryMode,
@@ -20,11 +25,62 @@ from services.training.domain.sessions import (
     SessionStatus,
     apply,
     check_delivery,
+    lima_days,
 )
 from services.training.events import publish
 from services.training.handlers.attendance_effects import announce_attendance_change
-from shared.errors import Conflict, RuleViolation
+from shared.auth import Principal
+from shared.deps import ReadDb
+from shared.errors import Conflict, NotFound, RuleViolation
 from shared.uow import UnitOfWork
+
+
+async def _own_cohorts(db: ReadDb, caller: Principal) -> set[uuid.UUID] | None:
+    """The cohorts whose sessions the caller may see (None: every cohort)."""
+    if not access.sees_own_cohorts_only(caller):
+        return None
+    return await ParticipantRepository(db).cohort_ids(ruc=caller.ruc or "")
+
+
+async def page(
+    db: ReadDb,
+    caller: Principal,
+    *,
+    cohort_id: uuid.UUID | None,
+    workshop_number: int | None,
+    status: SessionStatus | None,
+    mode: DeliveryMode | None,
+    date_from: date | None,
+    date_to: date | None,
+    cursor: str | None,
+    limit: int,
+) -> RowPage:
+    """Sessions by start time; ``date_from`` / ``date_to`` are Lima dates, both included."""
+    starts_from, starts_before = lima_days(date_from, date_to)
+    return await SessionRepository(db).page(
+        cohort_id=cohort_id,
+        cohort_ids=await _own_cohorts(db, caller),
+        workshop_number=workshop_number,
+        status=status.value if status else None,
+        mode=mode.value if mode else None,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+async def read(db: ReadDb, caller: Principal, *, session_id: uuid.UUID) -> sa.Row[Any]:
+    row = await SessionRepository(db).get_with_title(session_id=session_id)
+    if row is None:
+        raise NotFound("Session", session_id, detail_es=f"La sesión {session_id} no existe.")
+    access.ensure_may_see_session(
+        caller,
+        session_id=session_id,
+        cohort_id=row.cohort_id,
+        own_cohorts=await _own_cohorts(db, caller) or (),
+    )
+    return row
 
 
 def _minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | None:
@@ -40,7 +96,7 @@ def _minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | Non
     return int((ends_at - starts_at) / timedelta(minutes=1))
 
 
-async def create_session(
+async def create(
     uow: UnitOfWork,
     *,
     cohort_id: uuid.UUID,
@@ -89,7 +145,7 @@ async def create_session(
         return session, workshop.title_es
 
 
-async def reschedule_session(
+async def reschedule(
     uow: UnitOfWork, *, session_id: uuid.UUID, changes: dict[str, Any]
 ) -> tuple[Session, str]:
     """Move a session or change how it is delivered; announced again as scheduled.
@@ -99,7 +155,7 @@ async def reschedule_session(
     """
     async with uow:
         repo = SessionRepository(uow.session)
-        session = await repo.get_or_raise(session_id=session_id, lock=True)
+        session = await repo.get_or_raise(session_id=session_id, for_update=True)
         apply(SessionStatus(session.status), SessionAction.reschedule)
         starts_at = changes.get("starts_at") or session.starts_at
         explicit = changes.get("duration_minutes") or _minutes_between(starts_at, changes.get("ends_at"))
@@ -115,24 +171,21 @@ async def reschedule_session(
         merged = {"mode": session.mode, "venue": session.venue, "link": session.link} | values
         check_delivery(DeliveryMode(merged["mode"]), venue=merged["venue"], link=merged["link"])
         values |= {"starts_at": starts_at, "duration_minutes": minutes, "updated_at": uow.clock.now()}
-        await repo.update(session_id=session_id, values=values)
-        updated = await repo.get_or_raise(session_id=session_id)
+        updated = await repo.update(session_id=session_id, values=values)
         workshop = await WorkshopRepository(uow.session).get_or_raise(number=session.workshop_number)
         uow.publish(publish.session_scheduled(updated, workshop.title_es, rescheduled=True))
         if minutes != session.duration_minutes:
-            companies = await AttendanceRepository(uow.session).participants_of(session_id=session_id)
+            companies = await AttendanceRepository(uow.session).participant_ids(session_id=session_id)
             await announce_attendance_change(uow, updated, companies, reason="session_rescheduled")
         await uow.commit()
         return updated, workshop.title_es
 
 
-async def cancel_session(
-    uow: UnitOfWork, *, session_id: uuid.UUID, reason: str | None
-) -> tuple[Session, str]:
+async def cancel(uow: UnitOfWork, *, session_id: uuid.UUID, reason: str | None) -> tuple[Session, str]:
     """Cancel a session that nobody attended; a session with attendance is refused (409)."""
     async with uow:
         repo = SessionRepository(uow.session)
-        session = await repo.get_or_raise(session_id=session_id, lock=True)
+        session = await repo.get_or_raise(session_id=session_id, for_update=True)
         apply(SessionStatus(session.status), SessionAction.cancel)
         recorded = await AttendanceRepository(uow.session).count(session_id=session_id)
         if recorded:
@@ -144,7 +197,7 @@ async def cancel_session(
                 extra={"attendance_count": recorded, "rule": "session_has_attendance"},
             )
         now = uow.clock.now()
-        await repo.update(
+        cancelled = await repo.update(
             session_id=session_id,
             values={
                 "status": SessionStatus.cancelled.value,
@@ -153,8 +206,7 @@ async def cancel_session(
                 "updated_at": now,
             },
         )
-        cancelled = await repo.get_or_raise(session_id=session_id)
         workshop = await WorkshopRepository(uow.session).get_or_raise(number=session.workshop_number)
-        uow.publish(publish.session_cancelled(cancelled))
+        uow.publish(publish.session_cancelled(cancelled, now))
         await uow.commit()
         return cancelled, workshop.title_es
