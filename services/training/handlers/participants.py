@@ -155,6 +155,22 @@ def _monitor(monitor: MonitorRef, since: datetime) -> dict[str, Any]:
     }
 
 
+async def _heard_before_admission(
+    uow: UnitOfWork, event: MonitorReassigned | ParticipantWithdrawn, values: dict[str, Any]
+) -> None:
+    """Keep a company training hears of before its admission (its cohort with the defaults)."""
+    await _ensure_cohort(uow, event.cohort_id, None)
+    await ParticipantRepository(uow.session).create(
+        values=values
+        | {
+            "participant_id": event.participant_id,
+            "company_id": event.company_id,
+            "ruc": event.ruc,
+            "cohort_id": event.cohort_id,
+        }
+    )
+
+
 async def reassign_monitor(
     uow: UnitOfWork, event: MonitorReassigned, envelope: EventEnvelope | None = None
 ) -> None:
@@ -166,17 +182,11 @@ async def reassign_monitor(
         if current is None:
             # Reassigned before training heard of the admission: keep the company with its
             # monitor; the admission fills in the rest (and keeps this newer monitor).
-            await _ensure_cohort(uow, event.cohort_id, None)
-            await repo.create(
-                values={
-                    "participant_id": event.participant_id,
-                    "company_id": event.company_id,
-                    "ruc": event.ruc,
-                    "cohort_id": event.cohort_id,
-                    "status": ParticipantStatus.admitted.value,
-                    "updated_at": now,
-                }
-                | _monitor(event.monitor, event.reassigned_at)
+            await _heard_before_admission(
+                uow,
+                event,
+                {"status": ParticipantStatus.admitted.value, "updated_at": now}
+                | _monitor(event.monitor, event.reassigned_at),
             )
         elif _newer(current, event.reassigned_at):
             await repo.update(
@@ -203,16 +213,7 @@ async def withdraw_participant(
         if current is None:
             # Withdrawn before training heard of the admission: keep the final state, so a
             # late admission event cannot bring the company back.
-            await _ensure_cohort(uow, event.cohort_id, None)
-            await repo.create(
-                values=withdrawal
-                | {
-                    "participant_id": event.participant_id,
-                    "company_id": event.company_id,
-                    "ruc": event.ruc,
-                    "cohort_id": event.cohort_id,
-                }
-            )
+            await _heard_before_admission(uow, event, withdrawal)
         elif accepts(ParticipantStatus(current.status), ParticipantStatus.withdrawn):
             await repo.update(participant_id=event.participant_id, values=withdrawal)
             await reevaluate(uow, participant_ids=[event.participant_id], reason="withdrawn")
