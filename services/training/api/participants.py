@@ -117,7 +117,8 @@ async def register_attendee(
 
 @router.get("/attendees/{attendee_id}", response_model=AttendeePublic, summary="One attendee")
 async def get_attendee(attendee_id: uuid.UUID, db: ReadDbDep, caller: ParticipationReader) -> AttendeePublic:
-    return AttendeePublic.model_validate(await attendees.read(db, caller, attendee_id=attendee_id))
+    attendee, _ = await attendees.read(db, caller, attendee_id=attendee_id)
+    return AttendeePublic.model_validate(attendee)
 
 
 @router.patch(

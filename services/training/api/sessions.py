@@ -67,7 +67,7 @@ async def list_sessions(
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic, summary="One session")
 async def get_session(session_id: uuid.UUID, db: ReadDbDep, caller: ParticipationReader) -> SessionPublic:
-    return SessionPublic.from_source(await sessions.read(db, caller, session_id=session_id))
+    return SessionPublic.from_source(*await sessions.read(db, caller, session_id=session_id))
 
 
 @router.post(

@@ -59,10 +59,13 @@ class WorkshopRepository(Repository):
     table = workshops
     noun = "Workshop"
 
+    def _missing(self, ident: object) -> NotFound:
+        return NotFound(self.noun, ident, detail_es=f"El Taller {ident} no existe.")
+
     async def get_or_raise(self, *, number: int) -> sa.Row[Any]:
         row = await self._one(self._select(workshops.c.number == number))
         if row is None:
-            raise NotFound("Workshop", number, detail_es=f"El Taller {number} no existe.")
+            raise self._missing(number)
         return row
 
     async def all(self) -> Rows:
@@ -81,6 +84,13 @@ class CohortRepository(Repository):
     table = cohorts
     noun = "Cohort"
 
+    def _missing(self, ident: object) -> NotFound:
+        return NotFound(
+            self.noun,
+            ident,
+            detail_es=f"La cohorte {ident} no existe en capacitación (aún no tiene empresas admitidas).",
+        )
+
     async def get(self, *, cohort_id: uuid.UUID, for_update: bool = False) -> CohortSettings | None:
         row = await self._one(self._select(cohorts.c.cohort_id == cohort_id, for_update=for_update))
         return _cohort(row) if row else None
@@ -88,11 +98,7 @@ class CohortRepository(Repository):
     async def get_or_raise(self, *, cohort_id: uuid.UUID, for_update: bool = False) -> CohortSettings:
         cohort = await self.get(cohort_id=cohort_id, for_update=for_update)
         if cohort is None:
-            raise NotFound(
-                "Cohort",
-                cohort_id,
-                detail_es=f"La cohorte {cohort_id} no existe en capacitación (aún no tiene empresas admitidas).",
-            )
+            raise self._missing(cohort_id)
         return cohort
 
     async def page(self, *, cursor: str | None, limit: int) -> RowPage:
@@ -183,15 +189,12 @@ FROM page
 """
 
 
-def _with_cohort_name() -> sa.Select[Any]:
-    return sa.select(participants, cohorts.c.cohort_name).select_from(
-        participants.join(cohorts, cohorts.c.cohort_id == participants.c.cohort_id)
-    )
-
-
 class ParticipantRepository(Repository):
     table = participants
     noun = "Participant"
+
+    def _missing(self, ident: object) -> NotFound:
+        return NotFound(self.noun, ident, detail_es=f"La empresa participante {ident} no existe.")
 
     async def get(self, *, participant_id: uuid.UUID, for_update: bool = False) -> Participant | None:
         stmt = self._select(participants.c.participant_id == participant_id, for_update=for_update)
@@ -201,11 +204,7 @@ class ParticipantRepository(Repository):
     async def get_or_raise(self, *, participant_id: uuid.UUID, for_update: bool = False) -> Participant:
         participant = await self.get(participant_id=participant_id, for_update=for_update)
         if participant is None:
-            raise NotFound(
-                "Participant",
-                participant_id,
-                detail_es=f"La empresa participante {participant_id} no existe.",
-            )
+            raise self._missing(participant_id)
         return participant
 
     async def all(
@@ -226,10 +225,6 @@ class ParticipantRepository(Repository):
             stmt = stmt.where(participants.c.ruc.in_(list(rucs)))
         return [Participant(**row._mapping) for row in await self._all(stmt)]
 
-    async def get_with_cohort_name(self, *, participant_id: uuid.UUID) -> sa.Row[Any] | None:
-        """The participant's row with its ``cohort_name`` (reads)."""
-        return await self._one(_with_cohort_name().where(participants.c.participant_id == participant_id))
-
     async def page(
         self,
         *,
@@ -241,8 +236,11 @@ class ParticipantRepository(Repository):
         limit: int,
     ) -> RowPage:
         """Participants by RUC, each with its ``cohort_name``."""
+        stmt = sa.select(participants, cohorts.c.cohort_name).select_from(
+            participants.join(cohorts, cohorts.c.cohort_id == participants.c.cohort_id)
+        )
         stmt = _where_equal(
-            _with_cohort_name(),
+            stmt,
             [
                 (participants.c.cohort_id, cohort_id),
                 (participants.c.ruc, ruc),
@@ -321,6 +319,9 @@ class AttendeeRepository(Repository):
     table = attendees
     noun = "Attendee"
 
+    def _missing(self, ident: object) -> NotFound:
+        return NotFound(self.noun, ident, detail_es=f"El asistente {ident} no existe.")
+
     async def get(
         self,
         *,
@@ -340,19 +341,8 @@ class AttendeeRepository(Repository):
     async def get_or_raise(self, *, attendee_id: uuid.UUID) -> Attendee:
         attendee = await self.get(attendee_id=attendee_id)
         if attendee is None:
-            raise NotFound("Attendee", attendee_id, detail_es=f"El asistente {attendee_id} no existe.")
+            raise self._missing(attendee_id)
         return attendee
-
-    async def get_with_company(self, *, attendee_id: uuid.UUID) -> sa.Row[Any] | None:
-        """The person's row with the company's ``ruc``, ``legal_name`` and ``cohort_id`` (reads)."""
-        stmt = (
-            sa.select(attendees, participants.c.ruc, participants.c.legal_name, participants.c.cohort_id)
-            .select_from(
-                attendees.join(participants, participants.c.participant_id == attendees.c.participant_id)
-            )
-            .where(attendees.c.attendee_id == attendee_id)
-        )
-        return await self._one(stmt)
 
     async def page(self, *, participant_id: uuid.UUID, cursor: str | None, limit: int) -> RowPage:
         stmt = sa.select(attendees).where(attendees.c.participant_id == participant_id)
@@ -404,16 +394,12 @@ class AttendeeRepository(Repository):
         return {(r.participant_id, r.dni): r.attendee_id for r in found}, created_count
 
 
-def _with_title() -> sa.Select[Any]:
-    """Sessions with their workshop's Spanish title (``workshop_title``)."""
-    return sa.select(sessions, workshops.c.title_es.label("workshop_title")).select_from(
-        sessions.join(workshops, workshops.c.number == sessions.c.workshop_number)
-    )
-
-
 class SessionRepository(Repository):
     table = sessions
     noun = "Session"
+
+    def _missing(self, ident: object) -> NotFound:
+        return NotFound(self.noun, ident, detail_es=f"La sesión {ident} no existe.")
 
     async def get(self, *, session_id: uuid.UUID, for_update: bool = False) -> Session | None:
         row = await self._one(self._select(sessions.c.session_id == session_id, for_update=for_update))
@@ -422,12 +408,8 @@ class SessionRepository(Repository):
     async def get_or_raise(self, *, session_id: uuid.UUID, for_update: bool = False) -> Session:
         found = await self.get(session_id=session_id, for_update=for_update)
         if found is None:
-            raise NotFound("Session", session_id, detail_es=f"La sesión {session_id} no existe.")
+            raise self._missing(session_id)
         return found
-
-    async def get_with_title(self, *, session_id: uuid.UUID) -> sa.Row[Any] | None:
-        """The session's row with its ``workshop_title`` (reads)."""
-        return await self._one(_with_title().where(sessions.c.session_id == session_id))
 
     async def page(
         self,
@@ -443,7 +425,9 @@ class SessionRepository(Repository):
         limit: int,
     ) -> RowPage:
         """Sessions by start time, with their ``workshop_title``; ``cohort_ids`` None is every cohort."""
-        stmt = _with_title()
+        stmt = sa.select(sessions, workshops.c.title_es.label("workshop_title")).select_from(
+            sessions.join(workshops, workshops.c.number == sessions.c.workshop_number)
+        )
         if cohort_ids is not None:
             stmt = stmt.where(sessions.c.cohort_id.in_(list(cohort_ids)))
         stmt = _where_equal(

@@ -60,7 +60,8 @@ def sees_own_cohorts_only(principal: Principal) -> bool:
 
 
 def ensure_may_see_session(
-    principal: Principal, *, session_id: uuid.UUID, cohort_id: uuid.UUID, own_cohorts: Collection[uuid.UUID]
+    *, session_id: uuid.UUID, cohort_id: uuid.UUID, own_cohorts: Collection[uuid.UUID] | None
 ) -> None:
-    if sees_own_cohorts_only(principal) and cohort_id not in own_cohorts:
+    """``own_cohorts``: the cohorts the caller is limited to (None: every cohort); others are 404."""
+    if own_cohorts is not None and cohort_id not in own_cohorts:
         raise hidden("Session", session_id)

@@ -103,3 +103,17 @@ def lima_days(date_from: date | None, date_to: date | None) -> tuple[datetime | 
     start = datetime.combine(date_from, time.min, tzinfo=LIMA) if date_from else None
     end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=LIMA) if date_to else None
     return start, end
+
+
+def minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | None:
+    """The minutes from ``starts_at`` to ``ends_at`` (None when no end is given); it must end after it starts."""
+    if ends_at is None:
+        return None
+    if ends_at <= starts_at:
+        raise RuleViolation(
+            "ends_before_start",
+            "A session must end after it starts.",
+            detail_es="Una sesión debe terminar después de empezar.",
+            extra={"errors": [{"field": "ends_at", "in": "body", "message": "must be after starts_at"}]},
+        )
+    return int((ends_at - starts_at) / timedelta(minutes=1))

@@ -22,7 +22,7 @@ async def timeline(
     db: ReadDb, caller: Principal, *, participant_id: uuid.UUID, cursor: str | None, limit: int
 ) -> RowPage:
     """A company's follow-up visits and calls, oldest first (a company: only its own)."""
-    await participants.read(db, caller, participant_id=participant_id)
+    await participants.visible(db, caller, participant_id=participant_id)
     return await AssistanceRepository(db).page(
         participant_id=participant_id, cursor=cursor, limit=limit, descending=False
     )

@@ -5,16 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import sqlalchemy as sa
-
 from services.training.db.repositories import AttendeeRepository, ParticipantRepository, RowPage
 from services.training.domain.access import ensure_may_act_for
 from services.training.domain.attendees import Attendee, Gender
-from services.training.domain.participants import ParticipantStatus, ensure_active
+from services.training.domain.participants import Participant, ParticipantStatus, ensure_active
 from services.training.handlers import participants
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 from shared.uow import UnitOfWork
 
 
@@ -22,17 +20,14 @@ async def page(
     db: ReadDb, caller: Principal, *, participant_id: uuid.UUID, cursor: str | None, limit: int
 ) -> RowPage:
     """The company's people, by name (a company: only its own)."""
-    await participants.read(db, caller, participant_id=participant_id)
+    await participants.visible(db, caller, participant_id=participant_id)
     return await AttendeeRepository(db).page(participant_id=participant_id, cursor=cursor, limit=limit)
 
 
-async def read(db: ReadDb, caller: Principal, *, attendee_id: uuid.UUID) -> sa.Row[Any]:
-    """The person with the company's RUC, name and cohort, if the caller may see them."""
-    row = await AttendeeRepository(db).get_with_company(attendee_id=attendee_id)
-    if row is None:
-        raise NotFound("Attendee", attendee_id, detail_es=f"El asistente {attendee_id} no existe.")
-    caller.ensure_company(row.ruc)
-    return row
+async def read(db: ReadDb, caller: Principal, *, attendee_id: uuid.UUID) -> tuple[Attendee, Participant]:
+    """The person and the company they attend for, if the caller may see them."""
+    attendee = await AttendeeRepository(db).get_or_raise(attendee_id=attendee_id)
+    return attendee, await participants.visible(db, caller, participant_id=attendee.participant_id)
 
 
 async def register(

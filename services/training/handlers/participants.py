@@ -13,8 +13,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from services.training.db.repositories import (
     AttendanceRepository,
     CohortRepository,
@@ -30,7 +28,6 @@ from services.training.domain.progress import attended_workshops, workshop_progr
 from services.training.handlers.completion import reevaluate
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import NotFound
 from shared.events.contracts.enrollment import (
     MonitorReassigned,
     MonitorRef,
@@ -65,26 +62,30 @@ async def page(
     )
 
 
-async def read(db: ReadDb, caller: Principal, *, participant_id: uuid.UUID) -> sa.Row[Any]:
-    """The participant with its cohort's name, if the caller may see it (a company: only itself)."""
-    row = await ParticipantRepository(db).get_with_cohort_name(participant_id=participant_id)
-    if row is None:
-        raise NotFound(
-            "Participant", participant_id, detail_es=f"La empresa participante {participant_id} no existe."
-        )
-    caller.ensure_company(row.ruc)
-    return row
+async def visible(db: ReadDb, caller: Principal, *, participant_id: uuid.UUID) -> Participant:
+    """The participant, if the caller may see it (a company: only itself)."""
+    participant = await ParticipantRepository(db).get_or_raise(participant_id=participant_id)
+    caller.ensure_company(participant.ruc)
+    return participant
+
+
+async def read(db: ReadDb, caller: Principal, *, participant_id: uuid.UUID) -> dict[str, Any]:
+    """The participant with its cohort's name."""
+    participant = await visible(db, caller, participant_id=participant_id)
+    cohort = await CohortRepository(db).get_or_raise(cohort_id=participant.cohort_id)
+    return vars(participant) | {"cohort_name": cohort.cohort_name}
 
 
 async def progress(db: ReadDb, caller: Principal, *, participant_id: uuid.UUID) -> dict[str, Any]:
     """Each workshop attended or not, by the rule the completion events use (applied live)."""
-    participant = await read(db, caller, participant_id=participant_id)
+    participant = await visible(db, caller, participant_id=participant_id)
     cohort = await CohortRepository(db).get_or_raise(cohort_id=participant.cohort_id)
     titles = {w.number: w.title_es for w in await WorkshopRepository(db).all()}
     presences = await AttendanceRepository(db).presences(participant_ids=[participant_id])
     results = workshop_results(presences, cohort.min_attendance_share).get(participant_id, {})
     attended = attended_workshops(results)
-    return dict(participant._mapping) | {
+    return vars(participant) | {
+        "cohort_name": cohort.cohort_name,
         "min_attendance_share": float(cohort.min_attendance_share),
         "mandatory_workshops": cohort.mandatory_workshops,
         "attended_workshops": attended,

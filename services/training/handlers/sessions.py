@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
-
-import sqlalchemy as sa
 
 from services.training.db.repositories import (
     AttendanceRepository,
@@ -26,12 +24,13 @@ from services.training.domain.sessions import (
     apply,
     check_delivery,
     lima_days,
+    minutes_between,
 )
 from services.training.events import publish
 from services.training.handlers.attendance_effects import announce_attendance_change
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import Conflict, NotFound, RuleViolation
+from shared.errors import Conflict
 from shared.uow import UnitOfWork
 
 
@@ -70,30 +69,14 @@ async def page(
     )
 
 
-async def read(db: ReadDb, caller: Principal, *, session_id: uuid.UUID) -> sa.Row[Any]:
-    row = await SessionRepository(db).get_with_title(session_id=session_id)
-    if row is None:
-        raise NotFound("Session", session_id, detail_es=f"La sesión {session_id} no existe.")
+async def read(db: ReadDb, caller: Principal, *, session_id: uuid.UUID) -> tuple[Session, str]:
+    """The session and its workshop's title (a company: only its own cohorts' sessions)."""
+    session = await SessionRepository(db).get_or_raise(session_id=session_id)
     access.ensure_may_see_session(
-        caller,
-        session_id=session_id,
-        cohort_id=row.cohort_id,
-        own_cohorts=await _own_cohorts(db, caller) or (),
+        session_id=session_id, cohort_id=session.cohort_id, own_cohorts=await _own_cohorts(db, caller)
     )
-    return row
-
-
-def _minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | None:
-    if ends_at is None:
-        return None
-    if ends_at <= starts_at:
-        raise RuleViolation(
-            "ends_before_start",
-            "A session must end after it starts.",
-            detail_es="Una sesión debe terminar después de empezar.",
-            extra={"errors": [{"field": "ends_at", "in": "body", "message": "must be after starts_at"}]},
-        )
-    return int((ends_at - starts_at) / timedelta(minutes=1))
+    workshop = await WorkshopRepository(db).get_or_raise(number=session.workshop_number)
+    return session, workshop.title_es
 
 
 async def create(
@@ -116,7 +99,7 @@ async def create(
         workshop = await WorkshopRepository(uow.session).get_or_raise(number=workshop_number)
         minutes = resolve_duration(
             workshop_number,
-            explicit_minutes=duration_minutes or _minutes_between(starts_at, ends_at),
+            explicit_minutes=duration_minutes or minutes_between(starts_at, ends_at),
             cohort_overrides=cohort.workshop_durations,
             curriculum_minutes=workshop.duration_minutes,
         )
@@ -158,7 +141,7 @@ async def reschedule(
         session = await repo.get_or_raise(session_id=session_id, for_update=True)
         apply(SessionStatus(session.status), SessionAction.reschedule)
         starts_at = changes.get("starts_at") or session.starts_at
-        explicit = changes.get("duration_minutes") or _minutes_between(starts_at, changes.get("ends_at"))
+        explicit = changes.get("duration_minutes") or minutes_between(starts_at, changes.get("ends_at"))
         minutes = resolve_duration(
             session.workshop_number,
             explicit_minutes=explicit or session.duration_minutes,
