@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from services.training.api.roles import AssistanceLogReader, AssistanceWriter, ParticipationReader
 from services.training.api.schemas import AssistanceCreate, AssistancePublic, AssistancesPublic
@@ -24,7 +25,7 @@ router = APIRouter(tags=["technical assistance"])
 )
 async def log_assistance(
     participant_id: uuid.UUID, body: AssistanceCreate, request: Request, uow: UowDep, caller: AssistanceWriter
-):
+) -> JSONResponse:
     async def action() -> AssistancePublic:
         logged = await assistance.log(
             uow, participant_id=participant_id, principal=caller, **body.model_dump()

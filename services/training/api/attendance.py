@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from services.training.api.roles import AttendanceWriter, ParticipationReader
@@ -117,7 +118,7 @@ async def _report_bytes(request: Request) -> bytes:
 )
 async def import_attendance_report(
     session_id: uuid.UUID, request: Request, uow: UowDep, caller: AttendanceWriter
-):
+) -> JSONResponse:
     raw = await _report_bytes(request)
 
     async def action() -> AttendanceImportPublic:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from services.training.api.roles import AttendeeEditor, ParticipationReader
 from services.training.api.schemas import (
@@ -105,7 +106,7 @@ async def list_attendees(
 )
 async def register_attendee(
     participant_id: uuid.UUID, body: AttendeeCreate, request: Request, uow: UowDep, caller: AttendeeEditor
-):
+) -> JSONResponse:
     async def action() -> AttendeePublic:
         attendee = await attendees.register(
             uow, participant_id=participant_id, principal=caller, **body.model_dump()

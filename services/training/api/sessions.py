@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from services.training.api.roles import ParticipationReader, SessionPlanner
 from services.training.api.schemas import (
@@ -29,7 +30,9 @@ router = APIRouter(tags=["sessions"])
     status_code=201,
     summary="Schedule a workshop session for a cohort (publishes training.session.scheduled)",
 )
-async def create_session(request: Request, body: SessionCreate, uow: UowDep, caller: SessionPlanner):
+async def create_session(
+    request: Request, body: SessionCreate, uow: UowDep, caller: SessionPlanner
+) -> JSONResponse:
     async def action() -> SessionPublic:
         return SessionPublic.from_source(*await sessions.create(uow, **body.model_dump()))
 
