@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from shared.clock import LIMA
-from shared.errors import InvalidTransition, RuleViolation
+from shared.errors import Conflict, InvalidTransition, RuleViolation
 
 
 class SessionStatus(StrEnum):
@@ -117,3 +117,15 @@ def minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | None
             extra={"errors": [{"field": "ends_at", "in": "body", "message": "must be after starts_at"}]},
         )
     return int((ends_at - starts_at) / timedelta(minutes=1))
+
+
+def ensure_nobody_attended(session: Session, attendance_count: int) -> None:
+    """A session with attendance recorded took place: it cannot be cancelled (delete it first)."""
+    if attendance_count:
+        raise Conflict(
+            f"Session {session.session_id} has attendance recorded for {attendance_count} people and cannot "
+            "be cancelled; delete its attendance first if the session really did not take place.",
+            detail_es=f"La sesión {session.session_id} tiene asistencia registrada de {attendance_count} "
+            "personas y no puede cancelarse; elimine primero la asistencia si la sesión no se realizó.",
+            extra={"attendance_count": attendance_count, "rule": "session_has_attendance"},
+        )

@@ -8,13 +8,17 @@ from typing import Any
 
 from services.training.db.repositories import AssistanceRepository, ParticipantRepository, RowPage
 from services.training.domain.access import ensure_may_act_for
-from services.training.domain.assistance import AssistanceMode, check_assistance, standard_aspects
+from services.training.domain.assistance import (
+    AssistanceMode,
+    check_assistance,
+    standard_aspects,
+    visit_monitor,
+)
 from services.training.domain.participants import ParticipantStatus, ensure_active
 from services.training.events import publish
 from services.training.handlers import participants
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import RuleViolation
 from shared.uow import UnitOfWork
 
 
@@ -70,18 +74,9 @@ async def log(
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         check_assistance(held_on=held_on, next_visit_on=next_visit_on, today=uow.clock.today())
         aspect_codes = standard_aspects(aspects)
-        if principal.role == Role.monitor:
-            monitor_subject, monitor_name = principal.subject, principal.name or principal.subject
-        elif participant.monitor_name:
-            monitor_subject, monitor_name = None, participant.monitor_name
-        else:
-            raise RuleViolation(
-                "no_monitor_assigned",
-                f"Company {participant.ruc} has no follow-up monitor assigned: the visit has no monitor to "
-                "be recorded for.",
-                detail_es=f"La empresa {participant.ruc} no tiene monitor asignado: la visita no tiene a "
-                "quién atribuirse.",
-            )
+        monitor_subject, monitor_name = visit_monitor(
+            principal, assigned_name=participant.monitor_name, ruc=participant.ruc
+        )
         values = {
             "assistance_id": uuid.uuid4(),
             "participant_id": participant_id,

@@ -25,13 +25,13 @@ from services.training.domain.attendance_report import (
     parse_report,
     session_day_of,
 )
+from services.training.domain.attendees import ensure_in_cohort
 from services.training.domain.participants import ParticipantStatus, ensure_active
 from services.training.domain.presence import Interval, presence_seconds
 from services.training.domain.sessions import Session, SessionAction, SessionStatus, apply, ensure_started
 from services.training.handlers.attendance_effects import announce_attendance_change
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import RuleViolation
 from shared.uow import UnitOfWork
 
 
@@ -101,13 +101,7 @@ async def record(
             participant_id=attendee.participant_id, for_update=True
         )
         ensure_may_act_for(principal, participant, what="Attendee")
-        if participant.cohort_id != session.cohort_id:
-            raise RuleViolation(
-                "attendee_not_in_cohort",
-                f"{attendee.full_name} works for {participant.ruc}, which is not in this session's cohort.",
-                detail_es=f"{attendee.full_name} pertenece a {participant.ruc}, que no es de la cohorte de "
-                "esta sesión.",
-            )
+        ensure_in_cohort(attendee, company=participant, cohort_id=session.cohort_id)
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         intervals = [Interval(check_in, check_out)] if check_in and check_out else []
         seconds = presence_seconds(

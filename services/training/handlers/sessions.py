@@ -23,6 +23,7 @@ from services.training.domain.sessions import (
     SessionStatus,
     apply,
     check_delivery,
+    ensure_nobody_attended,
     lima_days,
     minutes_between,
 )
@@ -30,7 +31,6 @@ from services.training.events import publish
 from services.training.handlers.attendance_effects import announce_attendance_change
 from shared.auth import Principal
 from shared.deps import ReadDb
-from shared.errors import Conflict
 from shared.uow import UnitOfWork
 
 
@@ -170,15 +170,7 @@ async def cancel(uow: UnitOfWork, *, session_id: uuid.UUID, reason: str | None) 
         repo = SessionRepository(uow.session)
         session = await repo.get_or_raise(session_id=session_id, for_update=True)
         apply(SessionStatus(session.status), SessionAction.cancel)
-        recorded = await AttendanceRepository(uow.session).count(session_id=session_id)
-        if recorded:
-            raise Conflict(
-                f"Session {session_id} has attendance recorded for {recorded} people and cannot be "
-                "cancelled; delete its attendance first if the session really did not take place.",
-                detail_es=f"La sesión {session_id} tiene asistencia registrada de {recorded} personas y no "
-                "puede cancelarse; elimine primero la asistencia si la sesión no se realizó.",
-                extra={"attendance_count": recorded, "rule": "session_has_attendance"},
-            )
+        ensure_nobody_attended(session, await AttendanceRepository(uow.session).count(session_id=session_id))
         now = uow.clock.now()
         cancelled = await repo.update(
             session_id=session_id,

@@ -1,4 +1,5 @@
-"""The certificate of attendance, session dates and who may see what, in the programme's words."""
+"""The certificate of attendance, session dates, who a visit is for and who may see what,
+in the programme's words."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from decimal import Decimal
 import pytest
 
 from services.training.domain.access import company_scope, ensure_may_act_for, ensure_may_see_session
+from services.training.domain.assistance import visit_monitor
+from services.training.domain.attendees import Attendee, ensure_in_cohort
 from services.training.domain.certificates import certified_workshops
 from services.training.domain.sessions import lima_days, minutes_between
 from shared.auth import Principal, Role
@@ -17,6 +20,7 @@ from shared.clock import LIMA
 from shared.errors import NotFound, RuleViolation
 
 NINE = datetime(2025, 4, 8, 9, 0, tzinfo=LIMA)
+COHORT = uuid.UUID(int=1)
 
 
 @dataclass
@@ -33,6 +37,8 @@ class Company:
     participant_id: uuid.UUID
     monitor_id: uuid.UUID | None
     monitor_subject: str | None
+    ruc: str = "20100070970"
+    cohort_id: uuid.UUID = COHORT
 
 
 def caller(role: Role, **extra: object) -> Principal:
@@ -92,3 +98,27 @@ def test_a_company_sees_only_its_own_cohorts_sessions():
     ensure_may_see_session(session_id=uuid.uuid4(), cohort_id=elsewhere, own_cohorts=None)
     with pytest.raises(NotFound):
         ensure_may_see_session(session_id=uuid.uuid4(), cohort_id=elsewhere, own_cohorts={cohort})
+
+
+def test_an_officer_logs_a_visit_for_the_assigned_monitor_and_a_monitor_for_itself():
+    luis = Principal(subject="monitor-luis", name="Luis Paredes", role=Role.monitor, expires_at=2**40)
+    assert visit_monitor(luis, assigned_name="Ana Ríos", ruc="20100070970") == (
+        "monitor-luis",
+        "Luis Paredes",
+    )
+    officer = caller(Role.promperu_officer)
+    assert visit_monitor(officer, assigned_name="Ana Ríos", ruc="20100070970") == (None, "Ana Ríos")
+    with pytest.raises(RuleViolation) as refused:
+        visit_monitor(officer, assigned_name=None, ruc="20100070970")
+    assert refused.value.extra["rule"] == "no_monitor_assigned"
+
+
+def test_a_person_attends_only_the_sessions_of_their_companys_cohort():
+    company = Company(uuid.uuid4(), None, None)
+    person = Attendee(
+        uuid.uuid4(), company.participant_id, "40123456", "Rosa Díaz", None, "female", None, NINE, NINE
+    )
+    ensure_in_cohort(person, company=company, cohort_id=company.cohort_id)
+    with pytest.raises(RuleViolation) as refused:
+        ensure_in_cohort(person, company=company, cohort_id=uuid.uuid4())
+    assert refused.value.extra["rule"] == "attendee_not_in_cohort"
