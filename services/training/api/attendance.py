@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
+import fastapi
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
@@ -16,8 +18,9 @@ from services.training.api.schemas import (
     AttendancesPublic,
 )
 from services.training.handlers import attendance
+from shared.bodies import read_body, read_upload
 from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
-from shared.errors import BadRequest, DomainError
+from shared.errors import BadRequest
 from shared.idempotency import idempotent
 from shared.openapi import csv_request_body
 
@@ -28,10 +31,6 @@ REPORT_EXAMPLE = (
     "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),DNI,RUC\n"
     "María Huamán,maria@empresa.pe,04/08/2025 09:01:10 AM,04/08/2025 10:58:00 AM,117,40123456,20100070970\n"
 )
-
-
-class ReportTooLarge(DomainError):
-    status, slug = 413, "payload-too-large"
 
 
 @router.get(
@@ -84,23 +83,21 @@ async def delete_attendance(
 
 
 async def _report_bytes(request: Request) -> bytes:
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
+    """The CSV: the body itself, or the form field ``file``; 413 past MAX_REPORT_BYTES."""
+    what, what_es = "An attendance report", "Un reporte de asistencia"
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raw = await read_body(request, max_bytes=MAX_REPORT_BYTES, what=what, what_es=what_es)
+    else:
+        upload = (await request.form()).get("file")
         if not isinstance(upload, UploadFile):
             raise BadRequest(
                 "Send the report as the form field 'file'.",
                 detail_es="Envíe el reporte en el campo de formulario 'file'.",
                 extra={"errors": [{"field": "file", "in": "body", "message": "missing"}]},
             )
-        raw = await upload.read()
-    else:
-        raw = await request.body()
-    if len(raw) > MAX_REPORT_BYTES:
-        raise ReportTooLarge(
-            f"The report exceeds {MAX_REPORT_BYTES // (1024 * 1024)} MB; split it.",
-            detail_es=f"El reporte supera {MAX_REPORT_BYTES // (1024 * 1024)} MB; divídalo.",
-        )
+        # A parsed form holds Starlette's UploadFile, the base of the FastAPI one read_upload names.
+        file = cast(fastapi.UploadFile, upload)
+        raw = await read_upload(file, max_bytes=MAX_REPORT_BYTES, what=what, what_es=what_es)
     if not raw.strip():
         raise BadRequest("The report is empty.", detail_es="El reporte está vacío.")
     return raw

@@ -1,6 +1,7 @@
 """Request and response schemas of the training API (``XCreate / XUpdate / XPublic``).
 
-Times: requests may send an offset or a naive time, which is read as Lima time;
+Request bodies are ``shared.schemas.Input`` (no NUL, no unknown field; PATCH bodies a
+``PartialUpdate``). Times: requests may send an offset or a naive time, which is read as Lima time;
 responses always show Lima time (``-05:00``), the programme's time zone.
 """
 
@@ -25,6 +26,7 @@ from services.training.domain.sessions import DeliveryMode, Session
 from shared.clock import LIMA
 from shared.pagination import Page
 from shared.partial import PartialUpdate
+from shared.schemas import Input
 
 
 def _assume_lima(value: datetime) -> datetime:
@@ -99,7 +101,7 @@ class CohortSettingsUpdate(PartialUpdate):
 # --- sessions -----------------------------------------------------------------------------
 
 
-class SessionCreate(BaseModel):
+class SessionCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -143,7 +145,7 @@ class SessionReschedule(PartialUpdate):
     capacity: int | None = Field(None, ge=1, le=100_000)
 
 
-class SessionCancel(BaseModel):
+class SessionCancel(Input):
     reason: str | None = Field(
         None, max_length=500, examples=["Trainer unavailable; rescheduled as a new session"]
     )
@@ -210,7 +212,7 @@ DniText = Annotated[str, Field(pattern=r"^\d{8}$", description="DNI: 8 digits", 
 EmailText = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
 
-class AttendeeCreate(BaseModel):
+class AttendeeCreate(Input):
     dni: DniText
     full_name: str = Field(min_length=1, max_length=200, examples=["María Huamán Rojas"])
     job_role: str | None = Field(None, max_length=200, examples=["Jefa de producción"])
@@ -243,7 +245,7 @@ class AttendeesPublic(Page[AttendeePublic]):
 # --- attendance ------------------------------------------------------------------------------
 
 
-class AttendanceRecord(BaseModel):
+class AttendanceRecord(Input):
     """Either check-in and check-out times, or the minutes attended."""
 
     model_config = ConfigDict(
@@ -385,7 +387,7 @@ def matrix_json(cohort: CohortSettings, page: MatrixPage) -> bytes:
 # --- technical assistance -------------------------------------------------------------------------
 
 
-class AssistanceCreate(BaseModel):
+class AssistanceCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
