@@ -25,7 +25,7 @@ from services.training.domain.presence import share
 from services.training.domain.sessions import DeliveryMode, Session
 from shared.clock import LIMA
 from shared.pagination import Page
-from shared.partial import PartialUpdate
+from shared.partial import PartialUpdate, left_out
 from shared.schemas import Input
 
 
@@ -46,12 +46,6 @@ class PublicModel(BaseModel):
 def _values(source: Any) -> dict[str, Any]:
     """A row's or a dataclass's fields by name."""
     return dict(source._mapping) if isinstance(source, sa.Row) else dict(vars(source))
-
-
-def _kept(**constraints: Any) -> Any:
-    """A partial update's field that may be left out (``None``: not sent) but not cleared
-    with ``null`` (its column is required; shared/partial.py)."""
-    return Field(None, **constraints)
 
 
 # --- curriculum and cohorts -------------------------------------------------------------
@@ -93,9 +87,9 @@ class CohortSettingsUpdate(PartialUpdate):
             "examples": [{"mandatory_workshops": [1, 2, 3, 4, 5, 6, 7, 8, 9], "min_attendance_share": 0.8}]
         }
     )
-    mandatory_workshops: list[int] = _kept(max_length=11)
-    min_attendance_share: Decimal = _kept(ge=Decimal("0.1"), le=1, decimal_places=3)
-    workshop_durations: dict[int, int] = _kept(description="workshop number -> minutes")
+    mandatory_workshops: list[int] = left_out(max_length=11)
+    min_attendance_share: Decimal = left_out(ge=Decimal("0.1"), le=1, decimal_places=3)
+    workshop_durations: dict[int, int] = left_out(description="workshop number -> minutes")
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -135,10 +129,10 @@ class SessionReschedule(PartialUpdate):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"starts_at": "2025-04-15T09:00:00", "duration_minutes": 150}]}
     )
-    starts_at: LimaInput = _kept()
-    duration_minutes: int = _kept(ge=1, le=720)
-    ends_at: LimaInput = _kept()
-    mode: DeliveryMode = _kept()
+    starts_at: LimaInput = left_out()
+    duration_minutes: int = left_out(ge=1, le=720)
+    ends_at: LimaInput = left_out()
+    mode: DeliveryMode = left_out()
     venue: str | None = Field(None, max_length=300)
     link: str | None = Field(None, max_length=500)
     trainer: str | None = Field(None, max_length=200)
@@ -221,9 +215,9 @@ class AttendeeCreate(Input):
 
 
 class AttendeeUpdate(PartialUpdate):
-    full_name: str = _kept(min_length=1, max_length=200)
+    full_name: str = left_out(min_length=1, max_length=200)
     job_role: str | None = Field(None, max_length=200)
-    gender: Gender = _kept()
+    gender: Gender = left_out()
     email: EmailText | None = None
 
 
