@@ -29,6 +29,7 @@ COMPANY_FACTS = ("legal_name", "size", "manufacturing", "women_led")
 class CompanyRepository(Repository):
     table = companies
     noun = "Company"
+    noun_es = "La empresa"
 
     async def get(self, *, ruc: str, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(companies.c.ruc == ruc, for_update=for_update))
@@ -69,6 +70,7 @@ class CompanyRepository(Repository):
 class ActivityRepository(Repository):
     table = activities
     noun = "Activity"
+    noun_es = "La actividad"
 
     async def get(self, *, activity_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(activities.c.id == activity_id, for_update=for_update))
@@ -127,6 +129,7 @@ class ActivityCompanyRepository(Repository):
 
     table = activity_companies
     noun = "Activity company"
+    noun_es = "La asistencia de la empresa"
 
     async def create_many(self, *, activity_id: uuid.UUID, rucs: list[str], now: datetime) -> set[str]:
         """Those of ``rucs`` new to the activity (the others were there already)."""
@@ -171,6 +174,7 @@ class AttendeeRepository(Repository):
 
     table = attendees
     noun = "Attendee"
+    noun_es = "La persona asistente"
 
     async def upsert_many(self, *, rows: list[dict[str, Any]]) -> int:
         """How many of the people are new to the activity; a known person's gender and role are updated
@@ -214,6 +218,7 @@ class AttendeeRepository(Repository):
 class TrainingRepository(Repository):
     table = trainings
     noun = "Training"
+    noun_es = "La capacitación"
 
     async def get(self, *, training_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(trainings.c.id == training_id, for_update=for_update))
@@ -247,6 +252,7 @@ class TrainingRepository(Repository):
 class TraineeRepository(Repository):
     table = trainees
     noun = "Trainee"
+    noun_es = "La persona capacitada"
 
     async def get(self, *, trainee_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(trainees.c.id == trainee_id, for_update=for_update))
