@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from services.training.db.tables import MESSAGING  # noqa: E402
 from services.training.domain.identifiers import ruc_from  # noqa: E402
-from services.training.handlers.enrollment_events import admit_participant  # noqa: E402
+from services.training.handlers.participants import admit_participant  # noqa: E402
 from shared.auth import Role  # noqa: E402
 from shared.clock import Clock  # noqa: E402
 from shared.db import create_engine, create_sessionmaker  # noqa: E402

@@ -6,17 +6,17 @@ import uuid
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from services.enrollment.api.deps import (
-    CompanyOrOfficer,
-    CompanyRepresentative,
-    FollowUpReader,
-    Officer,
-    Reader,
+from services.enrollment import documents
+from services.enrollment.api.roles import (
+    Applicant,
+    ApplicationDecider,
+    ApplicationReader,
+    CommitmentLetterReader,
+    EligibilityReportReader,
+    LegalRepresentative,
 )
-from services.enrollment.api.letters import letter_claims, render_commitment_letter
 from services.enrollment.api.schemas import (
     ApplicationCreate,
     ApplicationPublic,
@@ -31,12 +31,10 @@ from services.enrollment.api.schemas import (
     TransitionPublic,
     TransitionsPublic,
 )
-from services.enrollment.domain.applications import Status
+from services.enrollment.domain.applications import ApplicationFilters, Status
 from services.enrollment.handlers import applications as cases
-from services.enrollment.handlers import monitors as monitor_cases
-from services.enrollment.handlers import reads
-from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadConnDep, SettingsDep, UowDep
-from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
+from services.enrollment.handlers import monitors
+from shared.deps import DEFAULT_PAGE_SIZE, ClockDep, CursorQuery, LimitQuery, ReadDbDep, SettingsDep, UowDep
 from shared.idempotency import idempotent
 
 router = APIRouter(tags=["applications"])
@@ -51,9 +49,7 @@ MOVE = "409 invalid-transition, listing the allowed moves, when the application 
     response_model=ApplicationPublic,
     summary="Start an application (draft) of a company to a cohort",
 )
-async def create_application(
-    body: ApplicationCreate, request: Request, uow: UowDep, principal: CompanyOrOfficer
-):
+async def create_application(body: ApplicationCreate, request: Request, uow: UowDep, principal: Applicant):
     async def action() -> ApplicationPublic:
         row = await cases.create_application(uow, principal, ruc=body.ruc, cohort_id=body.cohort_id)
         return ApplicationPublic.from_row(row)
@@ -67,8 +63,8 @@ async def create_application(
     summary="List applications/participants (a company sees its own, a monitor those it follows)",
 )
 async def list_applications(
-    db: ReadConnDep,
-    principal: Reader,
+    db: ReadDbDep,
+    principal: ApplicationReader,
     cohort_id: uuid.UUID | None = None,
     status: list[Status] | None = Query(None, description="repeat for several"),
     region: str | None = None,
@@ -80,24 +76,18 @@ async def list_applications(
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> ApplicationsPublic:
-    filters = reads.ApplicationFilters(
-        cohort_id,
-        [s.value for s in status] if status else None,
-        region,
-        women_led,
-        ruc,
-        monitor_id,
-        certification_eligible,
+    filters = ApplicationFilters(
+        cohort_id, tuple(status or ()), region, women_led, ruc, monitor_id, certification_eligible
     )
-    rows, next_cursor = await reads.list_applications(
-        db, principal, filters, sort=sort, cursor=cursor, limit=limit
-    )
+    rows, next_cursor = await cases.page(db, principal, filters, sort=sort, cursor=cursor, limit=limit)
     return ApplicationsPublic(data=[ApplicationPublic.from_row(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationPublic, summary="Get an application")
-async def get_application(application_id: uuid.UUID, db: ReadConnDep, principal: Reader) -> ApplicationPublic:
-    return ApplicationPublic.from_row(await reads.get_application(db, principal, application_id))
+async def get_application(
+    application_id: uuid.UUID, db: ReadDbDep, principal: ApplicationReader
+) -> ApplicationPublic:
+    return ApplicationPublic.from_row(await cases.read(db, principal, application_id=application_id))
 
 
 @router.get(
@@ -106,9 +96,9 @@ async def get_application(application_id: uuid.UUID, db: ReadConnDep, principal:
     summary="Every status change, who made it and why",
 )
 async def get_application_history(
-    application_id: uuid.UUID, db: ReadConnDep, principal: Reader
+    application_id: uuid.UUID, db: ReadDbDep, principal: ApplicationReader
 ) -> TransitionsPublic:
-    rows = await reads.application_history(db, principal, application_id)
+    rows = await cases.history(db, principal, application_id=application_id)
     return TransitionsPublic(data=[TransitionPublic.model_validate(dict(r._mapping)) for r in rows])
 
 
@@ -118,9 +108,11 @@ async def get_application_history(
     summary="Section V checked now, rule by rule, with the data each rule used (changes nothing)",
 )
 async def get_eligibility_report(
-    application_id: uuid.UUID, db: ReadConnDep, clock: ClockDep, principal: FollowUpReader
+    application_id: uuid.UUID, db: ReadDbDep, clock: ClockDep, principal: EligibilityReportReader
 ) -> EligibilityReportPublic:
-    view, report = await reads.eligibility_report(db, principal, application_id, clock.today())
+    view, report = await cases.eligibility_report(
+        db, principal, application_id=application_id, today=clock.today()
+    )
     return EligibilityReportPublic(
         application_id=view.id,
         ruc=view.ruc,
@@ -138,7 +130,7 @@ async def get_eligibility_report(
     summary="The legal representative accepts the sworn declaration (who and when are recorded)",
 )
 async def accept_sworn_declaration(
-    application_id: uuid.UUID, body: SignatureIn, uow: UowDep, principal: CompanyRepresentative
+    application_id: uuid.UUID, body: SignatureIn, uow: UowDep, principal: LegalRepresentative
 ) -> ApplicationPublic:
     row = await cases.accept_sworn_declaration(uow, principal, application_id, name=body.name, dni=body.dni)
     return ApplicationPublic.from_row(row)
@@ -151,7 +143,7 @@ async def accept_sworn_declaration(
     description=MOVE,
 )
 async def submit_application(
-    application_id: uuid.UUID, uow: UowDep, principal: CompanyOrOfficer
+    application_id: uuid.UUID, uow: UowDep, principal: Applicant
 ) -> ApplicationPublic:
     return ApplicationPublic.from_row(await cases.submit_application(uow, principal, application_id))
 
@@ -163,7 +155,7 @@ async def submit_application(
     description=MOVE,
 )
 async def evaluate_application(
-    application_id: uuid.UUID, uow: UowDep, principal: Officer
+    application_id: uuid.UUID, uow: UowDep, principal: ApplicationDecider
 ) -> ApplicationPublic:
     return ApplicationPublic.from_row(await cases.evaluate_application(uow, principal, application_id))
 
@@ -175,7 +167,7 @@ async def evaluate_application(
     description=MOVE,
 )
 async def admit_application(
-    application_id: uuid.UUID, uow: UowDep, principal: Officer, body: ReasonIn | None = None
+    application_id: uuid.UUID, uow: UowDep, principal: ApplicationDecider, body: ReasonIn | None = None
 ) -> ApplicationPublic:
     reason = body.reason if body else None
     return ApplicationPublic.from_row(
@@ -190,7 +182,7 @@ async def admit_application(
     description=MOVE,
 )
 async def waitlist_application(
-    application_id: uuid.UUID, uow: UowDep, principal: Officer, body: ReasonIn | None = None
+    application_id: uuid.UUID, uow: UowDep, principal: ApplicationDecider, body: ReasonIn | None = None
 ) -> ApplicationPublic:
     row = await cases.decide_application(
         uow, principal, application_id, Status.waitlisted, reason=body.reason if body else None
@@ -205,7 +197,7 @@ async def waitlist_application(
     description=MOVE,
 )
 async def reject_application(
-    application_id: uuid.UUID, uow: UowDep, principal: Officer, body: ReasonIn | None = None
+    application_id: uuid.UUID, uow: UowDep, principal: ApplicationDecider, body: ReasonIn | None = None
 ) -> ApplicationPublic:
     row = await cases.decide_application(
         uow, principal, application_id, Status.rejected, reason=body.reason if body else None
@@ -220,7 +212,7 @@ async def reject_application(
     description=MOVE,
 )
 async def issue_commitment_letter(
-    application_id: uuid.UUID, uow: UowDep, principal: Officer
+    application_id: uuid.UUID, uow: UowDep, principal: ApplicationDecider
 ) -> ApplicationPublic:
     return ApplicationPublic.from_row(await cases.issue_commitment_letter(uow, principal, application_id))
 
@@ -232,10 +224,10 @@ async def issue_commitment_letter(
     responses={200: {"content": {"text/html": {}}, "description": "printable letter"}},
 )
 async def get_commitment_letter(
-    application_id: uuid.UUID, db: ReadConnDep, principal: FollowUpReader
+    application_id: uuid.UUID, db: ReadDbDep, principal: CommitmentLetterReader
 ) -> HTMLResponse:
-    letter = await reads.commitment_letter(db, principal, application_id)
-    return HTMLResponse(render_commitment_letter(letter))
+    letter = await cases.commitment_letter(db, principal, application_id=application_id)
+    return HTMLResponse(documents.commitment_letter_html(letter))
 
 
 @router.get(
@@ -246,17 +238,13 @@ async def get_commitment_letter(
 )
 async def get_commitment_letter_document(
     application_id: uuid.UUID,
-    db: ReadConnDep,
+    db: ReadDbDep,
     clock: ClockDep,
-    principal: FollowUpReader,
-    app_settings: SettingsDep,
+    principal: CommitmentLetterReader,
+    settings: SettingsDep,
 ) -> Response:
-    letter = await reads.commitment_letter(db, principal, application_id)
-    settings = DocumentSettings()
-    qr = signed_qr(
-        load_keys(settings, env=app_settings.env), settings, letter_claims(letter), now=clock.now()
-    )
-    pdf = await run_in_threadpool(render_pdf, render_commitment_letter(letter, qr.html))
+    letter = await cases.commitment_letter(db, principal, application_id=application_id)
+    pdf = await documents.commitment_letter_pdf(letter, now=clock.now(), env=settings.env)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -271,7 +259,7 @@ async def get_commitment_letter_document(
     description=MOVE,
 )
 async def sign_commitment(
-    application_id: uuid.UUID, body: SignatureIn, uow: UowDep, principal: CompanyRepresentative
+    application_id: uuid.UUID, body: SignatureIn, uow: UowDep, principal: LegalRepresentative
 ) -> ApplicationPublic:
     row = await cases.sign_commitment(uow, principal, application_id, name=body.name, dni=body.dni)
     return ApplicationPublic.from_row(row)
@@ -284,7 +272,7 @@ async def sign_commitment(
     description=MOVE,
 )
 async def activate_participant(
-    application_id: uuid.UUID, uow: UowDep, principal: Officer
+    application_id: uuid.UUID, uow: UowDep, principal: ApplicationDecider
 ) -> ApplicationPublic:
     return ApplicationPublic.from_row(await cases.activate_participant(uow, principal, application_id))
 
@@ -296,7 +284,7 @@ async def activate_participant(
     description=MOVE,
 )
 async def withdraw_application(
-    application_id: uuid.UUID, uow: UowDep, principal: CompanyOrOfficer, body: ReasonIn | None = None
+    application_id: uuid.UUID, uow: UowDep, principal: Applicant, body: ReasonIn | None = None
 ) -> ApplicationPublic:
     row = await cases.withdraw_application(
         uow, principal, application_id, reason=body.reason if body else None
@@ -311,7 +299,7 @@ async def withdraw_application(
     description=MOVE,
 )
 async def complete_participation(
-    application_id: uuid.UUID, uow: UowDep, principal: Officer
+    application_id: uuid.UUID, uow: UowDep, principal: ApplicationDecider
 ) -> ApplicationPublic:
     return ApplicationPublic.from_row(await cases.complete_participation(uow, principal, application_id))
 
@@ -322,9 +310,9 @@ async def complete_participation(
     summary="Reassign the participant to another monitor (history kept)",
 )
 async def reassign_monitor(
-    application_id: uuid.UUID, body: MonitorReassign, uow: UowDep, principal: Officer
+    application_id: uuid.UUID, body: MonitorReassign, uow: UowDep, principal: ApplicationDecider
 ) -> AssignmentsPublic:
-    rows = await monitor_cases.reassign_monitor(
+    rows = await monitors.reassign_monitor(
         uow, principal, application_id, monitor_id=body.monitor_id, reason=body.reason
     )
     return AssignmentsPublic(data=[AssignmentPublic.from_row(r) for r in rows])
@@ -336,7 +324,7 @@ async def reassign_monitor(
     summary="Which monitors followed the participant, from when to when",
 )
 async def list_monitor_assignments(
-    application_id: uuid.UUID, db: ReadConnDep, principal: Reader
+    application_id: uuid.UUID, db: ReadDbDep, principal: ApplicationReader
 ) -> AssignmentsPublic:
-    rows = await reads.monitor_history(db, principal, application_id)
+    rows = await cases.monitor_history(db, principal, application_id=application_id)
     return AssignmentsPublic(data=[AssignmentPublic.from_row(r) for r in rows])

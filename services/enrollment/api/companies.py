@@ -7,7 +7,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.enrollment.api.deps import CompanyOrOfficer, Importer, Officer, Reader, Registrar
+from services.enrollment.api.roles import (
+    CompanyAdministrator,
+    CompanyEditor,
+    CompanyImporter,
+    CompanyReader,
+    CompanyRegistrar,
+)
 from services.enrollment.api.schemas import (
     CompaniesPublic,
     CompanyCreate,
@@ -20,11 +26,10 @@ from services.enrollment.api.schemas import (
     SitesPublic,
     SiteUpdate,
 )
+from services.enrollment.domain.company import CompanyFilters
 from services.enrollment.domain.sizing import SizeClass
-from services.enrollment.handlers import companies as company_cases
-from services.enrollment.handlers import imports, reads
-from services.enrollment.handlers import sites as site_cases
-from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, ReadConnDep, UowDep
+from services.enrollment.handlers import companies, imports, sites
+from shared.deps import DEFAULT_PAGE_SIZE, CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.errors import BadRequest
 from shared.idempotency import idempotent
 from shared.openapi import csv_request_body
@@ -40,9 +45,9 @@ CompanySort = Literal["legal_name", "-legal_name", "created_at", "-created_at", 
     response_model=CompanyPublic,
     summary="Register a company (a company may register only its own RUC)",
 )
-async def create_company(body: CompanyCreate, request: Request, uow: UowDep, principal: Registrar):
+async def create_company(body: CompanyCreate, request: Request, uow: UowDep, principal: CompanyRegistrar):
     async def action() -> CompanyPublic:
-        row = await company_cases.register_company(uow, principal, body.model_dump())
+        row = await companies.register_company(uow, principal, body.model_dump())
         return CompanyPublic.from_row(row)
 
     return await idempotent(request, uow, action, subject=principal.subject)
@@ -84,7 +89,7 @@ async def _csv_bytes(request: Request) -> bytes:
     "enrollment.company.registered.",
     openapi_extra=CSV_BODY,
 )
-async def import_companies(request: Request, uow: UowDep, principal: Importer):
+async def import_companies(request: Request, uow: UowDep, principal: CompanyImporter):
     data = await _csv_bytes(request)
     return await idempotent(
         request,
@@ -98,8 +103,8 @@ async def import_companies(request: Request, uow: UowDep, principal: Importer):
 
 @router.get("/companies", response_model=CompaniesPublic, summary="List companies (filters, cursor pages)")
 async def list_companies(
-    db: ReadConnDep,
-    principal: Reader,
+    db: ReadDbDep,
+    principal: CompanyReader,
     region: str | None = None,
     women_led: bool | None = None,
     size_class: SizeClass | None = None,
@@ -109,16 +114,14 @@ async def list_companies(
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
 ) -> CompaniesPublic:
-    filters = reads.CompanyFilters(region, women_led, size_class, circular_economy_node, q)
-    rows, next_cursor = await reads.list_companies(
-        db, principal, filters, sort=sort, cursor=cursor, limit=limit
-    )
+    filters = CompanyFilters(region, women_led, size_class, circular_economy_node, q)
+    rows, next_cursor = await companies.page(db, principal, filters, sort=sort, cursor=cursor, limit=limit)
     return CompaniesPublic(data=[CompanyPublic.from_row(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/companies/{ruc}", response_model=CompanyPublic, summary="Get a company by RUC")
-async def get_company(ruc: str, db: ReadConnDep, principal: Reader) -> CompanyPublic:
-    return CompanyPublic.from_row(await reads.get_company(db, principal, ruc))
+async def get_company(ruc: str, db: ReadDbDep, principal: CompanyReader) -> CompanyPublic:
+    return CompanyPublic.from_row(await companies.read(db, principal, ruc=ruc))
 
 
 @router.patch(
@@ -127,9 +130,9 @@ async def get_company(ruc: str, db: ReadConnDep, principal: Reader) -> CompanyPu
     summary="Change a company's data (open applications are re-evaluated)",
 )
 async def update_company(
-    ruc: str, body: CompanyUpdate, uow: UowDep, principal: CompanyOrOfficer
+    ruc: str, body: CompanyUpdate, uow: UowDep, principal: CompanyEditor
 ) -> CompanyPublic:
-    row = await company_cases.update_company(uow, principal, ruc, body.changes())
+    row = await companies.update_company(uow, principal, ruc, body.changes())
     return CompanyPublic.from_row(row)
 
 
@@ -139,38 +142,39 @@ async def update_company(
     summary="Record whether the company has pending accounts with PROMPERÚ",
 )
 async def set_promperu_accounts(
-    ruc: str, body: PromperuAccountsUpdate, uow: UowDep, principal: Officer
+    ruc: str, body: PromperuAccountsUpdate, uow: UowDep, principal: CompanyAdministrator
 ) -> CompanyPublic:
-    row = await company_cases.set_promperu_accounts(uow, principal, ruc, pending=body.pending, note=body.note)
+    row = await companies.set_promperu_accounts(uow, principal, ruc, pending=body.pending, note=body.note)
     return CompanyPublic.from_row(row)
 
 
 @router.delete(
     "/companies/{ruc}", status_code=204, summary="Delete a company registered by mistake (never applied)"
 )
-async def delete_company(ruc: str, uow: UowDep, principal: Officer) -> Response:
-    await company_cases.delete_company(uow, principal, ruc)
+async def delete_company(ruc: str, uow: UowDep, principal: CompanyAdministrator) -> Response:
+    await companies.delete_company(uow, principal, ruc)
     return Response(status_code=204)
 
 
 @router.post(
     "/companies/{ruc}/sites", status_code=201, response_model=SitePublic, summary="Add a site (sede)"
 )
-async def create_site(ruc: str, body: SiteCreate, request: Request, uow: UowDep, principal: CompanyOrOfficer):
+async def create_site(ruc: str, body: SiteCreate, request: Request, uow: UowDep, principal: CompanyEditor):
     async def action() -> SitePublic:
-        return SitePublic.from_row(await site_cases.create_site(uow, principal, ruc, body.model_dump()))
+        return SitePublic.from_row(await sites.create_site(uow, principal, ruc, body.model_dump()))
 
     return await idempotent(request, uow, action, subject=principal.subject)
 
 
 @router.get("/companies/{ruc}/sites", response_model=SitesPublic, summary="List a company's sites")
-async def list_sites(ruc: str, db: ReadConnDep, principal: Reader) -> SitesPublic:
-    return SitesPublic(data=[SitePublic.from_row(r) for r in await reads.list_sites(db, principal, ruc)])
+async def list_sites(ruc: str, db: ReadDbDep, principal: CompanyReader) -> SitesPublic:
+    rows = await sites.all_for_company(db, principal, ruc=ruc)
+    return SitesPublic(data=[SitePublic.from_row(r) for r in rows])
 
 
 @router.get("/companies/{ruc}/sites/{site_id}", response_model=SitePublic, summary="Get a site")
-async def get_site(ruc: str, site_id: uuid.UUID, db: ReadConnDep, principal: Reader) -> SitePublic:
-    return SitePublic.from_row(await reads.get_site(db, principal, ruc, site_id))
+async def get_site(ruc: str, site_id: uuid.UUID, db: ReadDbDep, principal: CompanyReader) -> SitePublic:
+    return SitePublic.from_row(await sites.read(db, principal, ruc=ruc, site_id=site_id))
 
 
 @router.patch(
@@ -179,13 +183,13 @@ async def get_site(ruc: str, site_id: uuid.UUID, db: ReadConnDep, principal: Rea
     summary="Change a site (licence, INDECI certificate...); open applications are re-evaluated",
 )
 async def update_site(
-    ruc: str, site_id: uuid.UUID, body: SiteUpdate, uow: UowDep, principal: CompanyOrOfficer
+    ruc: str, site_id: uuid.UUID, body: SiteUpdate, uow: UowDep, principal: CompanyEditor
 ) -> SitePublic:
-    row = await site_cases.update_site(uow, principal, ruc, site_id, body.changes())
+    row = await sites.update_site(uow, principal, ruc, site_id, body.changes())
     return SitePublic.from_row(row)
 
 
 @router.delete("/companies/{ruc}/sites/{site_id}", status_code=204, summary="Remove a site")
-async def delete_site(ruc: str, site_id: uuid.UUID, uow: UowDep, principal: CompanyOrOfficer) -> Response:
-    await site_cases.delete_site(uow, principal, ruc, site_id)
+async def delete_site(ruc: str, site_id: uuid.UUID, uow: UowDep, principal: CompanyEditor) -> Response:
+    await sites.delete_site(uow, principal, ruc, site_id)
     return Response(status_code=204)

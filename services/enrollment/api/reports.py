@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.enrollment.api.deps import ReportReader
+from services.enrollment.api.roles import RegionReportReader
 from services.enrollment.api.schemas import RegionReportPublic, RegionStats
-from services.enrollment.handlers import reads
-from shared.deps import ReadConnDep
+from services.enrollment.handlers import reports
+from shared.deps import ReadDbDep
 
 router = APIRouter(tags=["reports"])
 
@@ -17,8 +17,8 @@ router = APIRouter(tags=["reports"])
     response_model=RegionReportPublic,
     summary="Companies, women-led companies, participants and certification-eligible ones per region",
 )
-async def get_region_report(db: ReadConnDep, principal: ReportReader) -> RegionReportPublic:
-    stats = [RegionStats(**r) for r in await reads.region_report(db)]
+async def get_region_report(db: ReadDbDep, principal: RegionReportReader) -> RegionReportPublic:
+    stats = [RegionStats.model_validate(r, from_attributes=True) for r in await reports.regions(db)]
     return RegionReportPublic(
         data=stats, circular_economy_nodes=[s for s in stats if s.circular_economy_node]
     )

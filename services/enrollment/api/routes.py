@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from services.enrollment.api import applications, cohorts, companies, reports
+from services.enrollment.api import applications, cohorts, companies, monitors, reports
 
 router = APIRouter()
-for module in (companies, cohorts, applications, reports):
+for module in (companies, cohorts, monitors, applications, reports):
     router.include_router(module.router)
 
 public = APIRouter()

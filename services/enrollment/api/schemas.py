@@ -14,23 +14,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from services.enrollment.domain.applications import Status, allowed_from
 from services.enrollment.domain.company import RucStatus
 from services.enrollment.domain.regions import is_circular_economy_node
 from services.enrollment.domain.sizing import SizeClass
 from shared.pagination import Page
-from shared.partial import PartialUpdate
+from shared.partial import PartialUpdate, left_out
 from shared.schemas import Input
-
-
-class _Body(Input):
-    """Request bodies: the kernel's ``Input`` (no NUL anywhere, no unknown field)."""
-
 
 # --- companies -------------------------------------------------------------------------------
 
-COMPANY_EXAMPLE = {
+COMPANY_EXAMPLE: JsonDict = {
     "ruc": "20100070970",
     "legal_name": "Textiles Andinos S.A.C.",
     "trade_name": "Andino Knits",
@@ -53,7 +49,7 @@ COMPANY_EXAMPLE = {
 }
 
 
-class CompanyCreate(_Body):
+class CompanyCreate(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [COMPANY_EXAMPLE]})
 
     ruc: str = Field(
@@ -80,29 +76,29 @@ class CompanyCreate(_Body):
     products: list[str] = Field([], description="main products: the catalogue searches them")
 
 
-class CompanyUpdate(_Body, PartialUpdate):
-    legal_name: str = None
+class CompanyUpdate(PartialUpdate):
+    legal_name: str = left_out()
     trade_name: str | None = None
-    legal_rep_name: str = None
-    legal_rep_dni: str = None
-    founded_on: date = None
+    legal_rep_name: str = left_out()
+    legal_rep_dni: str = left_out()
+    founded_on: date = left_out()
     registry_entry: str | None = None
-    ruc_status: RucStatus = None
-    region: str = None
+    ruc_status: RucStatus = left_out()
+    region: str = left_out()
     ciiu_code: str | None = None
-    annual_sales_pen: Decimal = Field(None, ge=0)
-    sales_fiscal_year: int = None
-    women_led: bool = None
+    annual_sales_pen: Decimal = left_out(ge=0)
+    sales_fiscal_year: int = left_out()
+    women_led: bool = left_out()
     phone: str | None = None
     email: str | None = None
     website: str | None = None
-    direct_exports: bool = None
-    export_markets: list[str] = None
-    own_production: bool = None
-    products: list[str] = None
+    direct_exports: bool = left_out()
+    export_markets: list[str] = left_out()
+    own_production: bool = left_out()
+    products: list[str] = left_out()
 
 
-class PromperuAccountsUpdate(_Body):
+class PromperuAccountsUpdate(Input):
     pending: bool = Field(description="true: the company owes PROMPERÚ money or documents")
     note: str | None = None
 
@@ -197,7 +193,7 @@ class ImportReportPublic(BaseModel):
 # --- sites -----------------------------------------------------------------------------------
 
 
-class SiteCreate(_Body):
+class SiteCreate(Input):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -225,11 +221,11 @@ class SiteCreate(_Body):
     indeci_expires_on: date | None = None
 
 
-class SiteUpdate(_Body, PartialUpdate):
-    name: str = Field(None, min_length=1, max_length=200)
-    address: str = Field(None, min_length=1)
-    region: str = None
-    in_scope: bool = None
+class SiteUpdate(PartialUpdate):
+    name: str = left_out(min_length=1, max_length=200)
+    address: str = left_out(min_length=1)
+    region: str = left_out()
+    in_scope: bool = left_out()
     licence_number: str | None = None
     licence_expires_on: date | None = None
     indeci_number: str | None = None
@@ -262,7 +258,7 @@ class SitesPublic(BaseModel):
 # --- cohorts and monitors --------------------------------------------------------------------
 
 
-class CohortCreate(_Body):
+class CohortCreate(Input):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -287,11 +283,11 @@ class CohortCreate(_Body):
     certification_audit_on: date | None = None
 
 
-class CohortUpdate(_Body, PartialUpdate):
-    name: str = Field(None, min_length=1, max_length=100)
-    capacity: int = Field(None, ge=1, le=10_000)
-    applications_open_on: date = None
-    applications_close_on: date = None
+class CohortUpdate(PartialUpdate):
+    name: str = left_out(min_length=1, max_length=100)
+    capacity: int = left_out(ge=1, le=10_000)
+    applications_open_on: date = left_out()
+    applications_close_on: date = left_out()
     preaudit_on: date | None = None
     certification_audit_on: date | None = None
 
@@ -319,18 +315,18 @@ class CohortsPublic(Page[CohortPublic]):
     pass
 
 
-class MonitorCreate(_Body):
+class MonitorCreate(Input):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     user_subject: str | None = Field(None, description="the login id the monitor's identity carries")
     active: bool = True
 
 
-class MonitorUpdate(_Body, PartialUpdate):
-    name: str = Field(None, min_length=1, max_length=200)
-    email: str = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+class MonitorUpdate(PartialUpdate):
+    name: str = left_out(min_length=1, max_length=200)
+    email: str = left_out(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     user_subject: str | None = None
-    active: bool = None
+    active: bool = left_out()
 
 
 class MonitorPublic(BaseModel):
@@ -353,21 +349,21 @@ class MonitorsPublic(Page[MonitorPublic]):
 # --- applications ----------------------------------------------------------------------------
 
 
-class ApplicationCreate(_Body):
+class ApplicationCreate(Input):
     ruc: str
     cohort_id: uuid.UUID
 
 
-class SignatureIn(_Body):
+class SignatureIn(Input):
     name: str = Field(min_length=1, max_length=200, description="full name of the signer")
     dni: str = Field(pattern=r"^\d{8}$", description="must be the legal representative's DNI on record")
 
 
-class ReasonIn(_Body):
+class ReasonIn(Input):
     reason: str | None = Field(None, max_length=2000)
 
 
-class MonitorReassign(_Body):
+class MonitorReassign(Input):
     monitor_id: uuid.UUID
     reason: str = Field(min_length=1, max_length=2000)
 

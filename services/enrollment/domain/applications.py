@@ -7,8 +7,11 @@ data changes before admission; after admission only the programme's own steps mo
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from enum import StrEnum
 
+from services.enrollment.domain.regions import ensure_region
 from shared.errors import InvalidTransition
 
 
@@ -54,15 +57,19 @@ REEVALUATED_STATES: frozenset[Status] = frozenset({S.eligible, S.ineligible, S.w
 CERTIFIABLE_STATES: frozenset[Status] = SEAT_HOLDING_STATES
 
 
-def allowed_from(current: Status) -> list[str]:
-    return [s.value for s in TRANSITIONS[current]]
+def allowed_from(current: Status) -> list[Status]:
+    return list(TRANSITIONS[current])
+
+
+def _values(statuses: list[Status]) -> list[str]:
+    return [s.value for s in statuses]
 
 
 def ensure_transition(current: Status | str, target: Status | str) -> None:
     """Raise InvalidTransition (409, listing the allowed targets) unless current -> target exists."""
     current, target = Status(current), Status(target)
     if target not in TRANSITIONS[current]:
-        raise InvalidTransition("Application", current.value, target.value, allowed_from(current))
+        raise InvalidTransition("Application", current.value, target.value, _values(allowed_from(current)))
 
 
 def status_after_evaluation(current: Status | str, eligible: bool) -> Status:
@@ -72,4 +79,23 @@ def status_after_evaluation(current: Status | str, eligible: bool) -> Status:
         return S.eligible if eligible else S.ineligible
     if current == S.waitlisted:
         return S.waitlisted if eligible else S.ineligible
-    raise InvalidTransition("Application", current.value, "eligible/ineligible", allowed_from(current))
+    raise InvalidTransition(
+        "Application", current.value, "eligible/ineligible", _values(allowed_from(current))
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """What a listing of applications may be narrowed by (all optional)."""
+
+    cohort_id: uuid.UUID | None = None
+    statuses: tuple[Status, ...] = ()
+    region: str | None = None
+    women_led: bool | None = None
+    ruc: str | None = None
+    monitor_id: uuid.UUID | None = None  # followed by this monitor now
+    certification_eligible: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.region:  # the official name, or 422 region.unknown
+            object.__setattr__(self, "region", ensure_region(self.region))

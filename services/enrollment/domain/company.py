@@ -12,6 +12,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from services.enrollment.domain.regions import ensure_region
+from shared.errors import RuleViolation
+from shared.ruc import ruc_problem
+
 
 class RucStatus(StrEnum):
     """SUNAT's taxpayer status, as the company or the officer records it."""
@@ -31,6 +35,44 @@ class FieldProblem:
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "rule": self.rule, "message": self.message}
+
+
+def checked_ruc(ruc: str) -> str:
+    """``ruc`` if it is a well-formed RUC, or 422 naming the rule it breaks."""
+    problem = ruc_problem(ruc)
+    if problem:
+        raise RuleViolation(problem.rule, problem.message, detail_es=problem.message_es)
+    return ruc
+
+
+def ensure_no_problems(problems: list[FieldProblem]) -> None:
+    """422 rule-violation naming the first rule; every problem listed in ``errors``."""
+    if not problems:
+        return
+    raise RuleViolation(
+        problems[0].rule,
+        " ".join(p.message for p in problems),
+        extra={
+            "errors": [
+                {"field": p.field, "in": "body", "rule": p.rule, "message": p.message} for p in problems
+            ]
+        },
+    )
+
+
+@dataclass(frozen=True)
+class CompanyFilters:
+    """What a listing of companies may be narrowed by (all optional)."""
+
+    region: str | None = None
+    women_led: bool | None = None
+    size_class: str | None = None
+    circular_economy_node: bool | None = None
+    q: str | None = None  # part of the legal or trade name, or an exact RUC
+
+    def __post_init__(self) -> None:
+        if self.region:  # the official name, or 422 region.unknown
+            object.__setattr__(self, "region", ensure_region(self.region))
 
 
 @dataclass(frozen=True)

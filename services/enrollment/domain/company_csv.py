@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -162,7 +163,7 @@ def _ruc_status(text: str) -> str:
     return _RUC_STATUS.get(folded, folded)
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[str], Any]] = {
     "founded_on": _date,
     "annual_sales_pen": _decimal,
     "sales_fiscal_year": _int,

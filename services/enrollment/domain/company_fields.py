@@ -20,22 +20,23 @@ from services.enrollment.domain.contact import (
     normalize_phone,
     normalize_website,
 )
-from services.enrollment.domain.regions import REGIONS, parse_region
+from services.enrollment.domain.regions import parse_region, unknown_region
 from shared.ruc import ruc_problem
 
 MAX_NAME = 200
 FIRST_FISCAL_YEAR = 1990
 
-Check = Callable[[Any, date], tuple[Any, str | None, str | None]]  # value, today -> (value, rule, message)
+Checked = tuple[Any, str | None, str | None]  # (normalised value, rule broken, message)
+Check = Callable[[Any, date], Checked]
 
 
-def _ruc(v: str, today: date):
+def _ruc(v: str, today: date) -> Checked:
     p = ruc_problem(v)
     return (v, p.rule, p.message) if p else (v, None, None)
 
 
 def _required_text(rule: str, label: str) -> Check:
-    def check(v: str, today: date):
+    def check(v: str, today: date) -> Checked:
         v = (v or "").strip()
         if not v:
             return v, rule, f"{label} is required."
@@ -46,30 +47,30 @@ def _required_text(rule: str, label: str) -> Check:
     return check
 
 
-def _optional_text(v: str | None, today: date):
+def _optional_text(v: str | None, today: date) -> Checked:
     v = (v or "").strip()
     return (v or None), None, None
 
 
-def _dni(v: str, today: date):
+def _dni(v: str, today: date) -> Checked:
     v = (v or "").strip()
     return (v, None, None) if is_valid_dni(v) else (v, "dni.format", f"A DNI has 8 digits; got {v!r}.")
 
 
-def _founded_on(v: date, today: date):
+def _founded_on(v: date, today: date) -> Checked:
     if v > today:
         return v, "company.founded_in_future", f"The founding date {v} is after today ({today})."
     return v, None, None
 
 
-def _region(v: str, today: date):
+def _region(v: str, today: date) -> Checked:
     region = parse_region(v or "")
     if region is None:
-        return v, "region.unknown", f"{v!r} is not a region of Peru; use one of: {', '.join(REGIONS)}."
+        return v, "region.unknown", unknown_region(v)
     return region, None, None
 
 
-def _ciiu(v: str | None, today: date):
+def _ciiu(v: str | None, today: date) -> Checked:
     v = (v or "").strip()
     if not v:
         return None, None, None
@@ -78,7 +79,7 @@ def _ciiu(v: str | None, today: date):
     return v, "ciiu.format", f"A CIIU Rev.4 class has 4 digits; got {v!r}."
 
 
-def _sales(v: Decimal, today: date):
+def _sales(v: Decimal, today: date) -> Checked:
     if v < 0:
         return v, "sales.negative", "Annual sales cannot be negative."
     if v >= Decimal("1e14"):
@@ -86,7 +87,7 @@ def _sales(v: Decimal, today: date):
     return v.quantize(Decimal("0.01")), None, None
 
 
-def _fiscal_year(v: int, today: date):
+def _fiscal_year(v: int, today: date) -> Checked:
     if not FIRST_FISCAL_YEAR <= v <= today.year:
         return (
             v,
@@ -96,28 +97,28 @@ def _fiscal_year(v: int, today: date):
     return v, None, None
 
 
-def _phone(v: str | None, today: date):
+def _phone(v: str | None, today: date) -> Checked:
     if not v or not v.strip():
         return None, None, None
     phone = normalize_phone(v)
     return (phone, None, None) if phone else (v, "phone.format", f"{v!r} is not a Peruvian phone number.")
 
 
-def _email(v: str | None, today: date):
+def _email(v: str | None, today: date) -> Checked:
     if not v or not v.strip():
         return None, None, None
     v = v.strip().lower()
     return (v, None, None) if is_valid_email(v) else (v, "email.format", f"{v!r} is not an e-mail address.")
 
 
-def _website(v: str | None, today: date):
+def _website(v: str | None, today: date) -> Checked:
     if not v or not v.strip():
         return None, None, None
     url = normalize_website(v)
     return (url, None, None) if url else (v, "website.format", f"{v!r} is not a web address.")
 
 
-def _ruc_status(v: str, today: date):
+def _ruc_status(v: str, today: date) -> Checked:
     try:
         return RucStatus(v), None, None
     except ValueError:
@@ -125,12 +126,12 @@ def _ruc_status(v: str, today: date):
         return v, "ruc_status.unknown", f"RUC status {v!r} is not one of: {allowed}."
 
 
-def _text_list(v: list[str] | None, today: date):
+def _text_list(v: list[str] | None, today: date) -> Checked:
     items = [s.strip() for s in (v or []) if s and s.strip()]
     return list(dict.fromkeys(items)), None, None
 
 
-def _as_is(v: Any, today: date):
+def _as_is(v: Any, today: date) -> Checked:
     return v, None, None
 
 

@@ -145,23 +145,43 @@ def _valid_on(expires_on: date | None, on: date, *, indefinite_ok: bool) -> bool
     return expires_on > on
 
 
-def municipal_licence(i: EligibilityInput) -> RuleResult:
+def _site_documents(
+    i: EligibilityInput,
+    rule_id: str,
+    requirement: str,
+    *,
+    document: str,
+    indefinite_ok: bool,
+    missing: str,
+    held: str,
+) -> RuleResult:
+    """Every site in scope holds ``document`` (``<document>_number``, ``<document>_expires_on``)
+    in force on the evaluation date; no site in scope fails too."""
     sites = _in_scope(i)
+
+    def number(s: SiteFacts) -> str | None:
+        value: str | None = getattr(s, f"{document}_number")
+        return value
+
+    def expires(s: SiteFacts) -> date | None:
+        value: date | None = getattr(s, f"{document}_expires_on")
+        return value
+
     bad = [
         s.name
         for s in sites
-        if not s.licence_number or not _valid_on(s.licence_expires_on, i.evaluated_on, indefinite_ok=True)
+        if not number(s) or not _valid_on(expires(s), i.evaluated_on, indefinite_ok=indefinite_ok)
     ]
     ok = bool(sites) and not bad
     if not sites:
         reason = "No site is included in the programme's scope."
     elif bad:
-        reason = f"No valid municipal operating licence for: {', '.join(bad)}."
+        reason = f"{missing}: {', '.join(bad)}."
     else:
-        reason = f"All {len(sites)} site(s) in scope hold a valid municipal licence."
+        reason = f"All {len(sites)} site(s) in scope hold {held}."
     return RuleResult(
-        "sites.municipal_licence",
-        "V: Licencia de Funcionamiento Municipal de cada sede incluida en el alcance.",
+        rule_id,
+        requirement,
         ok,
         reason,
         {
@@ -170,8 +190,8 @@ def municipal_licence(i: EligibilityInput) -> RuleResult:
                 {
                     "site_id": s.site_id,
                     "name": s.name,
-                    "licence_number": s.licence_number,
-                    "licence_expires_on": _iso(s.licence_expires_on),
+                    f"{document}_number": number(s),
+                    f"{document}_expires_on": _iso(expires(s)),
                 }
                 for s in sites
             ],
@@ -179,37 +199,27 @@ def municipal_licence(i: EligibilityInput) -> RuleResult:
     )
 
 
+def municipal_licence(i: EligibilityInput) -> RuleResult:
+    return _site_documents(
+        i,
+        "sites.municipal_licence",
+        "V: Licencia de Funcionamiento Municipal de cada sede incluida en el alcance.",
+        document="licence",
+        indefinite_ok=True,  # Ley 28976 art. 11: most licences have no expiry
+        missing="No valid municipal operating licence for",
+        held="a valid municipal licence",
+    )
+
+
 def indeci_certificate(i: EligibilityInput) -> RuleResult:
-    sites = _in_scope(i)
-    bad = [
-        s.name
-        for s in sites
-        if not s.indeci_number or not _valid_on(s.indeci_expires_on, i.evaluated_on, indefinite_ok=False)
-    ]
-    ok = bool(sites) and not bad
-    if not sites:
-        reason = "No site is included in the programme's scope."
-    elif bad:
-        reason = f"No INDECI civil-defence certificate in force on {i.evaluated_on} for: {', '.join(bad)}."
-    else:
-        reason = f"All {len(sites)} site(s) in scope hold an INDECI certificate in force."
-    return RuleResult(
+    return _site_documents(
+        i,
         "sites.indeci_certificate",
         "V: Certificado de Inspección Técnica de Defensa Civil - INDECI vigente de cada sede en el alcance.",
-        ok,
-        reason,
-        {
-            "evaluated_on": _iso(i.evaluated_on),
-            "sites": [
-                {
-                    "site_id": s.site_id,
-                    "name": s.name,
-                    "indeci_number": s.indeci_number,
-                    "indeci_expires_on": _iso(s.indeci_expires_on),
-                }
-                for s in sites
-            ],
-        },
+        document="indeci",
+        indefinite_ok=False,
+        missing=f"No INDECI civil-defence certificate in force on {i.evaluated_on} for",
+        held="an INDECI certificate in force",
     )
 
 
@@ -267,7 +277,7 @@ def corporate_image(i: EligibilityInput) -> RuleResult:
         "V: imagen corporativa desarrollada (correo corporativo y página web).",
         ok,
         "Corporate e-mail and website are recorded." if ok else "; ".join(problems).capitalize() + ".",
-        {"email": email, "email_is_free_mail": bool(email) and is_free_mail(email), "website": website},
+        {"email": email, "email_is_free_mail": is_free_mail(email) if email else False, "website": website},
     )
 
 

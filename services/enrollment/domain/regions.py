@@ -9,6 +9,10 @@ mipymes manufactureras"), which the region report singles out.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from shared.errors import RuleViolation
 
 REGIONS: tuple[str, ...] = (
     "Amazonas",
@@ -66,3 +70,33 @@ def parse_region(text: str) -> str | None:
 
 def is_circular_economy_node(region: str) -> bool:
     return region in CIRCULAR_ECONOMY_NODES
+
+
+def unknown_region(text: object) -> str:
+    """What is said of text that names no region of Peru."""
+    return f"{text!r} is not a region of Peru; use one of: {', '.join(REGIONS)}."
+
+
+def ensure_region(text: str) -> str:
+    """The official name of the region ``text`` designates, or 422 ``region.unknown``."""
+    region = parse_region(text)
+    if region is None:
+        raise RuleViolation("region.unknown", unknown_region(text))
+    return region
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """One region's line of the programme report."""
+
+    region: str
+    circular_economy_node: bool
+    companies: int = 0
+    women_led: int = 0
+    participants: int = 0
+    certification_eligible: int = 0
+
+
+def per_region(counted: Mapping[str, RegionFigures]) -> list[RegionFigures]:
+    """Every region in official order, with zeros where nothing was counted."""
+    return [counted.get(r) or RegionFigures(r, is_circular_economy_node(r)) for r in REGIONS]

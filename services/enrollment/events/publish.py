@@ -46,6 +46,22 @@ def company_deleted(company: sa.Row, at: datetime) -> CompanyDeleted:
     return CompanyDeleted(company_id=company.id, ruc=company.ruc, deleted_at=at)
 
 
+def _participant(app: sa.Row, company: sa.Row) -> dict[str, Any]:
+    """Who every participant event is about."""
+    return {
+        "participant_id": app.id,
+        "company_id": company.id,
+        "ruc": company.ruc,
+        "cohort_id": app.cohort_id,
+    }
+
+
+def _monitor(monitor: sa.Row) -> MonitorRef:
+    return MonitorRef(
+        monitor_id=monitor.id, name=monitor.name, email=monitor.email, user_subject=monitor.user_subject
+    )
+
+
 def application_submitted(app: sa.Row, company: sa.Row, cohort: sa.Row) -> ApplicationSubmitted:
     return ApplicationSubmitted(
         application_id=app.id,
@@ -61,17 +77,12 @@ def participant_admitted(
     app: sa.Row, company: sa.Row, cohort: sa.Row, monitor: sa.Row
 ) -> ParticipantAdmitted:
     return ParticipantAdmitted(
-        participant_id=app.id,
-        company_id=company.id,
-        ruc=company.ruc,
+        **_participant(app, company),
         legal_name=company.legal_name,
-        cohort_id=cohort.id,
         cohort_name=cohort.name,
         region=company.region,
         women_led=company.women_led,
-        monitor=MonitorRef(
-            monitor_id=monitor.id, name=monitor.name, email=monitor.email, user_subject=monitor.user_subject
-        ),
+        monitor=_monitor(monitor),
         admitted_at=app.admitted_at,
     )
 
@@ -80,13 +91,8 @@ def monitor_reassigned(
     app: sa.Row, company: sa.Row, monitor: sa.Row, *, previous: sa.Row | None, reason: str, at: datetime
 ) -> MonitorReassigned:
     return MonitorReassigned(
-        participant_id=app.id,
-        company_id=company.id,
-        ruc=company.ruc,
-        cohort_id=app.cohort_id,
-        monitor=MonitorRef(
-            monitor_id=monitor.id, name=monitor.name, email=monitor.email, user_subject=monitor.user_subject
-        ),
+        **_participant(app, company),
+        monitor=_monitor(monitor),
         previous_monitor_id=previous.monitor_id if previous is not None else None,
         reason=reason,
         reassigned_at=at,
@@ -95,20 +101,14 @@ def monitor_reassigned(
 
 def commitment_signed(app: sa.Row, company: sa.Row) -> CommitmentSigned:
     return CommitmentSigned(
-        participant_id=app.id,
-        company_id=company.id,
-        ruc=company.ruc,
-        cohort_id=app.cohort_id,
+        **_participant(app, company),
         signed_at=app.commitment_signed_at,
     )
 
 
 def participant_withdrawn(app: sa.Row, company: sa.Row) -> ParticipantWithdrawn:
     return ParticipantWithdrawn(
-        participant_id=app.id,
-        company_id=company.id,
-        ruc=company.ruc,
-        cohort_id=app.cohort_id,
+        **_participant(app, company),
         reason=app.withdrawal_reason,
         withdrawn_at=app.withdrawn_at,
     )
@@ -116,11 +116,8 @@ def participant_withdrawn(app: sa.Row, company: sa.Row) -> ParticipantWithdrawn:
 
 def certification_eligible(app: sa.Row, company: sa.Row) -> ParticipantCertificationEligible:
     return ParticipantCertificationEligible(
-        participant_id=app.id,
-        company_id=company.id,
-        ruc=company.ruc,
+        **_participant(app, company),
         legal_name=company.legal_name,
-        cohort_id=app.cohort_id,
         training_completed_at=app.training_completed_at,
         preaudit_passed_at=app.preaudit_passed_at,
         eligible_at=app.certification_eligible_at,

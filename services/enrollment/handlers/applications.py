@@ -1,4 +1,5 @@
-"""Application use cases, from draft to completion, each one state-machine move.
+"""Applications, from draft to completion: read and list them with their history, the section V
+report and the commitment letter; every write is one state-machine move.
 
 Every move goes through ``_move``: the transition table decides (409 listing the allowed
 moves otherwise), the history row and the event join the same transaction.
@@ -7,6 +8,8 @@ moves otherwise), the history row and the event join the same transaction.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,27 +19,99 @@ from services.enrollment.db.repositories import (
     CohortRepository,
     CompanyRepository,
     MonitorRepository,
+    Page,
 )
+from services.enrollment.domain import access
 from services.enrollment.domain.applications import (
     PARTICIPANT_STATES,
     REEVALUATED_STATES,
+    ApplicationFilters,
     Status,
     ensure_transition,
 )
 from services.enrollment.domain.cohorts import ensure_window_open
 from services.enrollment.domain.commitment import ensure_signer_is_legal_representative
+from services.enrollment.domain.eligibility import EligibilityReport
 from services.enrollment.domain.monitors import pick_monitor
 from services.enrollment.events import publish
 from services.enrollment.handlers.eligibility import apply_evaluation, report_for
-from services.enrollment.handlers.monitors import lock_assignments
 from shared.auth import Principal
+from shared.deps import ReadDb
 from shared.errors import Conflict, RuleViolation
 from shared.uow import UnitOfWork
 
+# --- reads -----------------------------------------------------------------------------------
+
+
+async def read(db: ReadDb, caller: Principal, *, application_id: uuid.UUID) -> sa.Row[Any]:
+    """The application as readers see it (company, cohort, monitor), if the caller may know it."""
+    scope = access.scope_of(caller)
+    row = await ApplicationRepository(db).get_view(application_id=application_id, scope=scope)
+    return access.visible(row, scope, what="Application", ident=application_id)
+
+
+async def page(
+    db: ReadDb, caller: Principal, filters: ApplicationFilters, *, sort: str, cursor: str | None, limit: int
+) -> Page:
+    """A company sees its own applications, a monitor those it follows, staff every one."""
+    return await ApplicationRepository(db).page(
+        scope=access.scope_of(caller), filters=filters, sort=sort, cursor=cursor, limit=limit
+    )
+
+
+async def history(db: ReadDb, caller: Principal, *, application_id: uuid.UUID) -> list[sa.Row[Any]]:
+    """Every status change, who made it and why."""
+    await read(db, caller, application_id=application_id)
+    return await ApplicationRepository(db).transitions(application_id=application_id)
+
+
+async def monitor_history(db: ReadDb, caller: Principal, *, application_id: uuid.UUID) -> list[sa.Row[Any]]:
+    """Which monitors followed the participant, from when to when."""
+    await read(db, caller, application_id=application_id)
+    return await MonitorRepository(db).history(application_id=application_id)
+
+
+async def eligibility_report(
+    db: ReadDb, caller: Principal, *, application_id: uuid.UUID, today: date
+) -> tuple[sa.Row[Any], EligibilityReport]:
+    """Section V evaluated now against the current data; changes nothing."""
+    view = await read(db, caller, application_id=application_id)
+    company = await CompanyRepository(db).get_or_raise(company_id=view.company_id)
+    return view, await report_for(db, view, company, today)
+
+
+@dataclass(frozen=True)
+class CommitmentLetter:
+    application: sa.Row[Any]
+    company: sa.Row[Any]
+    cohort: sa.Row[Any]
+
+
+async def commitment_letter(db: ReadDb, caller: Principal, *, application_id: uuid.UUID) -> CommitmentLetter:
+    """What the letter shows, once issued (409 before)."""
+    view = await read(db, caller, application_id=application_id)
+    if view.commitment_issued_at is None:
+        raise Conflict(
+            f"No commitment letter has been issued for this application (status '{view.status}').",
+            detail_es=f"No se ha emitido la carta de compromiso de esta postulación (estado '{view.status}').",
+        )
+    company = await CompanyRepository(db).get_or_raise(company_id=view.company_id)
+    cohort = await CohortRepository(db).get_or_raise(cohort_id=view.cohort_id)
+    return CommitmentLetter(view, company, cohort)
+
+
+# --- writes ----------------------------------------------------------------------------------
+
 
 async def _move(
-    uow: UnitOfWork, app: sa.Row, target: Status, *, by: str | None, reason: str | None = None, **values: Any
-) -> sa.Row:
+    uow: UnitOfWork,
+    app: sa.Row[Any],
+    target: Status,
+    *,
+    by: str | None,
+    reason: str | None = None,
+    **values: Any,
+) -> sa.Row[Any]:
     ensure_transition(app.status, target)
     now = uow.clock.now()
     repo = ApplicationRepository(uow.session)
@@ -48,19 +123,33 @@ async def _move(
     )
 
 
-async def _load(uow: UnitOfWork, principal: Principal, application_id: uuid.UUID) -> tuple[sa.Row, sa.Row]:
+async def _load(
+    uow: UnitOfWork, principal: Principal, application_id: uuid.UUID
+) -> tuple[sa.Row[Any], sa.Row[Any]]:
     """The application (locked) and its company, refusing a company that is not the caller."""
     app = await ApplicationRepository(uow.session).get_or_raise(
         application_id=application_id, for_update=True
     )
-    company = await CompanyRepository(uow.session).get(company_id=app.company_id)
+    company = await CompanyRepository(uow.session).get_or_raise(company_id=app.company_id)
     principal.ensure_company(company.ruc)
     return app, company
 
 
+async def _committed_view(uow: UnitOfWork, application_id: uuid.UUID) -> sa.Row[Any]:
+    """The application as readers see it, then commit: what every write answers."""
+    view = access.visible(
+        await ApplicationRepository(uow.session).get_view(application_id=application_id),
+        access.WHOLE_PROGRAMME,
+        what="Application",
+        ident=application_id,
+    )
+    await uow.commit()
+    return view
+
+
 async def create_application(
     uow: UnitOfWork, principal: Principal, *, ruc: str, cohort_id: uuid.UUID
-) -> sa.Row:
+) -> sa.Row[Any]:
     principal.ensure_company(ruc)
     async with uow:
         company = await CompanyRepository(uow.session).get_or_raise(ruc=ruc)
@@ -86,14 +175,12 @@ async def create_application(
         await repo.record_transition(
             application_id=app.id, from_status=None, to_status=app.status, at=now, by=principal.subject
         )
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
 async def accept_sworn_declaration(
     uow: UnitOfWork, principal: Principal, application_id: uuid.UUID, *, name: str, dni: str
-) -> sa.Row:
+) -> sa.Row[Any]:
     """The legal representative accepts the sworn declaration of section V (who and when are kept)."""
     async with uow:
         app, company = await _load(uow, principal, application_id)
@@ -120,12 +207,10 @@ async def accept_sworn_declaration(
             app = await apply_evaluation(
                 uow, app, company, by=principal.subject, reason="sworn declaration accepted"
             )
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
-async def submit_application(uow: UnitOfWork, principal: Principal, application_id: uuid.UUID) -> sa.Row:
+async def submit_application(uow: UnitOfWork, principal: Principal, application_id: uuid.UUID) -> sa.Row[Any]:
     async with uow:
         app, company = await _load(uow, principal, application_id)
         ensure_transition(app.status, Status.submitted)
@@ -135,23 +220,21 @@ async def submit_application(uow: UnitOfWork, principal: Principal, application_
         )
         app = await _move(uow, app, Status.submitted, by=principal.subject, submitted_at=uow.clock.now())
         uow.publish(publish.application_submitted(app, company, cohort))
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
-async def evaluate_application(uow: UnitOfWork, principal: Principal, application_id: uuid.UUID) -> sa.Row:
+async def evaluate_application(
+    uow: UnitOfWork, principal: Principal, application_id: uuid.UUID
+) -> sa.Row[Any]:
     async with uow:
         app, company = await _load(uow, principal, application_id)
         app = await apply_evaluation(uow, app, company, by=principal.subject, reason="evaluated by officer")
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
 async def admit_application(
     uow: UnitOfWork, principal: Principal, application_id: uuid.UUID, *, reason: str | None
-) -> sa.Row:
+) -> sa.Row[Any]:
     """Admit if still eligible today and a seat is free; the least loaded active monitor follows it."""
     async with uow:
         app, company = await _load(uow, principal, application_id)
@@ -173,8 +256,8 @@ async def admit_application(
                 detail_es=f"{cohort.name} tiene sus {cohort.capacity} vacantes ocupadas; pase a lista de espera.",
                 extra={"capacity": cohort.capacity, "seats_taken": taken},
             )
-        await lock_assignments(uow)
         monitors = MonitorRepository(uow.session)
+        await monitors.lock_assignments()
         chosen = pick_monitor(await monitors.loads())
         if chosen is None:
             raise RuleViolation(
@@ -205,14 +288,12 @@ async def admit_application(
         )
         monitor = await monitors.get_or_raise(monitor_id=chosen.monitor_id)
         uow.publish(publish.participant_admitted(app, company, cohort, monitor))
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
 async def decide_application(
     uow: UnitOfWork, principal: Principal, application_id: uuid.UUID, target: Status, *, reason: str | None
-) -> sa.Row:
+) -> sa.Row[Any]:
     """Waitlist or reject: a decision with its reason, no seat taken."""
     async with uow:
         app, _ = await _load(uow, principal, application_id)
@@ -220,25 +301,23 @@ async def decide_application(
         app = await _move(
             uow, app, target, by=principal.subject, reason=reason, decided_at=now, decision_reason=reason
         )
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
-async def issue_commitment_letter(uow: UnitOfWork, principal: Principal, application_id: uuid.UUID) -> sa.Row:
+async def issue_commitment_letter(
+    uow: UnitOfWork, principal: Principal, application_id: uuid.UUID
+) -> sa.Row[Any]:
     async with uow:
         app, _ = await _load(uow, principal, application_id)
         app = await _move(
             uow, app, Status.commitment_issued, by=principal.subject, commitment_issued_at=uow.clock.now()
         )
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
 async def sign_commitment(
     uow: UnitOfWork, principal: Principal, application_id: uuid.UUID, *, name: str, dni: str
-) -> sa.Row:
+) -> sa.Row[Any]:
     """Signed by the legal representative on record, or refused (RuleViolation)."""
     async with uow:
         app, company = await _load(uow, principal, application_id)
@@ -254,23 +333,21 @@ async def sign_commitment(
             signed_by_dni=dni,
         )
         uow.publish(publish.commitment_signed(app, company))
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
-async def activate_participant(uow: UnitOfWork, principal: Principal, application_id: uuid.UUID) -> sa.Row:
+async def activate_participant(
+    uow: UnitOfWork, principal: Principal, application_id: uuid.UUID
+) -> sa.Row[Any]:
     async with uow:
         app, _ = await _load(uow, principal, application_id)
         app = await _move(uow, app, Status.active, by=principal.subject, activated_at=uow.clock.now())
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
 async def withdraw_application(
     uow: UnitOfWork, principal: Principal, application_id: uuid.UUID, *, reason: str | None
-) -> sa.Row:
+) -> sa.Row[Any]:
     """Leave the programme; a participant frees its seat and its monitor, and the platform is told."""
     async with uow:
         app, company = await _load(uow, principal, application_id)
@@ -287,16 +364,14 @@ async def withdraw_application(
         if was_participant:
             await MonitorRepository(uow.session).close_assignment(application_id=app.id, on=uow.clock.today())
             uow.publish(publish.participant_withdrawn(app, company))
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)
 
 
-async def complete_participation(uow: UnitOfWork, principal: Principal, application_id: uuid.UUID) -> sa.Row:
+async def complete_participation(
+    uow: UnitOfWork, principal: Principal, application_id: uuid.UUID
+) -> sa.Row[Any]:
     async with uow:
         app, _ = await _load(uow, principal, application_id)
         app = await _move(uow, app, Status.completed, by=principal.subject, completed_at=uow.clock.now())
         await MonitorRepository(uow.session).close_assignment(application_id=app.id, on=uow.clock.today())
-        view = await ApplicationRepository(uow.session).get_view(application_id=app.id)
-        await uow.commit()
-    return view
+        return await _committed_view(uow, app.id)

@@ -54,7 +54,7 @@ async def _advance(uow: UnitOfWork, participant_id: uuid.UUID, step: Step, at: d
             },
         )
         if becomes_eligible:
-            company = await CompanyRepository(uow.session).get(company_id=app.company_id)
+            company = await CompanyRepository(uow.session).get_or_raise(company_id=app.company_id)
             uow.publish(publish.certification_eligible(app, company))
         await uow.commit()
 

@@ -1,16 +1,28 @@
-"""Programme editions (cohorts): create, change the schedule or capacity, delete an empty one."""
+"""Programme editions (cohorts): read and list them with their seats taken; create, change the
+schedule or capacity, delete an empty one."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from services.enrollment.db.repositories import ApplicationRepository, CohortRepository
+from services.enrollment.db.repositories import ApplicationRepository, CohortRepository, Page
 from services.enrollment.domain.cohorts import check_schedule
+from shared.deps import ReadDb
 from shared.errors import Conflict, RuleViolation
 from shared.uow import UnitOfWork
+
+
+async def read(db: ReadDb, *, cohort_id: uuid.UUID) -> sa.Row[Any]:
+    return await CohortRepository(db).get_view(cohort_id=cohort_id)
+
+
+async def page(db: ReadDb, *, open_on: date | None, cursor: str | None, limit: int) -> Page:
+    """Cohorts by application window (``open_on``: only those whose window includes it)."""
+    return await CohortRepository(db).page(open_on=open_on, cursor=cursor, limit=limit)
 
 
 def _check(values: dict[str, Any]) -> None:
@@ -30,7 +42,7 @@ def _name_taken(name: str) -> Conflict:
     )
 
 
-async def create_cohort(uow: UnitOfWork, data: dict[str, Any]) -> sa.Row:
+async def create_cohort(uow: UnitOfWork, data: dict[str, Any]) -> sa.Row[Any]:
     _check(data)
     async with uow:
         now = uow.clock.now()
@@ -44,7 +56,7 @@ async def create_cohort(uow: UnitOfWork, data: dict[str, Any]) -> sa.Row:
     return view
 
 
-async def update_cohort(uow: UnitOfWork, cohort_id: uuid.UUID, data: dict[str, Any]) -> sa.Row:
+async def update_cohort(uow: UnitOfWork, cohort_id: uuid.UUID, data: dict[str, Any]) -> sa.Row[Any]:
     async with uow:
         repo = CohortRepository(uow.session)
         current = await repo.get_or_raise(cohort_id=cohort_id, for_update=True)
@@ -58,7 +70,7 @@ async def update_cohort(uow: UnitOfWork, cohort_id: uuid.UUID, data: dict[str, A
                     f"{taken} participants already hold seats; the capacity cannot go below that.",
                     detail_es=f"{taken} participantes ya ocupan vacantes; la capacidad no puede ser menor.",
                 )
-        if "name" in data and data["name"] != current.name and await repo.get_by_name(name=data["name"]):
+        if "name" in data and data["name"] != current.name and await repo.get(name=data["name"]):
             raise _name_taken(data["name"])
         await repo.update(cohort_id=cohort_id, values=data | {"updated_at": uow.clock.now()})
         view = await repo.get_view(cohort_id=cohort_id)
@@ -70,7 +82,7 @@ async def delete_cohort(uow: UnitOfWork, cohort_id: uuid.UUID) -> None:
     async with uow:
         repo = CohortRepository(uow.session)
         await repo.get_or_raise(cohort_id=cohort_id, for_update=True)
-        if await ApplicationRepository(uow.session).count_for_cohort(cohort_id=cohort_id):
+        if await ApplicationRepository(uow.session).count(cohort_id=cohort_id):
             raise Conflict(
                 "The cohort has applications and cannot be deleted.",
                 detail_es="La edición tiene postulaciones y no puede eliminarse.",

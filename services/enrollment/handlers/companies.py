@@ -1,4 +1,5 @@
-"""Company use cases: register, update (re-evaluating open applications), delete, PROMPERÚ accounts."""
+"""Companies: read and list them; register, update (re-evaluating open applications), delete,
+record PROMPERÚ accounts."""
 
 from __future__ import annotations
 
@@ -8,15 +9,32 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.enrollment.db.repositories import ApplicationRepository, CompanyRepository, UitRepository
+from services.enrollment.db.repositories import ApplicationRepository, CompanyRepository, Page, UitRepository
+from services.enrollment.domain import access
+from services.enrollment.domain.company import CompanyFilters, checked_ruc, ensure_no_problems
 from services.enrollment.domain.company_fields import normalize_company_fields
 from services.enrollment.domain.sizing import SizeResult, UitValue, classify
 from services.enrollment.events import publish
 from services.enrollment.handlers.eligibility import reevaluate_company
-from services.enrollment.handlers.problems import raise_field_problems
-from shared.auth import Principal, Role
-from shared.errors import Conflict, Forbidden
+from shared.auth import Principal
+from shared.deps import ReadDb
+from shared.errors import Conflict
 from shared.uow import UnitOfWork
+
+
+async def read(db: ReadDb, caller: Principal, *, ruc: str) -> sa.Row[Any]:
+    """The company, if the caller may know it exists (404 otherwise); 422 for a malformed RUC."""
+    scope = access.scope_of(caller)
+    row = await CompanyRepository(db).get(ruc=checked_ruc(ruc), scope=scope)
+    return access.visible(row, scope, what="Company", ident=ruc)
+
+
+async def page(
+    db: ReadDb, caller: Principal, filters: CompanyFilters, *, sort: str, cursor: str | None, limit: int
+) -> Page:
+    return await CompanyRepository(db).page(
+        scope=access.scope_of(caller), filters=filters, sort=sort, cursor=cursor, limit=limit
+    )
 
 
 def size_columns(size: SizeResult) -> dict[str, Any]:
@@ -63,16 +81,10 @@ async def register_company(uow: UnitOfWork, principal: Principal, data: dict[str
     if data["sales_fiscal_year"] is None:
         data["sales_fiscal_year"] = today.year - 1
     values, problems = normalize_company_fields(data, today)
-    raise_field_problems(problems)
-    if principal.role == Role.company and principal.ruc != values["ruc"]:
-        # It names the RUC itself: nothing to hide, the credential is simply not that company's.
-        raise Forbidden(
-            "A company credential registers only its own RUC.",
-            detail_es="Una credencial de empresa solo registra su propio RUC.",
-        )
-    principal.ensure_company(values["ruc"])
+    ensure_no_problems(problems)
+    access.ensure_may_register(principal, values["ruc"])
     async with uow:
-        uit_table = await UitRepository(uow.session).list()
+        uit_table = await UitRepository(uow.session).all()
         row = await CompanyRepository(uow.session).create(
             values=new_company_values(values, uit_table, now=uow.clock.now(), by=principal.subject)
         )
@@ -92,14 +104,14 @@ async def update_company(uow: UnitOfWork, principal: Principal, ruc: str, data: 
     principal.ensure_company(ruc)
     today = uow.clock.today()
     values, problems = normalize_company_fields(data, today)
-    raise_field_problems(problems)
+    ensure_no_problems(problems)
     async with uow:
         companies = CompanyRepository(uow.session)
         current = await companies.get_or_raise(ruc=ruc, for_update=True)
         if {"annual_sales_pen", "sales_fiscal_year"} & values.keys():
             sales = values.get("annual_sales_pen", current.annual_sales_pen)
             year = values.get("sales_fiscal_year", current.sales_fiscal_year)
-            size = classify(sales, year, await UitRepository(uow.session).list())
+            size = classify(sales, year, await UitRepository(uow.session).all())
             values |= size_columns(size)
         row = await companies.update(company_id=current.id, values=values | {"updated_at": uow.clock.now()})
         await reevaluate_company(uow, row, by=principal.subject, reason="company data changed")
@@ -135,7 +147,7 @@ async def delete_company(uow: UnitOfWork, principal: Principal, ruc: str) -> Non
     async with uow:
         companies = CompanyRepository(uow.session)
         row = await companies.get_or_raise(ruc=ruc, for_update=True)
-        if await ApplicationRepository(uow.session).count_for_company(company_id=row.id):
+        if await ApplicationRepository(uow.session).count(company_id=row.id):
             raise Conflict(
                 f"Company {ruc} has applications and cannot be deleted; withdraw them instead.",
                 detail_es=f"La empresa {ruc} tiene postulaciones y no puede eliminarse; retírelas.",

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.enrollment.db.repositories import ApplicationRepository, Executor, SiteRepository
+from services.enrollment.db.repositories import ApplicationRepository, SiteRepository
 from services.enrollment.domain.applications import REEVALUATED_STATES, status_after_evaluation
 from services.enrollment.domain.company import CompanyFacts, SiteFacts
 from services.enrollment.domain.eligibility import (
@@ -16,11 +16,14 @@ from services.enrollment.domain.eligibility import (
     SwornDeclaration,
     evaluate,
 )
+from shared.repository import Executor
 from shared.uow import UnitOfWork
 
 
-async def report_for(db: Executor, application: sa.Row, company: sa.Row, on: date) -> EligibilityReport:
-    sites = await SiteRepository(db).list(company_id=company.id)
+async def report_for(
+    db: Executor, application: sa.Row[Any], company: sa.Row[Any], on: date
+) -> EligibilityReport:
+    sites = await SiteRepository(db).all_for_company(company_id=company.id)
     sworn = None
     if application.sworn_accepted_at is not None:
         sworn = SwornDeclaration(
@@ -36,8 +39,8 @@ async def report_for(db: Executor, application: sa.Row, company: sa.Row, on: dat
 
 
 async def apply_evaluation(
-    uow: UnitOfWork, application: sa.Row, company: sa.Row, *, by: str | None, reason: str
-) -> sa.Row:
+    uow: UnitOfWork, application: sa.Row[Any], company: sa.Row[Any], *, by: str | None, reason: str
+) -> sa.Row[Any]:
     """Evaluate now, store the report, and move eligible <-> ineligible when the outcome changed."""
     report = await report_for(uow.session, application, company, uow.clock.today())
     target = status_after_evaluation(application.status, report.eligible)
@@ -57,10 +60,10 @@ async def apply_evaluation(
     return await repo.update(application_id=application.id, values=values)
 
 
-async def reevaluate_company(uow: UnitOfWork, company: sa.Row, *, by: str | None, reason: str) -> None:
+async def reevaluate_company(uow: UnitOfWork, company: sa.Row[Any], *, by: str | None, reason: str) -> None:
     """Every evaluated, not yet admitted application of ``company`` follows its data."""
     repo = ApplicationRepository(uow.session)
-    pending = await repo.list_for_company(
+    pending = await repo.all_for_company(
         company_id=company.id, statuses=[s.value for s in REEVALUATED_STATES], for_update=True
     )
     for application in pending:

@@ -16,11 +16,13 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
-from asyncpg.exceptions import UniqueViolationError
 
-from services.enrollment.db.repositories import CompanyRepository, UitRepository
-from services.enrollment.db.tables import MESSAGING, SCHEMA, companies
+from services.enrollment.db.repositories import (
+    COMPANY_COLUMNS,
+    CompanyRepository,
+    UitRepository,
+)
+from services.enrollment.db.tables import SCHEMA
 from services.enrollment.domain.company import FieldProblem
 from services.enrollment.domain.company_csv import (
     CsvHeaderError,
@@ -33,15 +35,10 @@ from services.enrollment.domain.sizing import UitValue
 from services.enrollment.events import publish
 from services.enrollment.handlers.companies import new_company_values
 from shared.auth import Principal
-from shared.errors import BadRequest, Conflict
+from shared.errors import BadRequest
 from shared.events.envelope import EventEnvelope
-from shared.events.tables import outbox_channel
 from shared.telemetry import current_trace_carrier
 from shared.uow import UnitOfWork
-
-COMPANY_COLUMNS = [c.name for c in companies.columns]
-OUTBOX_COLUMNS = ["event_id", "topic", "key", "envelope"]
-IMPORT_LOCK = "enrollment:company-import"
 
 
 @dataclass
@@ -98,8 +95,8 @@ async def import_companies(uow: UnitOfWork, principal: Principal, data: bytes) -
     parsed = await asyncio.to_thread(_parse, data, today)
     report = ImportReport(received=len(parsed.rows) + len(parsed.rejected), rejected=list(parsed.rejected))
     async with uow:
-        await uow.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(IMPORT_LOCK))))
         repo = CompanyRepository(uow.session)
+        await repo.lock_import()
         existing = await repo.existing_rucs(rucs=[values["ruc"] for _, values in parsed.rows])
         fresh = []
         for line, values in parsed.rows:
@@ -111,30 +108,11 @@ async def import_companies(uow: UnitOfWork, principal: Principal, data: bytes) -
             else:
                 fresh.append(values)
         if fresh:
-            uit_table = await UitRepository(uow.session).list()
+            uit_table = await UitRepository(uow.session).all()
             company_records, outbox_records = await asyncio.to_thread(
                 _records, fresh, uit_table, now, principal.subject, current_trace_carrier()
             )
-            await _copy(uow, company_records, outbox_records)
+            await repo.copy_in(company_records=company_records, outbox_records=outbox_records)
         report.imported = len(fresh)
         await uow.commit()
     return report.as_dict()
-
-
-async def _copy(uow: UnitOfWork, company_records: list[tuple], outbox_records: list[tuple]) -> None:
-    """COPY on the unit of work's own connection, so it commits or rolls back with it."""
-    connection = await uow.session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
-    try:
-        await driver.copy_records_to_table(
-            companies.name, schema_name=SCHEMA, columns=COMPANY_COLUMNS, records=company_records
-        )
-    except UniqueViolationError as exc:
-        raise Conflict(
-            "A company in the file was registered by someone else during the import; run it again.",
-            detail_es="Una empresa del archivo se registró durante la importación; vuelva a ejecutarla.",
-        ) from exc
-    await driver.copy_records_to_table(
-        MESSAGING.outbox.name, schema_name=SCHEMA, columns=OUTBOX_COLUMNS, records=outbox_records
-    )
-    await uow.session.execute(sa.select(sa.func.pg_notify(outbox_channel(SCHEMA), "")))

@@ -1,4 +1,4 @@
-"""PROMPERÚ follow-up monitors, and who follows which participant (with history)."""
+"""PROMPERÚ follow-up monitors with their load, and who follows which participant (with history)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,26 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.enrollment.db.repositories import ApplicationRepository, CompanyRepository, MonitorRepository
+from services.enrollment.db.repositories import (
+    ApplicationRepository,
+    CompanyRepository,
+    MonitorRepository,
+    Page,
+)
 from services.enrollment.domain.applications import PARTICIPANT_STATES, Status
 from services.enrollment.events import publish
 from shared.auth import Principal
+from shared.deps import ReadDb
 from shared.errors import Conflict, RuleViolation
 from shared.uow import UnitOfWork
 
-# Admissions and reassignments read every monitor's load and then add to one: one at a
-# time, or two admissions at once would both pick the same "least loaded" monitor.
-ASSIGNMENT_LOCK = "enrollment:monitor-assignment"
+
+async def read(db: ReadDb, *, monitor_id: uuid.UUID) -> sa.Row[Any]:
+    return await MonitorRepository(db).get_view(monitor_id=monitor_id)
 
 
-async def lock_assignments(uow: UnitOfWork) -> None:
-    await uow.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(ASSIGNMENT_LOCK))))
+async def page(db: ReadDb, *, active: bool | None, cursor: str | None, limit: int) -> Page:
+    return await MonitorRepository(db).page(active=active, cursor=cursor, limit=limit)
 
 
 def _taken(email: str) -> Conflict:
@@ -30,19 +36,19 @@ def _taken(email: str) -> Conflict:
     )
 
 
-async def create_monitor(uow: UnitOfWork, data: dict[str, Any]) -> sa.Row:
+async def create_monitor(uow: UnitOfWork, data: dict[str, Any]) -> sa.Row[Any]:
     async with uow:
         now = uow.clock.now()
         repo = MonitorRepository(uow.session)
         row = await repo.create(values=data | {"id": uuid.uuid4(), "created_at": now, "updated_at": now})
         if row is None:
             raise _taken(data["email"])
-        row = await repo.get_with_load(monitor_id=row.id)
+        row = await repo.get_view(monitor_id=row.id)
         await uow.commit()
     return row
 
 
-async def update_monitor(uow: UnitOfWork, monitor_id: uuid.UUID, data: dict[str, Any]) -> sa.Row:
+async def update_monitor(uow: UnitOfWork, monitor_id: uuid.UUID, data: dict[str, Any]) -> sa.Row[Any]:
     async with uow:
         repo = MonitorRepository(uow.session)
         await repo.get_or_raise(monitor_id=monitor_id)
@@ -51,14 +57,14 @@ async def update_monitor(uow: UnitOfWork, monitor_id: uuid.UUID, data: dict[str,
                 await repo.update(monitor_id=monitor_id, values=data | {"updated_at": uow.clock.now()})
         except sa.exc.IntegrityError as exc:
             raise _taken(data.get("email", "")) from exc
-        row = await repo.get_with_load(monitor_id=monitor_id)
+        row = await repo.get_view(monitor_id=monitor_id)
         await uow.commit()
     return row
 
 
 async def reassign_monitor(
     uow: UnitOfWork, principal: Principal, application_id: uuid.UUID, *, monitor_id: uuid.UUID, reason: str
-) -> list[sa.Row]:
+) -> list[sa.Row[Any]]:
     """Close the current assignment today and open one for ``monitor_id``; history is kept."""
     async with uow:
         app = await ApplicationRepository(uow.session).get_or_raise(
@@ -78,7 +84,7 @@ async def reassign_monitor(
                 f"Monitor {target.name} is not active.",
                 detail_es=f"El monitor {target.name} no está activo.",
             )
-        await lock_assignments(uow)
+        await monitors.lock_assignments()
         current = await monitors.current_assignment(application_id=application_id)
         if current is not None and current.monitor_id == monitor_id:
             raise Conflict(
@@ -96,7 +102,7 @@ async def reassign_monitor(
             by=principal.subject,
         )
         history = await monitors.history(application_id=application_id)
-        company = await CompanyRepository(uow.session).get(company_id=app.company_id)
+        company = await CompanyRepository(uow.session).get_or_raise(company_id=app.company_id)
         uow.publish(
             publish.monitor_reassigned(
                 app, company, target, previous=current, reason=reason, at=uow.clock.now()

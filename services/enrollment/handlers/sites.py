@@ -8,32 +8,35 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.enrollment.db.repositories import CompanyRepository, SiteRepository
-from services.enrollment.domain.company import FieldProblem
-from services.enrollment.domain.regions import REGIONS, parse_region
+from services.enrollment.domain.company import FieldProblem, ensure_no_problems
+from services.enrollment.domain.regions import parse_region, unknown_region
+from services.enrollment.handlers import companies
 from services.enrollment.handlers.eligibility import reevaluate_company
-from services.enrollment.handlers.problems import raise_field_problems
 from shared.auth import Principal
+from shared.deps import ReadDb
 from shared.uow import UnitOfWork
+
+
+async def all_for_company(db: ReadDb, caller: Principal, *, ruc: str) -> list[sa.Row[Any]]:
+    company = await companies.read(db, caller, ruc=ruc)
+    return await SiteRepository(db).all_for_company(company_id=company.id)
+
+
+async def read(db: ReadDb, caller: Principal, *, ruc: str, site_id: uuid.UUID) -> sa.Row[Any]:
+    company = await companies.read(db, caller, ruc=ruc)
+    return await SiteRepository(db).get_or_raise(company_id=company.id, site_id=site_id)
 
 
 def _normalized(values: dict[str, Any]) -> dict[str, Any]:
     if "region" in values:
         region = parse_region(values["region"] or "")
         if region is None:
-            raise_field_problems(
-                [
-                    FieldProblem(
-                        "region",
-                        "region.unknown",
-                        f"{values['region']!r} is not a region of Peru; use one of: {', '.join(REGIONS)}.",
-                    )
-                ]
-            )
+            ensure_no_problems([FieldProblem("region", "region.unknown", unknown_region(values["region"]))])
         values["region"] = region
     return values
 
 
-async def create_site(uow: UnitOfWork, principal: Principal, ruc: str, data: dict[str, Any]) -> sa.Row:
+async def create_site(uow: UnitOfWork, principal: Principal, ruc: str, data: dict[str, Any]) -> sa.Row[Any]:
     principal.ensure_company(ruc)
     values = _normalized(data)
     async with uow:
@@ -50,7 +53,7 @@ async def create_site(uow: UnitOfWork, principal: Principal, ruc: str, data: dic
 
 async def update_site(
     uow: UnitOfWork, principal: Principal, ruc: str, site_id: uuid.UUID, data: dict[str, Any]
-) -> sa.Row:
+) -> sa.Row[Any]:
     principal.ensure_company(ruc)
     values = _normalized(data)
     async with uow:

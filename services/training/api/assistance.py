@@ -6,17 +6,12 @@ import uuid
 from datetime import date
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
-from services.training.api.access import (
-    AssistanceWriter,
-    CompanyOrStaffReader,
-    StaffReader,
-    visible_participant,
-)
+from services.training.api.roles import AssistanceLogReader, AssistanceWriter, ParticipationReader
 from services.training.api.schemas import AssistanceCreate, AssistancePublic, AssistancesPublic
-from services.training.db import queries
-from services.training.handlers import assistance as handlers
-from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
+from services.training.handlers import assistance
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 
 router = APIRouter(tags=["technical assistance"])
@@ -29,22 +24,15 @@ router = APIRouter(tags=["technical assistance"])
     summary="Log a visit or call of the follow-up monitor (publishes training.assistance.logged)",
 )
 async def log_assistance(
-    participant_id: uuid.UUID,
-    body: AssistanceCreate,
-    request: Request,
-    uow: UowDep,
-    principal: AssistanceWriter,
-):
+    participant_id: uuid.UUID, body: AssistanceCreate, request: Request, uow: UowDep, caller: AssistanceWriter
+) -> JSONResponse:
     async def action() -> AssistancePublic:
-        logged = await handlers.log_assistance(
-            uow,
-            participant_id=participant_id,
-            principal=principal,
-            **body.model_dump(),
+        logged = await assistance.log(
+            uow, participant_id=participant_id, principal=caller, **body.model_dump()
         )
         return AssistancePublic.model_validate(logged)
 
-    return await idempotent(request, uow, action, subject=principal.subject)
+    return await idempotent(request, uow, action, subject=caller.subject)
 
 
 @router.get(
@@ -54,22 +42,13 @@ async def log_assistance(
 )
 async def list_participant_assistance(
     participant_id: uuid.UUID,
-    conn: ReadConnDep,
-    principal: CompanyOrStaffReader,
+    db: ReadDbDep,
+    caller: ParticipationReader,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> AssistancesPublic:
-    await visible_participant(conn, principal, participant_id)
-    rows, next_cursor = await queries.list_assistance(
-        conn,
-        participant_id=participant_id,
-        cohort_id=None,
-        monitor_subject=None,
-        held_from=None,
-        held_to=None,
-        cursor=cursor,
-        limit=limit,
-        descending=False,
+    rows, next_cursor = await assistance.timeline(
+        db, caller, participant_id=participant_id, cursor=cursor, limit=limit
     )
     return AssistancesPublic(data=[AssistancePublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
@@ -80,8 +59,8 @@ async def list_participant_assistance(
     summary="The technical assistance log across companies, newest first",
 )
 async def list_assistance(
-    conn: ReadConnDep,
-    principal: StaffReader,
+    db: ReadDbDep,
+    caller: AssistanceLogReader,
     cohort_id: uuid.UUID | None = None,
     monitor: str | None = None,
     held_from: date | None = None,
@@ -89,15 +68,13 @@ async def list_assistance(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> AssistancesPublic:
-    rows, next_cursor = await queries.list_assistance(
-        conn,
-        participant_id=None,
+    rows, next_cursor = await assistance.page(
+        db,
         cohort_id=cohort_id,
-        monitor_subject=monitor,
+        monitor=monitor,
         held_from=held_from,
         held_to=held_to,
         cursor=cursor,
         limit=limit,
-        descending=True,
     )
     return AssistancesPublic(data=[AssistancePublic.model_validate(r) for r in rows], next_cursor=next_cursor)

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
-from fastapi import APIRouter, Request, Response
+import fastapi
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
-from services.training.api.access import AttendanceWriter, CompanyOrStaffReader, company_scope
+from services.training.api.roles import AttendanceWriter, ParticipationReader
 from services.training.api.schemas import (
     AttendanceImportPublic,
     AttendancePublic,
     AttendanceRecord,
     AttendancesPublic,
-    ReportRowErrorPublic,
 )
-from services.training.api.views import attendance_public
-from services.training.db import queries
-from services.training.handlers import attendance as handlers
-from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
-from shared.errors import BadRequest, DomainError
+from services.training.handlers import attendance
+from shared.bodies import read_body, read_upload
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
+from shared.errors import BadRequest
 from shared.idempotency import idempotent
 from shared.openapi import csv_request_body
 
@@ -32,10 +33,6 @@ REPORT_EXAMPLE = (
 )
 
 
-class ReportTooLarge(DomainError):
-    status, slug = 413, "payload-too-large"
-
-
 @router.get(
     "/sessions/{session_id}/attendance",
     response_model=AttendancesPublic,
@@ -43,16 +40,16 @@ class ReportTooLarge(DomainError):
 )
 async def list_session_attendance(
     session_id: uuid.UUID,
-    conn: ReadConnDep,
-    principal: CompanyOrStaffReader,
+    db: ReadDbDep,
+    caller: ParticipationReader,
     ruc: str | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> AttendancesPublic:
-    rows, next_cursor = await queries.list_attendance(
-        conn, session_id=session_id, ruc=company_scope(principal, ruc), cursor=cursor, limit=limit
+    rows, next_cursor = await attendance.page(
+        db, caller, session_id=session_id, ruc=ruc, cursor=cursor, limit=limit
     )
-    return AttendancesPublic(data=[attendance_public(r) for r in rows], next_cursor=next_cursor)
+    return AttendancesPublic(data=[AttendancePublic.from_source(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.put(
@@ -65,12 +62,12 @@ async def record_attendance(
     attendee_id: uuid.UUID,
     body: AttendanceRecord,
     uow: UowDep,
-    principal: AttendanceWriter,
+    caller: AttendanceWriter,
 ) -> AttendancePublic:
-    recorded = await handlers.record_attendance(
-        uow, session_id=session_id, attendee_id=attendee_id, principal=principal, **body.model_dump()
+    recorded = await attendance.record(
+        uow, session_id=session_id, attendee_id=attendee_id, principal=caller, **body.model_dump()
     )
-    return attendance_public(recorded)
+    return AttendancePublic.from_source(recorded)
 
 
 @router.delete(
@@ -79,30 +76,28 @@ async def record_attendance(
     summary="Delete one person's attendance (a correction; may revoke the company's completion)",
 )
 async def delete_attendance(
-    session_id: uuid.UUID, attendee_id: uuid.UUID, uow: UowDep, principal: AttendanceWriter
+    session_id: uuid.UUID, attendee_id: uuid.UUID, uow: UowDep, caller: AttendanceWriter
 ) -> Response:
-    await handlers.delete_attendance(uow, session_id=session_id, attendee_id=attendee_id, principal=principal)
+    await attendance.delete(uow, session_id=session_id, attendee_id=attendee_id, principal=caller)
     return Response(status_code=204)
 
 
 async def _report_bytes(request: Request) -> bytes:
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
+    """The CSV: the body itself, or the form field ``file``; 413 past MAX_REPORT_BYTES."""
+    what, what_es = "An attendance report", "Un reporte de asistencia"
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raw = await read_body(request, max_bytes=MAX_REPORT_BYTES, what=what, what_es=what_es)
+    else:
+        upload = (await request.form()).get("file")
         if not isinstance(upload, UploadFile):
             raise BadRequest(
                 "Send the report as the form field 'file'.",
                 detail_es="Envíe el reporte en el campo de formulario 'file'.",
                 extra={"errors": [{"field": "file", "in": "body", "message": "missing"}]},
             )
-        raw = await upload.read()
-    else:
-        raw = await request.body()
-    if len(raw) > MAX_REPORT_BYTES:
-        raise ReportTooLarge(
-            f"The report exceeds {MAX_REPORT_BYTES // (1024 * 1024)} MB; split it.",
-            detail_es=f"El reporte supera {MAX_REPORT_BYTES // (1024 * 1024)} MB; divídalo.",
-        )
+        # A parsed form holds Starlette's UploadFile, the base of the FastAPI one read_upload names.
+        file = cast(fastapi.UploadFile, upload)
+        raw = await read_upload(file, max_bytes=MAX_REPORT_BYTES, what=what, what_es=what_es)
     if not raw.strip():
         raise BadRequest("The report is empty.", detail_es="El reporte está vacío.")
     return raw
@@ -119,24 +114,12 @@ async def _report_bytes(request: Request) -> bytes:
     openapi_extra={"requestBody": csv_request_body(REPORT_EXAMPLE)},
 )
 async def import_attendance_report(
-    session_id: uuid.UUID, request: Request, uow: UowDep, principal: AttendanceWriter
-):
+    session_id: uuid.UUID, request: Request, uow: UowDep, caller: AttendanceWriter
+) -> JSONResponse:
     raw = await _report_bytes(request)
 
     async def action() -> AttendanceImportPublic:
-        report = await handlers.import_attendance_report(
-            uow, session_id=session_id, raw=raw, principal=principal
-        )
-        return AttendanceImportPublic(
-            rows_read=report.rows_read,
-            rows_accepted=report.rows_accepted,
-            rows_rejected=report.rows_rejected,
-            people_recorded=report.people_recorded,
-            attendees_created=report.attendees_created,
-            companies=report.companies,
-            errors=[
-                ReportRowErrorPublic(line=e.line, field=e.field, message=e.message) for e in report.errors
-            ],
-        )
+        report = await attendance.import_report(uow, session_id=session_id, raw=raw, principal=caller)
+        return AttendanceImportPublic.model_validate(report)
 
-    return await idempotent(request, uow, action, status_code=200, subject=principal.subject, payload=raw)
+    return await idempotent(request, uow, action, status_code=200, subject=caller.subject, payload=raw)

@@ -5,13 +5,9 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
-from services.training.api.access import (
-    AttendeeEditor,
-    CompanyOrStaffReader,
-    company_scope,
-    visible_participant,
-)
+from services.training.api.roles import AttendeeEditor, ParticipationReader
 from services.training.api.schemas import (
     AttendeeCreate,
     AttendeePublic,
@@ -21,25 +17,13 @@ from services.training.api.schemas import (
     ParticipantsPublic,
     ProgressPublic,
 )
-from services.training.api.views import company_progress
-from services.training.db import queries
 from services.training.domain.completion import CompletionState
 from services.training.domain.participants import ParticipantStatus
-from services.training.handlers import attendees as handlers
-from shared.auth import Principal
-from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
-from shared.errors import NotFound
+from services.training.handlers import attendees, participants
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 
 router = APIRouter(tags=["participants"])
-
-
-async def visible_attendee(conn, principal: Principal, attendee_id: uuid.UUID):
-    row = await queries.get_attendee(conn, attendee_id)
-    if row is None:
-        raise NotFound("Attendee", attendee_id, detail_es=f"El asistente {attendee_id} no existe.")
-    principal.ensure_company(row.ruc)
-    return row
 
 
 @router.get(
@@ -48,8 +32,8 @@ async def visible_attendee(conn, principal: Principal, attendee_id: uuid.UUID):
     summary="Participant companies (a company sees only itself)",
 )
 async def list_participants(
-    conn: ReadConnDep,
-    principal: CompanyOrStaffReader,
+    db: ReadDbDep,
+    caller: ParticipationReader,
     cohort_id: uuid.UUID | None = None,
     ruc: str | None = None,
     status: ParticipantStatus | None = None,
@@ -57,12 +41,13 @@ async def list_participants(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> ParticipantsPublic:
-    rows, next_cursor = await queries.list_participants(
-        conn,
+    rows, next_cursor = await participants.page(
+        db,
+        caller,
         cohort_id=cohort_id,
-        ruc=company_scope(principal, ruc),
-        status=status.value if status else None,
-        completion_state=completion_state.value if completion_state else None,
+        ruc=ruc,
+        status=status,
+        completion_state=completion_state,
         cursor=cursor,
         limit=limit,
     )
@@ -75,9 +60,11 @@ async def list_participants(
     "/participants/{participant_id}", response_model=ParticipantPublic, summary="One participant company"
 )
 async def get_participant(
-    participant_id: uuid.UUID, conn: ReadConnDep, principal: CompanyOrStaffReader
+    participant_id: uuid.UUID, db: ReadDbDep, caller: ParticipationReader
 ) -> ParticipantPublic:
-    return ParticipantPublic.model_validate(await visible_participant(conn, principal, participant_id))
+    return ParticipantPublic.model_validate(
+        await participants.read(db, caller, participant_id=participant_id)
+    )
 
 
 @router.get(
@@ -86,9 +73,11 @@ async def get_participant(
     summary="A company's progress: each workshop attended or not, with minutes and share",
 )
 async def get_participant_progress(
-    participant_id: uuid.UUID, conn: ReadConnDep, principal: CompanyOrStaffReader
+    participant_id: uuid.UUID, db: ReadDbDep, caller: ParticipationReader
 ) -> ProgressPublic:
-    return await company_progress(conn, await visible_participant(conn, principal, participant_id))
+    return ProgressPublic.model_validate(
+        await participants.progress(db, caller, participant_id=participant_id)
+    )
 
 
 @router.get(
@@ -98,14 +87,13 @@ async def get_participant_progress(
 )
 async def list_attendees(
     participant_id: uuid.UUID,
-    conn: ReadConnDep,
-    principal: CompanyOrStaffReader,
+    db: ReadDbDep,
+    caller: ParticipationReader,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> AttendeesPublic:
-    await visible_participant(conn, principal, participant_id)
-    rows, next_cursor = await queries.list_attendees(
-        conn, participant_id=participant_id, cursor=cursor, limit=limit
+    rows, next_cursor = await attendees.page(
+        db, caller, participant_id=participant_id, cursor=cursor, limit=limit
     )
     return AttendeesPublic(data=[AttendeePublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
@@ -117,22 +105,21 @@ async def list_attendees(
     summary="Register a person of the company (name, DNI, role, gender)",
 )
 async def register_attendee(
-    participant_id: uuid.UUID, body: AttendeeCreate, request: Request, uow: UowDep, principal: AttendeeEditor
-):
+    participant_id: uuid.UUID, body: AttendeeCreate, request: Request, uow: UowDep, caller: AttendeeEditor
+) -> JSONResponse:
     async def action() -> AttendeePublic:
-        attendee = await handlers.register_attendee(
-            uow, participant_id=participant_id, principal=principal, **body.model_dump()
+        attendee = await attendees.register(
+            uow, participant_id=participant_id, principal=caller, **body.model_dump()
         )
         return AttendeePublic.model_validate(attendee)
 
-    return await idempotent(request, uow, action, subject=principal.subject)
+    return await idempotent(request, uow, action, subject=caller.subject)
 
 
 @router.get("/attendees/{attendee_id}", response_model=AttendeePublic, summary="One attendee")
-async def get_attendee(
-    attendee_id: uuid.UUID, conn: ReadConnDep, principal: CompanyOrStaffReader
-) -> AttendeePublic:
-    return AttendeePublic.model_validate(await visible_attendee(conn, principal, attendee_id))
+async def get_attendee(attendee_id: uuid.UUID, db: ReadDbDep, caller: ParticipationReader) -> AttendeePublic:
+    attendee, _ = await attendees.read(db, caller, attendee_id=attendee_id)
+    return AttendeePublic.model_validate(attendee)
 
 
 @router.patch(
@@ -141,9 +128,7 @@ async def get_attendee(
     summary="Correct an attendee's name, role, gender or email",
 )
 async def update_attendee(
-    attendee_id: uuid.UUID, body: AttendeeUpdate, uow: UowDep, principal: AttendeeEditor
+    attendee_id: uuid.UUID, body: AttendeeUpdate, uow: UowDep, caller: AttendeeEditor
 ) -> AttendeePublic:
-    attendee = await handlers.update_attendee(
-        uow, attendee_id=attendee_id, changes=body.changes(), principal=principal
-    )
+    attendee = await attendees.update(uow, attendee_id=attendee_id, changes=body.changes(), principal=caller)
     return AttendeePublic.model_validate(attendee)

@@ -1,24 +1,32 @@
 """Request and response schemas of the training API (``XCreate / XUpdate / XPublic``).
 
-Times: requests may send an offset or a naive time, which is read as Lima time;
+Request bodies are ``shared.schemas.Input`` (no NUL, no unknown field; PATCH bodies a
+``PartialUpdate``). Times: requests may send an offset or a naive time, which is read as Lima time;
 responses always show Lima time (``-05:00``), the programme's time zone.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
+import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
+from services.training.db.repositories import MatrixPage
 from services.training.domain.assistance import AssistanceMode
 from services.training.domain.attendees import Gender
-from services.training.domain.sessions import DeliveryMode
+from services.training.domain.cohorts import CohortSettings
+from services.training.domain.curriculum import WORKSHOP_NUMBERS
+from services.training.domain.presence import share
+from services.training.domain.sessions import DeliveryMode, Session
 from shared.clock import LIMA
 from shared.pagination import Page
-from shared.partial import PartialUpdate
+from shared.partial import PartialUpdate, left_out
+from shared.schemas import Input
 
 
 def _assume_lima(value: datetime) -> datetime:
@@ -33,6 +41,11 @@ LimaTime = Annotated[
 
 class PublicModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def _values(source: Any) -> dict[str, Any]:
+    """A row's or a dataclass's fields by name."""
+    return dict(source._mapping) if isinstance(source, sa.Row) else dict(vars(source))
 
 
 # --- curriculum and cohorts -------------------------------------------------------------
@@ -74,15 +87,15 @@ class CohortSettingsUpdate(PartialUpdate):
             "examples": [{"mandatory_workshops": [1, 2, 3, 4, 5, 6, 7, 8, 9], "min_attendance_share": 0.8}]
         }
     )
-    mandatory_workshops: list[int] = Field(None, max_length=11)
-    min_attendance_share: Decimal = Field(None, ge=Decimal("0.1"), le=1, decimal_places=3)
-    workshop_durations: dict[int, int] = Field(None, description="workshop number -> minutes")
+    mandatory_workshops: list[int] = left_out(max_length=11)
+    min_attendance_share: Decimal = left_out(ge=Decimal("0.1"), le=1, decimal_places=3)
+    workshop_durations: dict[int, int] = left_out(description="workshop number -> minutes")
 
 
 # --- sessions -----------------------------------------------------------------------------
 
 
-class SessionCreate(BaseModel):
+class SessionCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -116,17 +129,17 @@ class SessionReschedule(PartialUpdate):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"starts_at": "2025-04-15T09:00:00", "duration_minutes": 150}]}
     )
-    starts_at: LimaInput = None
-    duration_minutes: int = Field(None, ge=1, le=720)
-    ends_at: LimaInput = None
-    mode: DeliveryMode = None
+    starts_at: LimaInput = left_out()
+    duration_minutes: int = left_out(ge=1, le=720)
+    ends_at: LimaInput = left_out()
+    mode: DeliveryMode = left_out()
     venue: str | None = Field(None, max_length=300)
     link: str | None = Field(None, max_length=500)
     trainer: str | None = Field(None, max_length=200)
     capacity: int | None = Field(None, ge=1, le=100_000)
 
 
-class SessionCancel(BaseModel):
+class SessionCancel(Input):
     reason: str | None = Field(
         None, max_length=500, examples=["Trainer unavailable; rescheduled as a new session"]
     )
@@ -150,6 +163,14 @@ class SessionPublic(PublicModel):
     cancelled_at: LimaTime | None
     created_at: LimaTime
     updated_at: LimaTime
+
+    @classmethod
+    def from_source(cls, source: Session | sa.Row[Any], workshop_title: str | None = None) -> SessionPublic:
+        """A session (domain object, or a row with its ``workshop_title``) with its end time."""
+        values = _values(source)
+        values.setdefault("workshop_title", workshop_title)
+        values["ends_at"] = values["starts_at"] + timedelta(minutes=values["duration_minutes"])
+        return cls.model_validate(values)
 
 
 class SessionsPublic(Page[SessionPublic]):
@@ -185,7 +206,7 @@ DniText = Annotated[str, Field(pattern=r"^\d{8}$", description="DNI: 8 digits", 
 EmailText = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
 
-class AttendeeCreate(BaseModel):
+class AttendeeCreate(Input):
     dni: DniText
     full_name: str = Field(min_length=1, max_length=200, examples=["María Huamán Rojas"])
     job_role: str | None = Field(None, max_length=200, examples=["Jefa de producción"])
@@ -194,9 +215,9 @@ class AttendeeCreate(BaseModel):
 
 
 class AttendeeUpdate(PartialUpdate):
-    full_name: str = Field(None, min_length=1, max_length=200)
+    full_name: str = left_out(min_length=1, max_length=200)
     job_role: str | None = Field(None, max_length=200)
-    gender: Gender = None
+    gender: Gender = left_out()
     email: EmailText | None = None
 
 
@@ -218,7 +239,7 @@ class AttendeesPublic(Page[AttendeePublic]):
 # --- attendance ------------------------------------------------------------------------------
 
 
-class AttendanceRecord(BaseModel):
+class AttendanceRecord(Input):
     """Either check-in and check-out times, or the minutes attended."""
 
     model_config = ConfigDict(
@@ -235,13 +256,13 @@ class AttendanceRecord(BaseModel):
 
     @model_validator(mode="after")
     def _one_way_of_saying_it(self) -> AttendanceRecord:
-        times = (self.check_in is not None, self.check_out is not None)
-        if times == (True, True):
+        check_in, check_out = self.check_in, self.check_out
+        if check_in is not None and check_out is not None:
             if self.minutes_present is not None:
                 raise ValueError("give check_in/check_out or minutes_present, not both")
-            if self.check_out < self.check_in:
+            if check_out < check_in:
                 raise ValueError("check_out is before check_in")
-        elif any(times):
+        elif check_in is not None or check_out is not None:
             raise ValueError("check_in and check_out go together")
         elif self.minutes_present is None:
             raise ValueError("give check_in and check_out, or minutes_present")
@@ -263,18 +284,27 @@ class AttendancePublic(PublicModel):
     recorded_by: str
     recorded_at: LimaTime
 
+    @classmethod
+    def from_source(cls, source: Any) -> AttendancePublic:
+        """A recorded attendance (row or handler result) with its minutes and share of the session."""
+        values = _values(source)
+        seconds, minutes = values["seconds_present"], values["duration_minutes"]
+        return cls.model_validate(
+            values | {"minutes_present": round(seconds / 60, 2), "share": round(share(seconds, minutes), 4)}
+        )
+
 
 class AttendancesPublic(Page[AttendancePublic]):
     pass
 
 
-class ReportRowErrorPublic(BaseModel):
+class ReportRowErrorPublic(PublicModel):
     line: int = Field(description="line of the file (the header's line counts)")
     field: str | None
     message: str
 
 
-class AttendanceImportPublic(BaseModel):
+class AttendanceImportPublic(PublicModel):
     rows_read: int
     rows_accepted: int
     rows_rejected: int
@@ -287,7 +317,7 @@ class AttendanceImportPublic(BaseModel):
 # --- progress ------------------------------------------------------------------------------------
 
 
-class WorkshopProgressPublic(BaseModel):
+class WorkshopProgressPublic(PublicModel):
     number: int
     title: str
     mandatory: bool
@@ -332,10 +362,26 @@ class MatrixPublic(Page[MatrixRowPublic]):
     mandatory_workshops: list[int]
 
 
+def matrix_json(cohort: CohortSettings, page: MatrixPage) -> bytes:
+    """A :class:`MatrixPublic` as JSON bytes: the cohort's header around the rows Postgres
+    already serialised (the programme officer's hot read; a test validates the shape)."""
+    return orjson.dumps(
+        {
+            "cohort_id": str(cohort.cohort_id),
+            "cohort_name": cohort.cohort_name,
+            "min_attendance_share": float(cohort.min_attendance_share),
+            "workshops": list(WORKSHOP_NUMBERS),
+            "mandatory_workshops": cohort.mandatory_workshops,
+            "data": orjson.Fragment(page.rows_json),
+            "next_cursor": page.next_cursor,
+        }
+    )
+
+
 # --- technical assistance -------------------------------------------------------------------------
 
 
-class AssistanceCreate(BaseModel):
+class AssistanceCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [

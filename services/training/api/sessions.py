@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
-from services.training.api.access import CompanyOrStaffReader, Officer, visible_cohorts
+from services.training.api.roles import ParticipationReader, SessionPlanner
 from services.training.api.schemas import (
     SessionCancel,
     SessionCreate,
@@ -15,20 +16,12 @@ from services.training.api.schemas import (
     SessionReschedule,
     SessionsPublic,
 )
-from services.training.api.views import session_public
-from services.training.db import queries
 from services.training.domain.sessions import DeliveryMode, SessionStatus
-from services.training.handlers import sessions as handlers
-from shared.clock import LIMA
-from shared.deps import CursorQuery, LimitQuery, ReadConnDep, UowDep
-from shared.errors import NotFound
+from services.training.handlers import sessions
+from shared.deps import CursorQuery, LimitQuery, ReadDbDep, UowDep
 from shared.idempotency import idempotent
 
 router = APIRouter(tags=["sessions"])
-
-
-def _lima_midnight(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=LIMA) if day else None
 
 
 @router.post(
@@ -37,18 +30,19 @@ def _lima_midnight(day: date | None) -> datetime | None:
     status_code=201,
     summary="Schedule a workshop session for a cohort (publishes training.session.scheduled)",
 )
-async def create_session(request: Request, body: SessionCreate, uow: UowDep, principal: Officer):
+async def create_session(
+    request: Request, body: SessionCreate, uow: UowDep, caller: SessionPlanner
+) -> JSONResponse:
     async def action() -> SessionPublic:
-        session, title = await handlers.create_session(uow, **body.model_dump())
-        return session_public(session, title)
+        return SessionPublic.from_source(*await sessions.create(uow, **body.model_dump()))
 
-    return await idempotent(request, uow, action, subject=principal.subject)
+    return await idempotent(request, uow, action, subject=caller.subject)
 
 
 @router.get("/sessions", response_model=SessionsPublic, summary="Sessions, by start time (Lima dates filter)")
 async def list_sessions(
-    conn: ReadConnDep,
-    principal: CompanyOrStaffReader,
+    db: ReadDbDep,
+    caller: ParticipationReader,
     cohort_id: uuid.UUID | None = None,
     workshop_number: int | None = None,
     status: SessionStatus | None = None,
@@ -59,30 +53,24 @@ async def list_sessions(
     limit: LimitQuery = 50,
 ) -> SessionsPublic:
     """``date_from`` / ``date_to`` are Lima dates, both included."""
-    rows, next_cursor = await queries.list_sessions(
-        conn,
+    rows, next_cursor = await sessions.page(
+        db,
+        caller,
         cohort_id=cohort_id,
-        cohort_ids=await visible_cohorts(conn, principal),
         workshop_number=workshop_number,
-        status=status.value if status else None,
-        mode=mode.value if mode else None,
-        starts_from=_lima_midnight(date_from),
-        starts_before=_lima_midnight(date.fromordinal(date_to.toordinal() + 1)) if date_to else None,
+        status=status,
+        mode=mode,
+        date_from=date_from,
+        date_to=date_to,
         cursor=cursor,
         limit=limit,
     )
-    return SessionsPublic(data=[session_public(r) for r in rows], next_cursor=next_cursor)
+    return SessionsPublic(data=[SessionPublic.from_source(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic, summary="One session")
-async def get_session(
-    session_id: uuid.UUID, conn: ReadConnDep, principal: CompanyOrStaffReader
-) -> SessionPublic:
-    row = await queries.get_session(conn, session_id)
-    cohorts = await visible_cohorts(conn, principal)
-    if row is None or (cohorts is not None and row.cohort_id not in cohorts):
-        raise NotFound("Session", session_id, detail_es=f"La sesión {session_id} no existe.")
-    return session_public(row)
+async def get_session(session_id: uuid.UUID, db: ReadDbDep, caller: ParticipationReader) -> SessionPublic:
+    return SessionPublic.from_source(*await sessions.read(db, caller, session_id=session_id))
 
 
 @router.post(
@@ -91,10 +79,11 @@ async def get_session(
     summary="Move a session or change its delivery (publishes training.session.scheduled, rescheduled=true)",
 )
 async def reschedule_session(
-    session_id: uuid.UUID, body: SessionReschedule, uow: UowDep, principal: Officer
+    session_id: uuid.UUID, body: SessionReschedule, uow: UowDep, caller: SessionPlanner
 ) -> SessionPublic:
-    session, title = await handlers.reschedule_session(uow, session_id=session_id, changes=body.changes())
-    return session_public(session, title)
+    return SessionPublic.from_source(
+        *await sessions.reschedule(uow, session_id=session_id, changes=body.changes())
+    )
 
 
 @router.post(
@@ -103,7 +92,6 @@ async def reschedule_session(
     summary="Cancel a session; refused with 409 when attendance was recorded",
 )
 async def cancel_session(
-    session_id: uuid.UUID, body: SessionCancel, uow: UowDep, principal: Officer
+    session_id: uuid.UUID, body: SessionCancel, uow: UowDep, caller: SessionPlanner
 ) -> SessionPublic:
-    session, title = await handlers.cancel_session(uow, session_id=session_id, reason=body.reason)
-    return session_public(session, title)
+    return SessionPublic.from_source(*await sessions.cancel(uow, session_id=session_id, reason=body.reason))

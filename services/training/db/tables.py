@@ -4,6 +4,8 @@ Core tables on SQLModel's metadata: the service's writes are set-based (a bulk r
 one multi-row upsert, a re-evaluation one aggregate), which Core expresses directly.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlmodel import SQLModel
@@ -15,7 +17,7 @@ MESSAGING = messaging_tables(SCHEMA)
 metadata = SQLModel.metadata
 
 
-def _timestamp(name: str, *, nullable: bool = False, **kwargs) -> sa.Column:
+def _timestamp(name: str, *, nullable: bool = False, **kwargs: Any) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable, **kwargs)
 
 

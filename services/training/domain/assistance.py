@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 from enum import StrEnum
 
+from shared.auth import Principal, Role
 from shared.errors import RuleViolation
 
 
@@ -81,3 +82,17 @@ def standard_aspects(given: list[str]) -> list[str]:
             extra={"errors": errors},
         )
     return codes
+
+
+def visit_monitor(principal: Principal, *, assigned_name: str | None, ruc: str) -> tuple[str | None, str]:
+    """Who a visit is recorded for (login subject, name): a monitor logs its own visits; an
+    officer logs one for the company's assigned monitor, and needs the company to have one."""
+    if principal.role == Role.monitor:
+        return principal.subject, principal.name or principal.subject
+    if assigned_name:
+        return None, assigned_name
+    raise RuleViolation(
+        "no_monitor_assigned",
+        f"Company {ruc} has no follow-up monitor assigned: the visit has no monitor to be recorded for.",
+        detail_es=f"La empresa {ruc} no tiene monitor asignado: la visita no tiene a quién atribuirse.",
+    )

@@ -10,6 +10,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
+
+from shared.errors import RuleViolation
 
 
 class Gender(StrEnum):
@@ -30,3 +33,20 @@ class Attendee:
     email: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class CompanyInCohort(Protocol):
+    @property
+    def ruc(self) -> str: ...
+    @property
+    def cohort_id(self) -> uuid.UUID: ...
+
+
+def ensure_in_cohort(attendee: Attendee, *, company: CompanyInCohort, cohort_id: uuid.UUID) -> None:
+    """A person's attendance counts in the sessions of their company's cohort only."""
+    if company.cohort_id != cohort_id:
+        raise RuleViolation(
+            "attendee_not_in_cohort",
+            f"{attendee.full_name} works for {company.ruc}, which is not in this session's cohort.",
+            detail_es=f"{attendee.full_name} pertenece a {company.ruc}, que no es de la cohorte de esta sesión.",
+        )

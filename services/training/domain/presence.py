@@ -46,16 +46,14 @@ def presence_seconds(
         if min(i.end, window_end) > max(i.start, window_start)
     )
     total = timedelta(0)
-    current_start = current_end = None
+    merged: list[tuple[datetime, datetime]] = []
     for start, end in clipped:
-        if current_end is None or start > current_end:
-            if current_end is not None:
-                total += current_end - current_start
-            current_start, current_end = start, end
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
-            current_end = max(current_end, end)
-    if current_end is not None:
-        total += current_end - current_start
+            merged.append((start, end))
+    for start, end in merged:
+        total += end - start
     seconds = int(total.total_seconds()) + round(sum(extra_minutes) * 60)
     return max(0, min(seconds, int((window_end - window_start).total_seconds())))
 

@@ -7,7 +7,7 @@ cohort matrix, so the attendance rule of :mod:`presence` is applied in one place
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,3 +91,37 @@ def progress_cells(results: dict[int, WorkshopResult]) -> ProgressCells:
         share=[c.best_share if c else None for c in cells],
         minutes=[c.best_minutes if c else None for c in cells],
     )
+
+
+@dataclass(frozen=True)
+class WorkshopProgress:
+    """One line of a company's progress page."""
+
+    number: int
+    title: str
+    mandatory: bool
+    attended: bool
+    best_share: float | None
+    minutes: float | None
+    attendees_present: int
+
+
+def workshop_progress(
+    results: Mapping[int, WorkshopResult], titles: Mapping[int, str], mandatory: Collection[int]
+) -> list[WorkshopProgress]:
+    """Every workshop 0-10: mandatory or not, and what the company's best person reached."""
+    lines = []
+    for number in WORKSHOP_NUMBERS:
+        result = results.get(number)
+        lines.append(
+            WorkshopProgress(
+                number=number,
+                title=titles[number],
+                mandatory=number in mandatory,
+                attended=bool(result and result.attended),
+                best_share=result.best_share if result else None,
+                minutes=result.best_minutes if result else None,
+                attendees_present=result.attendees_present if result else 0,
+            )
+        )
+    return lines

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from shared.errors import InvalidTransition, RuleViolation
+from shared.clock import LIMA
+from shared.errors import Conflict, InvalidTransition, RuleViolation
 
 
 class SessionStatus(StrEnum):
@@ -94,4 +95,37 @@ def ensure_started(session: Session, now: datetime) -> None:
             "session_not_started",
             f"The session starts at {session.starts_at.isoformat()}; attendance is recorded once it has begun.",
             detail_es=f"La sesión empieza el {session.starts_at.isoformat()}; la asistencia se registra una vez iniciada.",
+        )
+
+
+def lima_days(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    """The instants bounding Lima dates ``date_from``..``date_to``, both included (``[start, end)``)."""
+    start = datetime.combine(date_from, time.min, tzinfo=LIMA) if date_from else None
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=LIMA) if date_to else None
+    return start, end
+
+
+def minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | None:
+    """The minutes from ``starts_at`` to ``ends_at`` (None when no end is given); it must end after it starts."""
+    if ends_at is None:
+        return None
+    if ends_at <= starts_at:
+        raise RuleViolation(
+            "ends_before_start",
+            "A session must end after it starts.",
+            detail_es="Una sesión debe terminar después de empezar.",
+            extra={"errors": [{"field": "ends_at", "in": "body", "message": "must be after starts_at"}]},
+        )
+    return int((ends_at - starts_at) / timedelta(minutes=1))
+
+
+def ensure_nobody_attended(session: Session, attendance_count: int) -> None:
+    """A session with attendance recorded took place: it cannot be cancelled (delete it first)."""
+    if attendance_count:
+        raise Conflict(
+            f"Session {session.session_id} has attendance recorded for {attendance_count} people and cannot "
+            "be cancelled; delete its attendance first if the session really did not take place.",
+            detail_es=f"La sesión {session.session_id} tiene asistencia registrada de {attendance_count} "
+            "personas y no puede cancelarse; elimine primero la asistencia si la sesión no se realizó.",
+            extra={"attendance_count": attendance_count, "rule": "session_has_attendance"},
         )

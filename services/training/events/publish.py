@@ -7,6 +7,7 @@ the other services, so a contract change touches one file.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from services.training.domain.participants import Participant
 from services.training.domain.progress import SessionPresence
@@ -37,14 +38,14 @@ def session_scheduled(session: Session, workshop_title: str, *, rescheduled: boo
     )
 
 
-def session_cancelled(session: Session) -> SessionCancelled:
+def session_cancelled(session: Session, at: datetime) -> SessionCancelled:
     return SessionCancelled(
         session_id=session.session_id,
         cohort_id=session.cohort_id,
         workshop_number=session.workshop_number,
         starts_at=session.starts_at,
         reason=session.cancellation_reason,
-        cancelled_at=session.cancelled_at,
+        cancelled_at=at,
     )
 
 
@@ -96,7 +97,7 @@ def completion_revoked(
     )
 
 
-def assistance_logged(values: dict, participant: Participant) -> AssistanceLogged:
+def assistance_logged(values: dict[str, Any], participant: Participant) -> AssistanceLogged:
     return AssistanceLogged(
         assistance_id=values["assistance_id"],
         participant_id=participant.participant_id,

@@ -1,5 +1,7 @@
-"""Use cases: one function each, the only place a transaction opens.
+"""Use cases, one function each, in a module per resource.
 
-HTTP routes and Kafka consumers call the same functions; a consumer hands in its
-already-open unit of work, in which ``async with uow`` and ``commit`` are no-ops.
+Writes open the transaction (``async with uow``); HTTP routes and Kafka consumers call the
+same functions, a consumer handing in its already-open unit of work, in which ``async with
+uow`` and ``commit`` are no-ops. Reads take ``db: ReadDb`` (a pooled connection, no
+transaction) and the caller, and apply domain/access.py.
 """

@@ -4,18 +4,57 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
-from services.training.db.repository import AssistanceRepository, ParticipantRepository
+from services.training.db.repositories import AssistanceRepository, ParticipantRepository, RowPage
 from services.training.domain.access import ensure_may_act_for
-from services.training.domain.assistance import AssistanceMode, check_assistance, standard_aspects
+from services.training.domain.assistance import (
+    AssistanceMode,
+    check_assistance,
+    standard_aspects,
+    visit_monitor,
+)
 from services.training.domain.participants import ParticipantStatus, ensure_active
 from services.training.events import publish
-from shared.auth import Principal, Role
-from shared.errors import RuleViolation
+from services.training.handlers import participants
+from shared.auth import Principal
+from shared.deps import ReadDb
 from shared.uow import UnitOfWork
 
 
-async def log_assistance(
+async def timeline(
+    db: ReadDb, caller: Principal, *, participant_id: uuid.UUID, cursor: str | None, limit: int
+) -> RowPage:
+    """A company's follow-up visits and calls, oldest first (a company: only its own)."""
+    await participants.visible(db, caller, participant_id=participant_id)
+    return await AssistanceRepository(db).page(
+        participant_id=participant_id, cursor=cursor, limit=limit, descending=False
+    )
+
+
+async def page(
+    db: ReadDb,
+    *,
+    cohort_id: uuid.UUID | None,
+    monitor: str | None,
+    held_from: date | None,
+    held_to: date | None,
+    cursor: str | None,
+    limit: int,
+) -> RowPage:
+    """The log across companies, newest first; ``held_from`` / ``held_to`` are Lima dates."""
+    return await AssistanceRepository(db).page(
+        cohort_id=cohort_id,
+        monitor_subject=monitor,
+        held_from=held_from,
+        held_to=held_to,
+        cursor=cursor,
+        limit=limit,
+        descending=True,
+    )
+
+
+async def log(
     uow: UnitOfWork,
     *,
     participant_id: uuid.UUID,
@@ -27,7 +66,7 @@ async def log_assistance(
     next_steps: str | None,
     next_visit_on: date | None,
     principal: Principal,
-) -> dict:
+) -> dict[str, Any]:
     """A monitor logs its own visit; an officer logs one for the participant's assigned monitor."""
     async with uow:
         participant = await ParticipantRepository(uow.session).get_or_raise(participant_id=participant_id)
@@ -35,18 +74,9 @@ async def log_assistance(
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         check_assistance(held_on=held_on, next_visit_on=next_visit_on, today=uow.clock.today())
         aspect_codes = standard_aspects(aspects)
-        if principal.role == Role.monitor:
-            monitor_subject, monitor_name = principal.subject, principal.name or principal.subject
-        elif participant.monitor_name:
-            monitor_subject, monitor_name = None, participant.monitor_name
-        else:
-            raise RuleViolation(
-                "no_monitor_assigned",
-                f"Company {participant.ruc} has no follow-up monitor assigned: the visit has no monitor to "
-                "be recorded for.",
-                detail_es=f"La empresa {participant.ruc} no tiene monitor asignado: la visita no tiene a "
-                "quién atribuirse.",
-            )
+        monitor_subject, monitor_name = visit_monitor(
+            principal, assigned_name=participant.monitor_name, ruc=participant.ruc
+        )
         values = {
             "assistance_id": uuid.uuid4(),
             "participant_id": participant_id,

@@ -11,26 +11,27 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.training.db.repository import (
+from services.training.db.repositories import (
     AttendanceRepository,
     AttendeeRepository,
     ParticipantRepository,
+    RowPage,
     SessionRepository,
 )
-from services.training.domain.access import may_act_for
+from services.training.domain.access import company_scope, ensure_may_act_for, may_act_for
 from services.training.domain.attendance_report import (
     RowError,
     decode_report,
     parse_report,
     session_day_of,
 )
+from services.training.domain.attendees import ensure_in_cohort
 from services.training.domain.participants import ParticipantStatus, ensure_active
 from services.training.domain.presence import Interval, presence_seconds
 from services.training.domain.sessions import Session, SessionAction, SessionStatus, apply, ensure_started
 from services.training.handlers.attendance_effects import announce_attendance_change
-from shared.access import hidden
 from shared.auth import Principal
-from shared.errors import NotFound, RuleViolation
+from shared.deps import ReadDb
 from shared.uow import UnitOfWork
 
 
@@ -65,14 +66,23 @@ class ImportReport:
         return len({e.line for e in self.errors})
 
 
+async def page(
+    db: ReadDb, caller: Principal, *, session_id: uuid.UUID, ruc: str | None, cursor: str | None, limit: int
+) -> RowPage:
+    """Who attended a session (a company: only its people)."""
+    return await AttendanceRepository(db).page(
+        session_id=session_id, ruc=company_scope(caller, ruc), cursor=cursor, limit=limit
+    )
+
+
 async def _open_session(uow: UnitOfWork, session_id: uuid.UUID) -> Session:
-    session = await SessionRepository(uow.session).get_or_raise(session_id=session_id, lock=True)
+    session = await SessionRepository(uow.session).get_or_raise(session_id=session_id, for_update=True)
     apply(SessionStatus(session.status), SessionAction.record_attendance)
     ensure_started(session, uow.clock.now())
     return session
 
 
-async def record_attendance(
+async def record(
     uow: UnitOfWork,
     *,
     session_id: uuid.UUID,
@@ -88,16 +98,10 @@ async def record_attendance(
         session = await _open_session(uow, session_id)
         attendee = await AttendeeRepository(uow.session).get_or_raise(attendee_id=attendee_id)
         participant = await ParticipantRepository(uow.session).get_or_raise(
-            participant_id=attendee.participant_id, lock=True
+            participant_id=attendee.participant_id, for_update=True
         )
-        _ensure_attendee_visible(principal, participant, attendee_id)
-        if participant.cohort_id != session.cohort_id:
-            raise RuleViolation(
-                "attendee_not_in_cohort",
-                f"{attendee.full_name} works for {participant.ruc}, which is not in this session's cohort.",
-                detail_es=f"{attendee.full_name} pertenece a {participant.ruc}, que no es de la cohorte de "
-                "esta sesión.",
-            )
+        ensure_may_act_for(principal, participant, what="Attendee")
+        ensure_in_cohort(attendee, company=participant, cohort_id=session.cohort_id)
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         intervals = [Interval(check_in, check_out)] if check_in and check_out else []
         seconds = presence_seconds(
@@ -122,7 +126,7 @@ async def record_attendance(
             recorded_at=uow.clock.now(),
         )
         row = {k: getattr(recorded, k) for k in _ATTENDANCE_COLUMNS}
-        await AttendanceRepository(uow.session).upsert_many(rows=[row])
+        await AttendanceRepository(uow.session).upsert(rows=[row])
         await announce_attendance_change(
             uow, session, [participant.participant_id], reason="attendance_corrected"
         )
@@ -143,32 +147,25 @@ _ATTENDANCE_COLUMNS = (
 )
 
 
-def _ensure_attendee_visible(principal: Principal, participant, attendee_id: uuid.UUID) -> None:
-    if not may_act_for(principal, participant):
-        raise hidden("Attendee", attendee_id)
-
-
-async def delete_attendance(
+async def delete(
     uow: UnitOfWork, *, session_id: uuid.UUID, attendee_id: uuid.UUID, principal: Principal
 ) -> None:
     """Remove a person's attendance (recorded by mistake); may revoke the company's completion."""
     async with uow:
-        session = await SessionRepository(uow.session).get_or_raise(session_id=session_id, lock=True)
+        session = await SessionRepository(uow.session).get_or_raise(session_id=session_id, for_update=True)
         attendee = await AttendeeRepository(uow.session).get_or_raise(attendee_id=attendee_id)
-        locked = await ParticipantRepository(uow.session).list_locked(
-            participant_ids=[attendee.participant_id]
+        participant = await ParticipantRepository(uow.session).get_or_raise(
+            participant_id=attendee.participant_id, for_update=True
         )
-        for participant in locked:
-            _ensure_attendee_visible(principal, participant, attendee_id)
-        if not await AttendanceRepository(uow.session).delete(session_id=session_id, attendee_id=attendee_id):
-            raise NotFound("Attendance", f"of {attendee_id} in session {session_id}")
+        ensure_may_act_for(principal, participant, what="Attendee")
+        await AttendanceRepository(uow.session).delete(session_id=session_id, attendee_id=attendee_id)
         await announce_attendance_change(
             uow, session, [attendee.participant_id], reason="attendance_corrected"
         )
         await uow.commit()
 
 
-async def import_attendance_report(
+async def import_report(
     uow: UnitOfWork, *, session_id: uuid.UUID, raw: bytes, principal: Principal
 ) -> ImportReport:
     """Record everyone in a meeting's attendance report; bad rows are reported, not fatal.
@@ -185,8 +182,8 @@ async def import_attendance_report(
         errors = list(parsed.errors)
         companies = {
             p.ruc: p
-            for p in await ParticipantRepository(uow.session).list_locked(
-                cohort_id=session.cohort_id, rucs={person.ruc for person in parsed.people}
+            for p in await ParticipantRepository(uow.session).all(
+                cohort_id=session.cohort_id, rucs={person.ruc for person in parsed.people}, for_update=True
             )
             if may_act_for(principal, p)
         }
@@ -203,7 +200,7 @@ async def import_attendance_report(
             errors.extend(RowError(line, "ruc", problem) for line in person.lines)
 
         now = uow.clock.now()
-        ids, created = await AttendeeRepository(uow.session).ensure_many(
+        ids, created = await AttendeeRepository(uow.session).create_missing(
             people=[(c.participant_id, p.dni, p.name, p.email) for c, p in accepted], now=now
         )
         rows = []
@@ -226,7 +223,7 @@ async def import_attendance_report(
                     "recorded_at": now,
                 }
             )
-        await AttendanceRepository(uow.session).upsert_many(rows=rows)
+        await AttendanceRepository(uow.session).upsert(rows=rows)
         affected = sorted({c.participant_id for c, _ in accepted})
         await announce_attendance_change(uow, session, affected, reason="attendance_corrected")
         await uow.commit()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 
-from services.training.db.queries import session_presences
-from services.training.db.repository import CohortRepository, ParticipantRepository
+from services.training.db.repositories import AttendanceRepository, CohortRepository, ParticipantRepository
 from services.training.domain.presence import reaches_share, share
 from services.training.domain.sessions import Session
 from services.training.events import publish
@@ -21,12 +20,12 @@ async def announce_attendance_change(
     ``session`` changed, and re-evaluate their completion."""
     if not participant_ids:
         return
-    locked = await ParticipantRepository(uow.session).list_locked(participant_ids=participant_ids)
+    locked = await ParticipantRepository(uow.session).all(participant_ids=participant_ids, for_update=True)
     cohort = await CohortRepository(uow.session).get_or_raise(cohort_id=session.cohort_id)
     presences = {
         p.participant_id: p
-        for p in await session_presences(
-            uow.session, participant_ids=participant_ids, session_id=session.session_id, with_women=True
+        for p in await AttendanceRepository(uow.session).presences(
+            participant_ids=participant_ids, session_id=session.session_id, with_women=True
         )
     }
     now = uow.clock.now()

@@ -5,17 +5,32 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from services.training.db.repository import AttendeeRepository, ParticipantRepository
-from services.training.domain.access import ensure_may_act_for, may_act_for
+from services.training.db.repositories import AttendeeRepository, ParticipantRepository, RowPage
+from services.training.domain.access import ensure_may_act_for
 from services.training.domain.attendees import Attendee, Gender
-from services.training.domain.participants import ParticipantStatus, ensure_active
-from shared.access import hidden
+from services.training.domain.participants import Participant, ParticipantStatus, ensure_active
+from services.training.handlers import participants
 from shared.auth import Principal
+from shared.deps import ReadDb
 from shared.errors import Conflict
 from shared.uow import UnitOfWork
 
 
-async def register_attendee(
+async def page(
+    db: ReadDb, caller: Principal, *, participant_id: uuid.UUID, cursor: str | None, limit: int
+) -> RowPage:
+    """The company's people, by name (a company: only its own)."""
+    await participants.visible(db, caller, participant_id=participant_id)
+    return await AttendeeRepository(db).page(participant_id=participant_id, cursor=cursor, limit=limit)
+
+
+async def read(db: ReadDb, caller: Principal, *, attendee_id: uuid.UUID) -> tuple[Attendee, Participant]:
+    """The person and the company they attend for, if the caller may see them."""
+    attendee = await AttendeeRepository(db).get_or_raise(attendee_id=attendee_id)
+    return attendee, await participants.visible(db, caller, participant_id=attendee.participant_id)
+
+
+async def register(
     uow: UnitOfWork,
     *,
     participant_id: uuid.UUID,
@@ -31,7 +46,7 @@ async def register_attendee(
         ensure_may_act_for(principal, participant)
         ensure_active(ParticipantStatus(participant.status), participant.ruc)
         repo = AttendeeRepository(uow.session)
-        existing = await repo.get_by_dni(participant_id=participant_id, dni=dni)
+        existing = await repo.get(participant_id=participant_id, dni=dni)
         if existing is not None:
             raise Conflict(
                 f"DNI {dni} is already registered for company {participant.ruc}.",
@@ -55,7 +70,7 @@ async def register_attendee(
         return attendee
 
 
-async def update_attendee(
+async def update(
     uow: UnitOfWork, *, attendee_id: uuid.UUID, changes: dict[str, Any], principal: Principal
 ) -> Attendee:
     """Correct a person's name, role, gender or email (the DNI identifies them and stays)."""
@@ -65,11 +80,9 @@ async def update_attendee(
         participant = await ParticipantRepository(uow.session).get_or_raise(
             participant_id=attendee.participant_id
         )
-        if not may_act_for(principal, participant):
-            raise hidden("Attendee", attendee_id)
+        ensure_may_act_for(principal, participant, what="Attendee")
         if "gender" in changes:
             changes["gender"] = Gender(changes["gender"]).value
-        await repo.update(attendee_id=attendee_id, values=changes | {"updated_at": uow.clock.now()})
-        updated = await repo.get_or_raise(attendee_id=attendee_id)
+        updated = await repo.update(attendee_id=attendee_id, values=changes | {"updated_at": uow.clock.now()})
         await uow.commit()
         return updated

@@ -15,11 +15,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 
-from services.training.db.queries import session_presences
-from services.training.db.repository import CohortRepository, ParticipantRepository
+from services.training.db.repositories import AttendanceRepository, CohortRepository, ParticipantRepository
 from services.training.domain.completion import CompletionState, decide, evaluate
 from services.training.domain.participants import ParticipantStatus
-from services.training.domain.progress import attended_workshops, progress_cells, workshop_results
+from services.training.domain.progress import (
+    WorkshopResult,
+    attended_workshops,
+    progress_cells,
+    workshop_results,
+)
 from services.training.events import publish
 from shared.uow import UnitOfWork
 
@@ -32,23 +36,23 @@ async def reevaluate(
     reason: str,
 ) -> dict[uuid.UUID, CompletionState]:
     """Apply the completion rule to the given participants; returns the states that changed."""
-    locked = await ParticipantRepository(uow.session).list_locked(
-        participant_ids=participant_ids, cohort_id=cohort_id
-    )
+    repo = ParticipantRepository(uow.session)
+    locked = await repo.all(participant_ids=participant_ids, cohort_id=cohort_id, for_update=True)
     if not locked:
         return {}
     cohorts = CohortRepository(uow.session)
     settings = {cid: await cohorts.get_or_raise(cohort_id=cid) for cid in {p.cohort_id for p in locked}}
-    presences = await session_presences(uow.session, participant_ids=[p.participant_id for p in locked])
+    presences = await AttendanceRepository(uow.session).presences(
+        participant_ids=[p.participant_id for p in locked]
+    )
     cohort_of = {p.participant_id: p.cohort_id for p in locked}
-    results = {}
+    results: dict[uuid.UUID, dict[int, WorkshopResult]] = {}
     for cid, cohort in settings.items():
-        mine = [x for x in presences if cohort_of[x.participant_id] == cid]
-        results |= workshop_results(mine, cohort.min_attendance_share)
+        of_cohort = [x for x in presences if cohort_of[x.participant_id] == cid]
+        results |= workshop_results(of_cohort, cohort.min_attendance_share)
 
     now = uow.clock.now()
     changed: dict[uuid.UUID, CompletionState] = {}
-    repo = ParticipantRepository(uow.session)
     changed_cells = []
     for participant in locked:
         mine = results.get(participant.participant_id, {})

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from services.training.db.repository import (
+from services.training.db.repositories import (
     AttendanceRepository,
     CohortRepository,
+    ParticipantRepository,
+    RowPage,
     SessionRepository,
     WorkshopRepository,
 )
+from services.training.domain import access
 from services.training.domain.curriculum import resolve_duration
 from services.training.domain.sessions import (
     DeliveryMode,
@@ -20,27 +23,63 @@ from services.training.domain.sessions import (
     SessionStatus,
     apply,
     check_delivery,
+    ensure_nobody_attended,
+    lima_days,
+    minutes_between,
 )
 from services.training.events import publish
 from services.training.handlers.attendance_effects import announce_attendance_change
-from shared.errors import Conflict, RuleViolation
+from shared.auth import Principal
+from shared.deps import ReadDb
 from shared.uow import UnitOfWork
 
 
-def _minutes_between(starts_at: datetime, ends_at: datetime | None) -> int | None:
-    if ends_at is None:
+async def _own_cohorts(db: ReadDb, caller: Principal) -> set[uuid.UUID] | None:
+    """The cohorts whose sessions the caller may see (None: every cohort)."""
+    if not access.sees_own_cohorts_only(caller):
         return None
-    if ends_at <= starts_at:
-        raise RuleViolation(
-            "ends_before_start",
-            "A session must end after it starts.",
-            detail_es="Una sesión debe terminar después de empezar.",
-            extra={"errors": [{"field": "ends_at", "in": "body", "message": "must be after starts_at"}]},
-        )
-    return int((ends_at - starts_at) / timedelta(minutes=1))
+    return await ParticipantRepository(db).cohort_ids(ruc=caller.ruc or "")
 
 
-async def create_session(
+async def page(
+    db: ReadDb,
+    caller: Principal,
+    *,
+    cohort_id: uuid.UUID | None,
+    workshop_number: int | None,
+    status: SessionStatus | None,
+    mode: DeliveryMode | None,
+    date_from: date | None,
+    date_to: date | None,
+    cursor: str | None,
+    limit: int,
+) -> RowPage:
+    """Sessions by start time; ``date_from`` / ``date_to`` are Lima dates, both included."""
+    starts_from, starts_before = lima_days(date_from, date_to)
+    return await SessionRepository(db).page(
+        cohort_id=cohort_id,
+        cohort_ids=await _own_cohorts(db, caller),
+        workshop_number=workshop_number,
+        status=status.value if status else None,
+        mode=mode.value if mode else None,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+async def read(db: ReadDb, caller: Principal, *, session_id: uuid.UUID) -> tuple[Session, str]:
+    """The session and its workshop's title (a company: only its own cohorts' sessions)."""
+    session = await SessionRepository(db).get_or_raise(session_id=session_id)
+    access.ensure_may_see_session(
+        session_id=session_id, cohort_id=session.cohort_id, own_cohorts=await _own_cohorts(db, caller)
+    )
+    workshop = await WorkshopRepository(db).get_or_raise(number=session.workshop_number)
+    return session, workshop.title_es
+
+
+async def create(
     uow: UnitOfWork,
     *,
     cohort_id: uuid.UUID,
@@ -60,7 +99,7 @@ async def create_session(
         workshop = await WorkshopRepository(uow.session).get_or_raise(number=workshop_number)
         minutes = resolve_duration(
             workshop_number,
-            explicit_minutes=duration_minutes or _minutes_between(starts_at, ends_at),
+            explicit_minutes=duration_minutes or minutes_between(starts_at, ends_at),
             cohort_overrides=cohort.workshop_durations,
             curriculum_minutes=workshop.duration_minutes,
         )
@@ -89,7 +128,7 @@ async def create_session(
         return session, workshop.title_es
 
 
-async def reschedule_session(
+async def reschedule(
     uow: UnitOfWork, *, session_id: uuid.UUID, changes: dict[str, Any]
 ) -> tuple[Session, str]:
     """Move a session or change how it is delivered; announced again as scheduled.
@@ -99,10 +138,10 @@ async def reschedule_session(
     """
     async with uow:
         repo = SessionRepository(uow.session)
-        session = await repo.get_or_raise(session_id=session_id, lock=True)
+        session = await repo.get_or_raise(session_id=session_id, for_update=True)
         apply(SessionStatus(session.status), SessionAction.reschedule)
         starts_at = changes.get("starts_at") or session.starts_at
-        explicit = changes.get("duration_minutes") or _minutes_between(starts_at, changes.get("ends_at"))
+        explicit = changes.get("duration_minutes") or minutes_between(starts_at, changes.get("ends_at"))
         minutes = resolve_duration(
             session.workshop_number,
             explicit_minutes=explicit or session.duration_minutes,
@@ -115,36 +154,25 @@ async def reschedule_session(
         merged = {"mode": session.mode, "venue": session.venue, "link": session.link} | values
         check_delivery(DeliveryMode(merged["mode"]), venue=merged["venue"], link=merged["link"])
         values |= {"starts_at": starts_at, "duration_minutes": minutes, "updated_at": uow.clock.now()}
-        await repo.update(session_id=session_id, values=values)
-        updated = await repo.get_or_raise(session_id=session_id)
+        updated = await repo.update(session_id=session_id, values=values)
         workshop = await WorkshopRepository(uow.session).get_or_raise(number=session.workshop_number)
         uow.publish(publish.session_scheduled(updated, workshop.title_es, rescheduled=True))
         if minutes != session.duration_minutes:
-            companies = await AttendanceRepository(uow.session).participants_of(session_id=session_id)
+            companies = await AttendanceRepository(uow.session).participant_ids(session_id=session_id)
             await announce_attendance_change(uow, updated, companies, reason="session_rescheduled")
         await uow.commit()
         return updated, workshop.title_es
 
 
-async def cancel_session(
-    uow: UnitOfWork, *, session_id: uuid.UUID, reason: str | None
-) -> tuple[Session, str]:
+async def cancel(uow: UnitOfWork, *, session_id: uuid.UUID, reason: str | None) -> tuple[Session, str]:
     """Cancel a session that nobody attended; a session with attendance is refused (409)."""
     async with uow:
         repo = SessionRepository(uow.session)
-        session = await repo.get_or_raise(session_id=session_id, lock=True)
+        session = await repo.get_or_raise(session_id=session_id, for_update=True)
         apply(SessionStatus(session.status), SessionAction.cancel)
-        recorded = await AttendanceRepository(uow.session).count(session_id=session_id)
-        if recorded:
-            raise Conflict(
-                f"Session {session_id} has attendance recorded for {recorded} people and cannot be "
-                "cancelled; delete its attendance first if the session really did not take place.",
-                detail_es=f"La sesión {session_id} tiene asistencia registrada de {recorded} personas y no "
-                "puede cancelarse; elimine primero la asistencia si la sesión no se realizó.",
-                extra={"attendance_count": recorded, "rule": "session_has_attendance"},
-            )
+        ensure_nobody_attended(session, await AttendanceRepository(uow.session).count(session_id=session_id))
         now = uow.clock.now()
-        await repo.update(
+        cancelled = await repo.update(
             session_id=session_id,
             values={
                 "status": SessionStatus.cancelled.value,
@@ -153,8 +181,7 @@ async def cancel_session(
                 "updated_at": now,
             },
         )
-        cancelled = await repo.get_or_raise(session_id=session_id)
         workshop = await WorkshopRepository(uow.session).get_or_raise(number=session.workshop_number)
-        uow.publish(publish.session_cancelled(cancelled))
+        uow.publish(publish.session_cancelled(cancelled, now))
         await uow.commit()
         return cancelled, workshop.title_es

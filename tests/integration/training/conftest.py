@@ -67,7 +67,8 @@ def as_role(training_settings):
     return headers
 
 
-@pytest.fixture(scope="session")
+# Signed per test: a signed identity lives 600 s, and a full suite on a loaded machine lasts longer.
+@pytest.fixture
 def officer(as_role) -> dict[str, str]:
     return as_role(Role.promperu_officer, subject="officer-ana")
 

@@ -119,3 +119,24 @@ async def test_a_form_upload_works_and_a_file_that_is_not_a_report_is_refused(cl
     assert "DNI and RUC" in not_a_report.json()["detail"]
     empty = await upload(client, officer, session["session_id"], "   ")
     assert empty.status_code == 400
+
+
+async def test_a_report_over_five_megabytes_is_refused_whole_in_the_body_or_the_form(
+    client, officer, make_cohort
+):
+    kit = await make_cohort(1)
+    session = await create_session(client, officer, kit.cohort_id, 2)
+    row = report([("Ana", None, None, 60, new_dni(), kit.companies[0].ruc)])
+    line = row.splitlines()[1] + "\n"
+    huge = row + line * (5 * 1024 * 1024 // len(line))  # one line past the 5 MB limit
+    as_body = await upload(client, officer, session["session_id"], huge)
+    as_form = await client.post(
+        f"{API}/sessions/{session['session_id']}/attendance/import",
+        files={"file": ("zoom.csv", huge.encode(), "text/csv")},
+        headers=officer,
+    )
+    for refused in (as_body, as_form):
+        assert refused.status_code == 413, refused.text
+        assert refused.json()["max_bytes"] == 5 * 1024 * 1024
+    attendance = await client.get(f"{API}/sessions/{session['session_id']}/attendance", headers=officer)
+    assert attendance.json()["data"] == []
