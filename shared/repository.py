@@ -29,6 +29,8 @@ class Repository:
 
     table: ClassVar[sa.Table]
     noun: ClassVar[str]
+    # The noun with its article for the Spanish 404 ("La empresa 20... no existe.").
+    noun_es: ClassVar[str] = ""
 
     def __init__(self, db: Executor) -> None:
         self.db = db
@@ -45,7 +47,7 @@ class Repository:
         return list((await self.db.execute(stmt)).all())
 
     def _missing(self, ident: object) -> NotFound:
-        return NotFound(self.noun, ident, detail_es=f"{self.noun} {ident} no existe.")
+        return NotFound(self.noun, ident, detail_es=f"{self.noun_es or self.noun} {ident} no existe.")
 
     async def _insert(self, values: dict[str, Any]) -> sa.Row[Any]:
         stmt = sa.insert(self.table).values(**values).returning(self.table)

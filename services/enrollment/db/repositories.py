@@ -115,6 +115,7 @@ def _application_scope(scope: Scope) -> sa.ColumnElement[bool]:
 class UitRepository(Repository):
     table = uit_values
     noun = "UIT"
+    noun_es = "La UIT"
 
     async def all(self) -> list[UitValue]:
         rows = await self._all(sa.select(uit_values).order_by(uit_values.c.fiscal_year))
@@ -137,6 +138,7 @@ COMPANY_SORTS: dict[str, sa.ColumnElement[Any]] = {
 class CompanyRepository(Repository):
     table = companies
     noun = "Company"
+    noun_es = "La empresa"
 
     async def get(
         self,
@@ -260,6 +262,7 @@ class CompanyRepository(Repository):
 class SiteRepository(Repository):
     table = company_sites
     noun = "Site"
+    noun_es = "La sede"
 
     async def all_for_company(self, *, company_id: uuid.UUID) -> list[sa.Row[Any]]:
         stmt = self._select(company_sites.c.company_id == company_id)
@@ -294,6 +297,7 @@ def _seats_taken(cohort_id: Any) -> sa.ScalarSelect[Any]:
 class CohortRepository(Repository):
     table = cohorts
     noun = "Cohort"
+    noun_es = "La cohorte"
 
     def _view(self) -> sa.Select[Any]:
         """Cohorts with the seats their participants hold."""
@@ -352,6 +356,7 @@ ASSIGNMENT_LOCK = "enrollment:monitor-assignment"
 class MonitorRepository(Repository):
     table = monitors
     noun = "Monitor"
+    noun_es = "El monitor"
 
     def _view(self) -> sa.Select[Any]:
         """Monitors with the participants they follow now."""
@@ -498,6 +503,7 @@ APPLICATION_SORTS: dict[str, sa.ColumnElement[Any]] = {
 class ApplicationRepository(Repository):
     table = applications
     noun = "Application"
+    noun_es = "La postulación"
 
     async def get(self, *, application_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(applications.c.id == application_id, for_update=for_update))

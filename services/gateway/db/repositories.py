@@ -13,6 +13,7 @@ from shared.repository import Repository
 class ApiKeyRepository(Repository):
     table = api_keys
     noun = "API key"
+    noun_es = "La clave de API"
 
     async def get(self, *, key_id: str, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(api_keys.c.id == key_id, for_update=for_update))

@@ -58,6 +58,7 @@ def _where_equal(
 class WorkshopRepository(Repository):
     table = workshops
     noun = "Workshop"
+    noun_es = "El taller"
 
     def _missing(self, ident: object) -> NotFound:
         return NotFound(self.noun, ident, detail_es=f"El Taller {ident} no existe.")
@@ -83,6 +84,7 @@ def _cohort(row: sa.Row[Any]) -> CohortSettings:
 class CohortRepository(Repository):
     table = cohorts
     noun = "Cohort"
+    noun_es = "La cohorte"
 
     def _missing(self, ident: object) -> NotFound:
         return NotFound(
@@ -192,6 +194,7 @@ FROM page
 class ParticipantRepository(Repository):
     table = participants
     noun = "Participant"
+    noun_es = "El participante"
 
     def _missing(self, ident: object) -> NotFound:
         return NotFound(self.noun, ident, detail_es=f"La empresa participante {ident} no existe.")

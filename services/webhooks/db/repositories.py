@@ -445,6 +445,7 @@ class CompanyRepository(Repository):
 
     table = companies
     noun = "Company"
+    noun_es = "La empresa"
 
     async def upsert(self, *, ruc: str, region: str | None, updated_at: datetime) -> None:
         stmt = pg_insert(companies).values(ruc=ruc, region=region, updated_at=updated_at)

@@ -18,6 +18,7 @@ t = certification_bodies
 class BodyRepository(Repository):
     table = certification_bodies
     noun = "Certification body"
+    noun_es = "El organismo de certificación"
 
     async def get(self, *, body_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.id == body_id, for_update=for_update))

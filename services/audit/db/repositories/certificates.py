@@ -26,6 +26,7 @@ t = certificates
 class CertificateRepository(Repository):
     table = certificates
     noun = "Certificate"
+    noun_es = "El certificado"
 
     async def get(self, *, certificate_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.id == certificate_id, for_update=for_update))
@@ -84,6 +85,7 @@ class CertificateRepository(Repository):
 class MarkLicenceRepository(Repository):
     table = mark_licences
     noun = "Mark licence"
+    noun_es = "La licencia de uso de la marca"
 
     async def get_for_certificate(
         self, *, certificate_id: uuid.UUID, for_update: bool = False

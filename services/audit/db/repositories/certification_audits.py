@@ -19,6 +19,7 @@ t = certification_audits
 class CertificationAuditRepository(Repository):
     table = certification_audits
     noun = "Certification audit"
+    noun_es = "La auditoría de certificación"
 
     async def get(self, *, audit_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.id == audit_id, for_update=for_update))

@@ -21,6 +21,7 @@ a = corrective_actions
 class NonconformityRepository(Repository):
     table = nonconformities
     noun = "Non-conformity"
+    noun_es = "La no conformidad"
 
     async def get(self, *, nonconformity_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.id == nonconformity_id, for_update=for_update))

@@ -20,6 +20,7 @@ t = participants
 class ParticipantRepository(Repository):
     table = participants
     noun = "Participant"
+    noun_es = "El participante"
 
     async def get(self, *, participant_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.participant_id == participant_id, for_update=for_update))

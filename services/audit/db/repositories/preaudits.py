@@ -33,6 +33,7 @@ r = preaudit_results
 class PreauditRepository(Repository):
     table = preaudits
     noun = "Pre-audit"
+    noun_es = "La preauditoría"
 
     async def get(self, *, preaudit_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.id == preaudit_id, for_update=for_update))

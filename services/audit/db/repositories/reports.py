@@ -95,6 +95,7 @@ CALIBRATION = sa.text(
 class ReportRepository(Repository):
     table = participants
     noun = "Participant"
+    noun_es = "El participante"
 
     async def all_implementation_lines(
         self, *, participant_id: uuid.UUID, version: str | None

@@ -33,6 +33,7 @@ e = evidence_files
 class SelfAssessmentRepository(Repository):
     table = self_assessments
     noun = "Self-assessment"
+    noun_es = "La autoevaluación"
 
     async def get(self, *, assessment_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.id == assessment_id, for_update=for_update))
@@ -85,6 +86,7 @@ class SelfAssessmentRepository(Repository):
 class EvidenceRepository(Repository):
     table = evidence_files
     noun = "Evidence"
+    noun_es = "La evidencia"
 
     async def get(self, *, evidence_id: uuid.UUID) -> sa.Row[Any] | None:
         return await self._one(self._select(e.c.id == evidence_id))

@@ -28,6 +28,7 @@ IMPORT_LOCK = "audit:standard-import"
 class StandardRepository(Repository):
     table = standard_versions
     noun = "Standard version"
+    noun_es = "La versión de la norma"
 
     async def get(self, *, version: str, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(t.c.version == version, for_update=for_update))

@@ -223,6 +223,7 @@ class OrganisationRepository(Repository):
 
     table = organisations
     noun = "Certified organisation"
+    noun_es = "La organización certificada"
 
     def _missing(self, ident: object) -> NotFound:
         return NotFound(self.noun, ident, detail_es=f"La organización {ident} no está en el catálogo.")

@@ -36,6 +36,7 @@ class ResourceFilters:
 class ResourceRepository(Repository):
     table = resources
     noun = "Resource"
+    noun_es = "El recurso"
 
     def _missing(self, ident: object) -> NotFound:
         return NotFound(self.noun, ident, detail_es=f"El recurso {ident} no existe.")
@@ -88,6 +89,7 @@ class EmissionFactorRepository(Repository):
 
     table = emission_factors
     noun = "Emission factor"
+    noun_es = "El factor de emisión"
 
     async def all(self) -> list[sa.Row[Any]]:
         """Every version of every factor."""
@@ -115,6 +117,7 @@ class EmissionFactorRepository(Repository):
 class StoryRepository(Repository):
     table = success_stories
     noun = "Success story"
+    noun_es = "El caso de éxito"
 
     def _missing(self, ident: object) -> NotFound:
         return NotFound(self.noun, ident, detail_es=f"El caso de éxito {ident} no existe.")

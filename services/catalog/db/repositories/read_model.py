@@ -46,6 +46,7 @@ class CompanyRepository(Repository):
 
     table = companies
     noun = "Company"
+    noun_es = "La empresa"
 
     async def get(self, *, ruc: str) -> sa.Row[Any] | None:
         return await self._one(self._select(c.ruc == ruc))
@@ -111,6 +112,7 @@ class CertificateRepository(Repository):
 
     table = certificates
     noun = "Certificate"
+    noun_es = "El certificado"
 
     async def get(
         self, *, certificate_id: uuid.UUID | None = None, certificate_number: str | None = None
@@ -207,6 +209,7 @@ class ParticipantRepository(Repository):
 
     table = participants
     noun = "Participant"
+    noun_es = "El participante"
 
     async def record(
         self,
