@@ -292,6 +292,7 @@ class LearnerRepository(Repository):
 
     table = microcourse_learners
     noun = "Learner"
+    noun_es = "El participante del microcurso"
 
     async def get(self, *, phone_hash: str, for_update: bool = False) -> sa.Row | None:
         return await self._one(self._select(learner.phone_hash == phone_hash, for_update=for_update))
@@ -346,6 +347,7 @@ class MicrocourseMessageRepository(Repository):
 
     table = microcourse_messages
     noun = "Micro-course message"
+    noun_es = "El mensaje del microcurso"
 
     async def get(self, *, message_id: str, for_update: bool = False) -> sa.Row | None:
         return await self._one(
@@ -371,6 +373,7 @@ journey = journeys.c
 class JourneyRepository(Repository):
     table = journeys
     noun = "Transition journey"
+    noun_es = "El recorrido de transición"
 
     async def get(self, *, journey_id: uuid.UUID, for_update: bool = False) -> sa.Row | None:
         return await self._one(self._select(journey.id == journey_id, for_update=for_update))
@@ -409,6 +412,7 @@ class JourneyRepository(Repository):
 class FollowUpRepository(Repository):
     table = journey_follow_ups
     noun = "Follow-up"
+    noun_es = "El seguimiento"
 
     async def create(self, *, values: dict[str, Any]) -> sa.Row:
         return await self._insert(values)
