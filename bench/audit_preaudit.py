@@ -44,7 +44,7 @@ from shared.events.envelope import EventEnvelope
 from shared.events.kafka import create_topics
 from shared.ruc import complete_ruc
 from shared.settings import Settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 API = "/api/v1/audit"
 NAMESPACE = "bench."

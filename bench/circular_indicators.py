@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from shared.ruc import make_ruc
 from shared.settings import get_settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 ACTIVITIES = int(os.environ.get("BENCH_ACTIVITIES", "150"))
 PER_ACTIVITY = int(os.environ.get("BENCH_COMPANIES_PER_ACTIVITY", "20"))

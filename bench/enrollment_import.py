@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from shared.auth import Role  # noqa: E402
 from shared.ruc import make_ruc  # noqa: E402
 from shared.settings import Settings  # noqa: E402
-from shared.testing import identity_headers  # noqa: E402
+from tests.support.testing import identity_headers  # noqa: E402
 
 REGIONS = ["Lima", "Arequipa", "La Libertad", "Piura", "Cusco", "Junín", "Ica", "Lambayeque"]
 HEADER = (

@@ -30,7 +30,7 @@ from shared.events.contracts.audit import PreauditPassed
 from shared.events.contracts.training import ProgramCompleted
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.settings import get_settings
-from shared.testing import TopicReader
+from tests.support.testing import TopicReader
 
 PARTICIPANTS = int(os.environ.get("BENCH_PARTICIPANTS", "40"))
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from shared.auth import Role
 from shared.settings import get_settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))

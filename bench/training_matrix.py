@@ -45,8 +45,8 @@ from shared.db import create_engine, create_sessionmaker  # noqa: E402
 from shared.events.contracts.enrollment import ParticipantAdmitted  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 from shared.settings import Settings  # noqa: E402
-from shared.testing import identity_headers  # noqa: E402
 from shared.uow import UnitOfWorkFactory  # noqa: E402
+from tests.support.testing import identity_headers  # noqa: E402
 
 API = "/api/v1/training"
 DEADLINE_SECONDS = 15 * 60

@@ -36,7 +36,7 @@ from shared.events.contracts import audit
 from shared.events.envelope import EventEnvelope
 from shared.ruc import make_ruc
 from shared.settings import get_settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 COMPANIES = int(os.environ.get("BENCH_COMPANIES", "1000"))
 CHANGES = int(os.environ.get("BENCH_CHANGES_PER_COMPANY", "10"))

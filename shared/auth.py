@@ -134,7 +134,7 @@ def ensure_bound(principal: Principal, method: str, path: str, *, dev: bool) -> 
 
     A header captured from one request (a log, a proxy) is then worth nothing for another
     operation, and nothing at all once it expires (seconds later). Unbound identities exist
-    only in dev/test (``shared.testing.identity_headers``); production refuses them.
+    only in dev/test (``tests.support.testing.identity_headers``); production refuses them.
     """
     if principal.method is None and principal.path is None:
         if dev:

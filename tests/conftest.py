@@ -17,7 +17,7 @@ import pytest
 from shared.events.kafka import create_topics
 from shared.migrations import upgrade
 from shared.settings import DB_SCHEMAS, Settings
-from shared.testing import TestClock
+from tests.support.testing import TestClock
 
 # The real-browser fixtures (headless Chromium through Selenium): tests/support/browser.py.
 pytest_plugins = ["tests.support.browser"]

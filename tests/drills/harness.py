@@ -38,8 +38,8 @@ from shared.db import create_engine
 from shared.events.contracts.enrollment import CompanyRegistered
 from shared.ruc import make_ruc
 from shared.settings import Settings
-from shared.testing import eventually, identity_headers, wait_until
 from tests.support.processes import uvicorn_command
+from tests.support.testing import eventually, identity_headers, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPANIES = "/api/v1/enrollment/companies"

@@ -27,8 +27,8 @@ from jwt.algorithms import RSAAlgorithm
 from shared.events.kafka import create_topics
 from shared.migrations import upgrade
 from shared.settings import DB_SCHEMAS, SERVICES, Settings
-from shared.testing import wait_until
 from tests.support.processes import uvicorn_command
+from tests.support.testing import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_NAMESPACE = "test.e2e."

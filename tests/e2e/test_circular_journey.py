@@ -12,8 +12,8 @@ import pytest
 
 from shared.ruc import complete_ruc
 from shared.settings import DEV_MICROCOURSE_WEBHOOK_SECRET
-from shared.testing import wait_until
 from tests.support.microcourse import WEBHOOK_PATH, as_learner, new_number, recorded, signed_headers
+from tests.support.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

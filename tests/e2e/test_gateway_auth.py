@@ -10,8 +10,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.auth import IDENTITY_HEADER, Principal, Role, sign_identity
-from shared.testing import eventually, identity_headers
 from tests.e2e.conftest import AUTH_CACHE_SECONDS, RSA_KID
+from tests.support.testing import eventually, identity_headers
 
 pytestmark = pytest.mark.e2e
 

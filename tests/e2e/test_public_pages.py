@@ -23,8 +23,8 @@ from shared.documents import load_keys
 from shared.documents.keys import verify_with_jwks
 from shared.events.contracts import audit, enrollment
 from shared.ruc import complete_ruc
-from shared.testing import publish_event, wait_until
 from tests.e2e.conftest import E2E_DATABASE, E2E_NAMESPACE
+from tests.support.testing import publish_event, wait_until
 
 
 def _ruc() -> str:

@@ -28,9 +28,9 @@ from shared.events.kafka import create_topics
 from shared.migrations import upgrade
 from shared.ruc import make_ruc
 from shared.settings import DB_SCHEMAS, Settings
-from shared.testing import TopicReader, identity_headers, wait_until
 from tests.e2e.conftest import _BASE, ROOT
 from tests.support.processes import uvicorn_command
+from tests.support.testing import TopicReader, identity_headers, wait_until
 
 pytestmark = pytest.mark.e2e
 

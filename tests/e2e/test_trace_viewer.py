@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from shared.ruc import make_ruc
-from shared.testing import wait_until
 from tests.e2e.conftest import Stack
+from tests.support.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

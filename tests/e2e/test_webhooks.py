@@ -9,7 +9,7 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from shared.testing import wait_until
+from tests.support.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

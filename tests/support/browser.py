@@ -32,7 +32,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
-from shared.testing import wait_until
+from tests.support.testing import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = (

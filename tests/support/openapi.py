@@ -17,7 +17,7 @@ from services.gateway.main import create_app as create_gateway_app
 from services.gateway.openapi_merge import merge_openapi
 from shared.app import create_app
 from shared.settings import SERVICES, Settings
-from shared.testing import wait_until
+from tests.support.testing import wait_until
 
 TITLE = "Ecoeficiencia Platform API"
 METHODS = ("get", "put", "post", "delete", "patch")

@@ -12,7 +12,7 @@ import pytest
 from services.audit.main import SPEC
 from shared.app import create_app
 from shared.db import create_engine
-from shared.testing import TestClock, running_app
+from tests.support.testing import TestClock, running_app
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from shared.events.contracts.enrollment import (
 from shared.events.contracts.training import AssistanceLogged, ProgramCompleted
 from shared.ruc import complete_ruc
 from shared.settings import Settings
-from shared.testing import TopicReader, eventually, identity_headers, publish_event
+from tests.support.testing import TopicReader, eventually, identity_headers, publish_event
 
 API = "/api/v1/audit"
 

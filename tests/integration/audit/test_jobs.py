@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from services.audit.jobs import certificate_expiry_job
 from shared.auth import Role
-from shared.testing import eventually
 from tests.integration.audit.support import API, admit, headers, make_eligible, register_body
 from tests.integration.audit.test_certification import LEAP_EVENING, certify
+from tests.support.testing import eventually
 
 
 async def test_the_job_expires_due_certificates_as_soon_as_it_starts(

@@ -12,8 +12,8 @@ from services.audit.db.tables import MESSAGING
 from shared.auth import Role
 from shared.events.contracts.enrollment import MonitorReassigned, MonitorRef, ParticipantWithdrawn
 from shared.events.envelope import EventEnvelope
-from shared.testing import eventually, publish_event, send_envelope
 from tests.integration.audit.support import API, Company, admit, headers, lima_today, make_eligible
+from tests.support.testing import eventually, publish_event, send_envelope
 
 
 async def test_admission_brings_company_cohort_and_monitor(client, audit_settings):

@@ -14,7 +14,7 @@ from services.catalog.main import SPEC
 from shared.app import create_app
 from shared.events.kafka import create_topics
 from shared.settings import Settings
-from shared.testing import TestClock, eventually, running_app
+from tests.support.testing import TestClock, eventually, running_app
 
 NAMESPACE = "test.catalog."
 

@@ -18,7 +18,7 @@ from shared.events.contracts import audit, enrollment, training
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.ruc import complete_ruc
 from shared.settings import Settings
-from shared.testing import publish_event
+from tests.support.testing import publish_event
 
 BODY_ID = uuid.UUID("00000000-0000-0000-0000-00000000b0d1")
 

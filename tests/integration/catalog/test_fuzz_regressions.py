@@ -17,10 +17,10 @@ import uuid
 import pytest
 
 from shared.auth import Role
-from shared.testing import identity_headers
 from tests.integration.catalog import events as ev
 from tests.integration.catalog.test_hub import HUB, story_body
 from tests.integration.catalog.test_mci_api import LINEAR, MCI
+from tests.support.testing import identity_headers
 
 
 def tampered(values: list) -> str:

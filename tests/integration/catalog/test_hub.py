@@ -6,8 +6,8 @@ import uuid
 from decimal import Decimal
 
 from shared.auth import Role
-from shared.testing import identity_headers
 from tests.integration.catalog import events as ev
+from tests.support.testing import identity_headers
 
 HUB = "/api/v1/catalog/hub"
 

@@ -8,8 +8,8 @@ import uuid
 from datetime import UTC, date, datetime
 
 from shared.auth import Role
-from shared.testing import eventually, identity_headers
 from tests.integration.catalog import events as ev
+from tests.support.testing import eventually, identity_headers
 
 IND = "/api/v1/catalog/indicators"
 

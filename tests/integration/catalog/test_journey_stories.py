@@ -12,8 +12,8 @@ from services.catalog.db.tables import MESSAGING
 from services.catalog.handlers.journey_stories import story_id_for
 from shared.auth import Role
 from shared.events.contracts import circular
-from shared.testing import eventually, identity_headers, publish_event, send_envelope
 from tests.integration.catalog import events as ev
+from tests.support.testing import eventually, identity_headers, publish_event, send_envelope
 
 HUB = "/api/v1/catalog/hub"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from services.catalog.i18n import choose_language
 from shared.certificate_number import certificate_number
 from shared.documents import DocumentSettings, load_keys
-from shared.testing import eventually
 from tests.integration.catalog import events as ev
+from tests.support.testing import eventually
 
 
 def test_spanish_by_default_english_when_preferred_and_the_switch_wins():

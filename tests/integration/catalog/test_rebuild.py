@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from services.catalog.db.tables import organisations
 from services.catalog.rebuild import digest, rebuild
-from shared.testing import eventually
 from tests.integration.catalog import events as ev
+from tests.support.testing import eventually
 
 
 def scripted_history() -> list:

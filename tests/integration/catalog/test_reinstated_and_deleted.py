@@ -15,8 +15,8 @@ from shared.auth import Role
 from shared.events.contracts import audit, enrollment
 from shared.events.dlq import DeadLetterMonitor, DeadLetterStore
 from shared.events.envelope import EventEnvelope
-from shared.testing import TopicReader, eventually, identity_headers
 from tests.integration.catalog import events as ev
+from tests.support.testing import TopicReader, eventually, identity_headers
 
 ORGS = "/api/v1/catalog/organisations"
 

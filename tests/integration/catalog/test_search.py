@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.testing import eventually
 from tests.integration.catalog import events as ev
+from tests.support.testing import eventually
 
 ORGS = "/api/v1/catalog/organisations"
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from shared.certificate_number import certificate_number
 from shared.clock import LIMA
-from shared.testing import eventually
 from tests.integration.catalog import events as ev
+from tests.support.testing import eventually
 
 ALLOWED_KEYS = {
     "certificate_number",

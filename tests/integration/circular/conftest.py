@@ -8,7 +8,7 @@ import pytest
 from services.circular.main import create_app
 from shared.auth import Role
 from shared.settings import Settings
-from shared.testing import TestClock, identity_headers, running_app
+from tests.support.testing import TestClock, identity_headers, running_app
 
 API = "/api/v1/circular"
 

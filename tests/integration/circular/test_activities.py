@@ -200,7 +200,7 @@ async def test_the_organisers_reference_is_unique_and_a_partner_sees_only_its_ow
 async def test_recording_attendance_publishes_the_activity_and_each_new_company(
     client, officer, make_activity, circular_settings
 ):
-    from shared.testing import TopicReader
+    from tests.support.testing import TopicReader
 
     activity = await make_activity(kind="fair", node="lima", methodology="private_awareness")
     a = new_ruc()

@@ -12,8 +12,8 @@ import pytest
 from shared.auth import Role
 from shared.mci import MciInput, material_circularity
 from shared.ruc import complete_ruc
-from shared.testing import TopicReader
 from tests.integration.circular.conftest import API
+from tests.support.testing import TopicReader
 
 MCI = {
     "recycled_feedstock": 0.1,

@@ -6,8 +6,8 @@ import pytest
 
 from services.enrollment.main import SPEC
 from shared.app import create_app
-from shared.testing import TestClock, running_app
 from tests.integration.enrollment.helpers import Api
+from tests.support.testing import TestClock, running_app
 
 
 @pytest.fixture(scope="session")

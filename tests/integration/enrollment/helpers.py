@@ -14,7 +14,7 @@ from shared.auth import Role
 from shared.clock import Clock
 from shared.ruc import make_ruc
 from shared.settings import Settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 PREFIX = "/api/v1/enrollment"
 

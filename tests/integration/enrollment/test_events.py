@@ -14,7 +14,7 @@ from shared.db import create_engine
 from shared.events.contracts.audit import PreauditPassed
 from shared.events.contracts.training import ProgramCompleted, ProgramCompletionRevoked
 from shared.events.envelope import EventEnvelope
-from shared.testing import TopicReader, eventually, publish_event, send_envelope
+from tests.support.testing import TopicReader, eventually, publish_event, send_envelope
 
 ADMITTED = "enrollment.participant.admitted"
 ELIGIBLE = "enrollment.participant.certification_eligible"

@@ -9,7 +9,7 @@ import pytest
 
 from services.gateway.main import create_app as create_gateway_app
 from shared.settings import Settings
-from shared.testing import identity_headers, running_app
+from tests.support.testing import identity_headers, running_app
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from services.gateway.db.tables import api_keys
 from services.gateway.domain.api_keys import parse
 from shared.db import create_engine
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 URL = "/api/v1/gateway/api-keys"
 

@@ -13,8 +13,8 @@ from shared.events.envelope import EventContract
 from shared.events.kafka import create_topics
 from shared.events.tables import messaging_tables
 from shared.settings import Settings
-from shared.testing import TestClock
 from shared.uow import UnitOfWorkFactory
+from tests.support.testing import TestClock
 
 SCHEMA = "kernel_test"
 PROBE_TOPIC = "kernel.probe.created"

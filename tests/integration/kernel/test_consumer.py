@@ -13,8 +13,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from shared.events.consumer import ConsumerRunner
 from shared.events.envelope import EventEnvelope
-from shared.testing import TopicReader, eventually
 from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated
+from tests.support.testing import TopicReader, eventually
 
 POISON = "poison"
 

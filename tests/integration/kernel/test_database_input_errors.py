@@ -13,7 +13,7 @@ from fastapi import APIRouter
 
 from shared.app import ServiceSpec, create_app
 from shared.deps import ReadConnDep
-from shared.testing import running_app
+from tests.support.testing import running_app
 
 routes = APIRouter()
 

@@ -18,9 +18,9 @@ from shared import cli
 from shared.events.consumer import ConsumerRunner
 from shared.events.dlq import DeadLetterStore, parse_ref
 from shared.events.kafka import create_topics
-from shared.testing import TopicReader, eventually
 from tests.integration.kernel.conftest import PROBE_TOPIC, WIDGETS, ProbeCreated
 from tests.integration.kernel.test_consumer import envelope_bytes
+from tests.support.testing import TopicReader, eventually
 
 DLQ = PROBE_TOPIC + ".dlq"
 

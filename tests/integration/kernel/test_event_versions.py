@@ -14,8 +14,8 @@ from shared.events.consumer import ConsumerRunner
 from shared.events.contracts.enrollment import CommitmentSigned
 from shared.events.envelope import EventEnvelope
 from shared.events.kafka import create_topics
-from shared.testing import TopicReader, eventually, send_envelope
 from tests.integration.kernel.conftest import WIDGETS
+from tests.support.testing import TopicReader, eventually, send_envelope
 
 TOPIC = CommitmentSigned.TOPIC
 

@@ -21,9 +21,9 @@ from shared.errors import PermanentError
 from shared.events.consumer import ConsumerRunner
 from shared.events.kafka import create_topics, make_producer
 from shared.events.relay import OutboxRelay
-from shared.testing import TopicReader, eventually, running_app
 from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated
 from tests.integration.kernel.test_consumer import effects, envelope_bytes
+from tests.support.testing import TopicReader, eventually, running_app
 
 PROBLEM = "application/problem+json"
 

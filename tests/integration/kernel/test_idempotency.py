@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from shared.app import ServiceSpec, create_app
 from shared.deps import UowDep
 from shared.idempotency import idempotent
-from shared.testing import running_app
 from tests.integration.kernel.conftest import WIDGETS
+from tests.support.testing import running_app
 
 routes = APIRouter()
 

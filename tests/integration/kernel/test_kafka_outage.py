@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from shared.events.relay import OutboxRelay
-from shared.testing import TopicReader, eventually
 from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, ProbeCreated
+from tests.support.testing import TopicReader, eventually
 
 KAFKA_SCRIPT = Path(__file__).resolve().parents[3] / "deploy" / "kafka" / "kafka.sh"
 EVENTS_DURING_OUTAGE = 20

@@ -8,8 +8,8 @@ import uuid
 import sqlalchemy as sa
 
 from shared.events.relay import OutboxRelay
-from shared.testing import TopicReader, eventually
 from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated
+from tests.support.testing import TopicReader, eventually
 
 
 async def _rows(engine, widget_id: str) -> tuple[int, int]:

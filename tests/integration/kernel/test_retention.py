@@ -17,8 +17,8 @@ from services.enrollment.main import SPEC as ENROLLMENT
 from services.training.main import SPEC as TRAINING
 from shared.events.envelope import EventEnvelope
 from shared.events.retention import prune_job, prune_outbox
-from shared.testing import TestClock, eventually
 from tests.integration.kernel.conftest import SCHEMA, TABLES, ProbeCreated
+from tests.support.testing import TestClock, eventually
 
 OUTBOX, KEYS = TABLES.outbox, TABLES.idempotency
 
@@ -147,7 +147,7 @@ def test_v1_records_before_the_first_v2_of_a_partition_can_be_deleted(kernel_set
     from shared.events.contracts.enrollment import CommitmentSigned
     from shared.events.envelope import EventEnvelope
     from shared.events.kafka import create_topics
-    from shared.testing import send_envelope
+    from tests.support.testing import send_envelope
 
     settings = kernel_settings.for_service(
         "enrollment", kafka_namespace=f"{kernel_settings.kafka_namespace}{uuid.uuid4().hex[:6]}."

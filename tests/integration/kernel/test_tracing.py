@@ -22,8 +22,8 @@ from opentelemetry.trace import SpanKind
 from shared.app import ServiceSpec, create_app
 from shared.deps import UowDep
 from shared.telemetry import setup_tracing
-from shared.testing import eventually, running_app
 from tests.integration.kernel.conftest import PROBE_TOPIC, WIDGETS, ProbeCreated
+from tests.support.testing import eventually, running_app
 
 producer_routes = APIRouter()
 

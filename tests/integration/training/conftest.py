@@ -19,7 +19,7 @@ from shared.app import create_app
 from shared.auth import Role
 from shared.events.contracts.enrollment import MonitorRef, ParticipantAdmitted
 from shared.settings import Settings
-from shared.testing import TestClock, eventually, identity_headers, publish_event, running_app
+from tests.support.testing import TestClock, eventually, identity_headers, publish_event, running_app
 
 API = "/api/v1/training"
 

@@ -6,8 +6,8 @@ import asyncio
 
 from shared.auth import Role
 from shared.events.contracts.training import AssistanceLogged
-from shared.testing import TopicReader
 from tests.integration.training.conftest import API, MONITOR_SUBJECT
+from tests.support.testing import TopicReader
 
 
 async def test_visits_form_a_timeline_ordered_by_date_and_are_announced(

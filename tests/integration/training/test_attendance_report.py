@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from shared.events.contracts.training import AttendanceRecorded
-from shared.testing import TopicReader
 from tests.integration.training.conftest import API, create_session, new_dni, new_ruc, report, upload
+from tests.support.testing import TopicReader
 
 
 async def attendance_of(client, officer, session_id) -> dict[str, dict]:

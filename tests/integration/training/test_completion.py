@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from shared.events.contracts.training import ProgramCompleted, ProgramCompletionRevoked
-from shared.testing import TopicReader, eventually
 from tests.integration.training.conftest import API, create_session, new_dni, outbox_events, report, upload
+from tests.support.testing import TopicReader, eventually
 
 COMPLETED, REVOKED = ProgramCompleted.TOPIC, ProgramCompletionRevoked.TOPIC
 
@@ -81,7 +81,7 @@ async def test_a_withdrawn_company_is_refused_and_never_completes(
     from datetime import UTC, datetime
 
     from shared.events.contracts.enrollment import ParticipantWithdrawn
-    from shared.testing import publish_event
+    from tests.support.testing import publish_event
 
     kit = await make_cohort(1, mandatory=[1])
     company = kit.companies[0]

@@ -14,7 +14,6 @@ from services.training.db.tables import participants
 from shared.events.contracts.enrollment import ParticipantWithdrawn
 from shared.events.contracts.training import ProgramCompletionRevoked
 from shared.events.envelope import EventEnvelope
-from shared.testing import eventually, publish_event
 from tests.integration.training.conftest import (
     API,
     admitted_event,
@@ -25,6 +24,7 @@ from tests.integration.training.conftest import (
     upload,
     wait_participants,
 )
+from tests.support.testing import eventually, publish_event
 
 
 def deliver_twice(settings, envelope: EventEnvelope) -> None:

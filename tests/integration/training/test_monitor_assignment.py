@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from shared.auth import Role
 from shared.events.contracts.enrollment import MonitorReassigned, MonitorRef
-from shared.testing import eventually, publish_event
 from tests.integration.training.conftest import API, admitted_event, wait_participants
+from tests.support.testing import eventually, publish_event
 
 VISIT = {"held_on": "2025-05-12", "mode": "call", "duration_minutes": 30}
 

@@ -7,8 +7,8 @@ import uuid
 from datetime import UTC, datetime
 
 from shared.events.contracts.training import SessionCancelled, SessionScheduled
-from shared.testing import TopicReader
 from tests.integration.training.conftest import API, create_session, new_dni, report, upload
+from tests.support.testing import TopicReader
 
 
 async def test_a_session_is_scheduled_in_lima_time_with_the_curriculum_duration(

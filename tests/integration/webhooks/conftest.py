@@ -25,7 +25,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from services.webhooks.main import create_app
 from shared.events.kafka import create_topics
 from shared.settings import Settings
-from shared.testing import TestClock, eventually, identity_headers
+from tests.support.testing import TestClock, eventually, identity_headers
 
 NAMESPACE = "test.webhooks."
 

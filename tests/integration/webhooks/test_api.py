@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from shared.migrations import drift
-from shared.testing import eventually, publish_event
 from tests.integration.webhooks.events import Certificate
+from tests.support.testing import eventually, publish_event
 
 SUBSCRIPTIONS = "/api/v1/webhooks/subscriptions"
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from services.webhooks.db.tables import companies
 from shared.events.contracts import enrollment
-from shared.testing import eventually, publish_event
 from tests.integration.webhooks.events import Certificate, admitted
+from tests.support.testing import eventually, publish_event
 
 CERTIFICATE_TYPES = [
     "certificate.issued",

@@ -67,6 +67,6 @@ def test_a_bound_identity_is_good_only_for_its_method_and_path():
 
 
 def test_production_refuses_an_unbound_identity():
-    ensure_bound(who(Role.admin), "GET", "/x", dev=True)  # shared.testing's helper, dev/test only
+    ensure_bound(who(Role.admin), "GET", "/x", dev=True)  # tests.support.testing's helper, dev/test only
     with pytest.raises(Unauthorized):
         ensure_bound(who(Role.admin), "GET", "/x", dev=False)

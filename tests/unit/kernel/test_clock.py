@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from shared.clock import LIMA, Clock
-from shared.testing import TestClock
+from tests.support.testing import TestClock
 
 LEAP_EVENING = datetime(2028, 2, 29, 23, 30, tzinfo=LIMA)  # 2028-03-01 04:30 UTC
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from shared.auth import CurrentPrincipal, Principal, Role, require_roles, sign_identity, verify_identity
 from shared.errors import InvalidTransition, NotFound, Unauthorized, install_error_handlers
 from shared.settings import Settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 SETTINGS = Settings(env="test", service="enrollment")
 

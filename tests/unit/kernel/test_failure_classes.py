@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from shared.app import TaskHealth, supervise
 from shared.errors import PermanentError, classify_failure, is_transient
 from shared.events.consumer import PoisonMessage
-from shared.testing import eventually
+from tests.support.testing import eventually
 
 
 def _wrapped(orig: BaseException) -> sqlalchemy.exc.DBAPIError:

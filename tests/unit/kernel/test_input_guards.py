@@ -18,7 +18,7 @@ from shared.bodies import read_body, read_upload
 from shared.partial import PartialUpdate
 from shared.schemas import Input, StorableText
 from shared.settings import Settings
-from shared.testing import running_app
+from tests.support.testing import running_app
 
 API = "/api/v1/kernel_test"
 
