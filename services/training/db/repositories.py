@@ -58,10 +58,7 @@ def _where_equal(
 class WorkshopRepository(Repository):
     table = workshops
     noun = "Workshop"
-    noun_es = "El taller"
-
-    def _missing(self, ident: object) -> NotFound:
-        return NotFound(self.noun, ident, detail_es=f"El Taller {ident} no existe.")
+    noun_es = "El Taller"
 
     async def get_or_raise(self, *, number: int) -> sa.Row[Any]:
         row = await self._one(self._select(workshops.c.number == number))
@@ -194,10 +191,7 @@ FROM page
 class ParticipantRepository(Repository):
     table = participants
     noun = "Participant"
-    noun_es = "El participante"
-
-    def _missing(self, ident: object) -> NotFound:
-        return NotFound(self.noun, ident, detail_es=f"La empresa participante {ident} no existe.")
+    noun_es = "La empresa participante"
 
     async def get(self, *, participant_id: uuid.UUID, for_update: bool = False) -> Participant | None:
         stmt = self._select(participants.c.participant_id == participant_id, for_update=for_update)
@@ -321,9 +315,7 @@ class ParticipantRepository(Repository):
 class AttendeeRepository(Repository):
     table = attendees
     noun = "Attendee"
-
-    def _missing(self, ident: object) -> NotFound:
-        return NotFound(self.noun, ident, detail_es=f"El asistente {ident} no existe.")
+    noun_es = "El asistente"
 
     async def get(
         self,

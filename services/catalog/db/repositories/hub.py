@@ -12,7 +12,6 @@ from sqlalchemy.dialects.postgresql import distinct_on
 
 from services.catalog.db.tables import emission_factors, resources, success_stories
 from services.catalog.domain.search import prefix_query
-from shared.errors import NotFound
 from shared.pagination import keyset_page, page_of
 from shared.repository import Repository
 
@@ -37,9 +36,6 @@ class ResourceRepository(Repository):
     table = resources
     noun = "Resource"
     noun_es = "El recurso"
-
-    def _missing(self, ident: object) -> NotFound:
-        return NotFound(self.noun, ident, detail_es=f"El recurso {ident} no existe.")
 
     async def get(self, *, resource_id: uuid.UUID) -> sa.Row[Any] | None:
         return await self._one(sa.select(*RESOURCE_COLUMNS).where(r.resource_id == resource_id))
@@ -118,9 +114,6 @@ class StoryRepository(Repository):
     table = success_stories
     noun = "Success story"
     noun_es = "El caso de éxito"
-
-    def _missing(self, ident: object) -> NotFound:
-        return NotFound(self.noun, ident, detail_es=f"El caso de éxito {ident} no existe.")
 
     async def get(self, *, story_id: uuid.UUID, for_update: bool = False) -> sa.Row[Any] | None:
         return await self._one(self._select(s.story_id == story_id, for_update=for_update))
