@@ -1,0 +1,169 @@
+"""What every side-by-side bench shares: a ceiling app on a free port, wrk, and the table.
+
+A bench measures the real service and its *ceiling* (``bench/ceiling.py``: a bare
+FastAPI + asyncpg app doing the same SQL, same venv, one uvicorn worker) in one run,
+alternating rounds so both see the same (shared, noisy) machine, and records one row per
+comparison in ``.local/bench/results.jsonl``; ``make bench`` prints them as one table
+(``python bench/harness.py table``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / ".local" / "bench" / "results.jsonl"
+DURATION = os.environ.get("BENCH_DURATION", "5s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_uvicorn(
+    target: str, port: int, env: Mapping[str, str], *, log_name: str, workers: int = 1
+) -> subprocess.Popen[bytes]:
+    """``target`` is a factory (``module:create_app``), run as the services run (uvloop, httptools)."""
+    logs = ROOT / ".local" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = open(logs / f"bench-{log_name}.log", "ab")  # noqa: SIM115 - owned by the process
+    cmd = [sys.executable, "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--workers", str(workers)]
+    return subprocess.Popen(cmd, cwd=ROOT, env=os.environ | dict(env), stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the process behind {url} exited; see .local/logs/bench-*.log")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)  # poll interval of a deadline loop
+    raise RuntimeError(f"{url} not healthy within {timeout}s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wrk_binary() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+        return shutil.which("wrk") or sys.exit("wrk did not install")
+    sys.exit("these benchmarks need wrk: apt-get install wrk")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, headers: Mapping[str, str] | None = None, *, connections: int = 16, duration: str = "") -> dict:
+    """One wrk run: req/s, p50 and p99 in ms. Any non-2xx answer stops the bench."""
+    cmd = [wrk_binary(), "-t1", f"-c{connections}", f"-d{duration or DURATION}", "--latency", url]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    latency = {p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx or rps is None:
+        sys.exit(f"{url}: error responses\n{out}")
+    return {"rps": float(rps.group(1)), "p50": latency["50"], "p99": latency["99"]}
+
+
+Runner = Callable[[], dict]
+
+
+def side_by_side(runners: Mapping[str, Runner], rounds: int = ROUNDS) -> dict[str, dict]:
+    """Run each runner once per round, alternating; the median of each figure per runner."""
+    runs: dict[str, list[dict]] = {name: [] for name in runners}
+    for round_no in range(1, rounds + 1):
+        for name, run in runners.items():
+            figures = run()
+            runs[name].append(figures)
+            print(
+                f"  round {round_no} {name:<28} {figures['rps']:8.0f} req/s  p50 {figures['p50']:7.2f} ms"
+                f"  p99 {figures['p99']:7.2f} ms",
+                flush=True,
+            )
+    return {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
+
+
+def record(
+    what: str, real: Mapping[str, float], ceiling: Mapping[str, float] | None, goal: str = "", **extra: object
+) -> None:
+    """One table row: the real figures, the ceiling's, and their ratios."""
+    row: dict[str, object] = {"what": what, "real": dict(real), "goal": goal, **extra}
+    if ceiling is not None:
+        row["ceiling"] = dict(ceiling)
+        row["rps_ratio"] = real["rps"] / ceiling["rps"] if ceiling.get("rps") else None
+        row["p99_ratio"] = real["p99"] / ceiling["p99"] if ceiling.get("p99") else None
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("a") as f:
+        f.write(json.dumps(row) + "\n")
+    line = f"=> {what}: {real.get('rps', 0):.0f} req/s p99 {real.get('p99', 0):.1f} ms"
+    if ceiling is not None:
+        line += (
+            f"  | ceiling {ceiling.get('rps', 0):.0f} req/s p99 {ceiling.get('p99', 0):.1f} ms"
+            f"  | ratio {row.get('rps_ratio') or 0:.2f}x, p99 {row.get('p99_ratio') or 0:.2f}x"
+        )
+    print(line + (f"  (goal: {goal})" if goal else ""), flush=True)
+
+
+def table() -> None:
+    if not RESULTS.exists():
+        print("no results")
+        return
+    rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+    head = f"| {'what':<58} | {'req/s':>7} | {'p99 ms':>7} | {'ceiling req/s':>13} | {'ceiling p99':>11} "
+    head += f"| {'ratio':>5} | {'p99 x':>5} | goal |"
+    print(head)
+    print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    for r in rows:
+        real, ceil = r["real"], r.get("ceiling") or {}
+
+        def f(value: object, fmt: str) -> str:
+            return format(value, fmt) if isinstance(value, (int, float)) else "-"
+
+        print(
+            f"| {r['what']:<58} | {f(real.get('rps'), '7.0f'):>7} | {f(real.get('p99'), '7.1f'):>7} "
+            f"| {f(ceil.get('rps'), '13.0f'):>13} | {f(ceil.get('p99'), '11.1f'):>11} "
+            f"| {f(r.get('rps_ratio'), '5.2f'):>5} | {f(r.get('p99_ratio'), '5.2f'):>5} | {r.get('goal', '')} |"
+        )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["table"]:
+        table()
+    elif sys.argv[1:] == ["reset"]:
+        RESULTS.unlink(missing_ok=True)
+    else:
+        sys.exit("usage: harness.py table|reset")
