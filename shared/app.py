@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 import socket
 import time
@@ -30,20 +31,22 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import current_principal
 from shared.clock import Clock
-from shared.db import create_engine, create_sessionmaker
+from shared.db import close_read_pool, create_engine, create_sessionmaker
 from shared.errors import install_error_handlers
 from shared.events.consumer import ConsumerRunner, Handler
 from shared.events.relay import OutboxRelay
 from shared.logging import configure_logging, request_id_var
-from shared.metrics import install_metrics, render
+from shared.metrics import HttpMetrics, install_metrics, render
 from shared.openapi import install_openapi
 from shared.schemas import NulParameterGuard
 from shared.settings import Settings, get_settings
-from shared.telemetry import instrument_fastapi, setup_tracing
+from shared.telemetry import instrument_fastapi, recording_spans, setup_tracing
 from shared.uow import UnitOfWorkFactory
 
 log = logging.getLogger("eco.app")
@@ -167,8 +170,7 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     install_error_handlers(app)
     install_openapi(app, operation_docs=spec.operation_docs, schema_examples=spec.schema_examples)
     app.add_middleware(NulParameterGuard)  # a NUL in a query or path parameter: 422 (shared.schemas)
-    app.add_middleware(RequestIdMiddleware)
-    install_metrics(app, spec.name, pipeline=spec.messaging)
+    http_metrics = install_metrics(app, spec.name, pipeline=spec.messaging, middleware=False)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -188,13 +190,16 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
         app.include_router(router)
     if spec.probes:
         _install_probes(app, spec)
-    instrument_fastapi(app)
+    # Added last: the outermost of the app's own layers.
+    app.add_middleware(KernelMiddleware, metrics=http_metrics, trace_context=not recording_spans())
+    instrument_fastapi(app, trace_context=False)
     return app
 
 
 class RequestIdMiddleware:
     """Pure ASGI: echo the caller's X-Request-ID (nginx sets one) or make one, and
-    expose it to the JSON logs. No BaseHTTPMiddleware: it costs throughput on every call."""
+    expose it to the JSON logs. No BaseHTTPMiddleware: it costs throughput on every call.
+    Services get it inside :class:`KernelMiddleware`; the gateway app uses it alone."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -218,6 +223,83 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+_TRACE_HEADERS = (b"traceparent", b"tracestate")
+
+
+class KernelMiddleware:
+    """Pure ASGI, ONE layer for what every request of a service needs (issue 15: each ASGI
+    layer is a coroutine call and a ``send`` wrapper per message, measured on the hot read):
+
+    - the request id: the caller's ``X-Request-ID`` (nginx sets one) or a new one, echoed on
+      the response and exposed to the JSON logs (``request_id_var``);
+    - the caller's W3C trace context (``traceparent``/``tracestate``) as the request's
+      context when spans are not recorded (``trace_context``; the OpenTelemetry ASGI
+      instrumentation does it when they are), so outbox rows and Kafka headers continue it;
+    - the HTTP metrics (``shared.metrics.HttpMetrics``): count and latency by route template.
+
+    It sits outside the framework's error middleware, so a 500 carries the request id and is
+    counted with its status.
+    """
+
+    def __init__(self, app, *, metrics: HttpMetrics, trace_context: bool = True) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.trace_context = trace_context
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        rid: str | None = None
+        carrier: dict[str, str] | None = None
+        for k, v in scope["headers"]:
+            if k == b"x-request-id":
+                if rid is None:
+                    rid = v.decode()
+            elif self.trace_context and k in _TRACE_HEADERS:
+                if carrier is None:
+                    carrier = {}
+                carrier[k.decode()] = v.decode()
+        rid = rid or uuid.uuid4().hex
+        rid_header = (b"x-request-id", rid.encode())
+        status = 500
+
+        async def send_wrapper(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = message.get("headers", [])
+                if any(k.lower() == b"x-request-id" for k, _ in headers):
+                    headers = [(k, v) for k, v in headers if k.lower() != b"x-request-id"]
+                message["headers"] = [*headers, rid_header]
+            await send(message)
+
+        token = request_id_var.set(rid)
+        otel_token = otel_context.attach(propagate.extract(carrier)) if carrier else None
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            if otel_token is not None:
+                otel_context.detach(otel_token)
+            request_id_var.reset(token)
+            self.metrics.observe(scope, status, time.perf_counter() - started)
+
+
+_FROZEN = False
+
+
+def _freeze_startup_objects() -> None:
+    """Once per process, after start-up: move what start-up built (modules, routes, models,
+    SQLAlchemy metadata) out of the garbage collector's sight. A full collection otherwise
+    walks all of it, and under load those pauses were the read's p99 (gc.freeze, Python docs)."""
+    global _FROZEN
+    if not _FROZEN:
+        _FROZEN = True
+        gc.collect()
+        gc.freeze()
 
 
 def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
@@ -258,6 +340,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
         if settings.run_background:
             for job in spec.background_jobs:
                 start_supervised(job.__name__, functools.partial(job, app, stop))
+        _freeze_startup_objects()
         try:
             yield
         finally:
@@ -273,6 +356,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
                 await app.state.dlq_monitor.close()
             await resources.aclose()
             if spec.database:
+                await close_read_pool(app.state.engine)
                 await app.state.engine.dispose()
 
     return lifespan

@@ -37,6 +37,16 @@ class HttpMetrics:
             registry=registry,
         )
 
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        """One request, labelled by its route template (not the raw path)."""
+        # FastAPI keeps included routers nested: the prefixed template is on the
+        # effective route context; a plain route carries it itself.
+        context = (scope.get("fastapi") or {}).get("effective_route_context") or scope.get("route")
+        template = getattr(context, "path_format", None) or getattr(context, "path", None) or "unmatched"
+        method = scope["method"]
+        self.requests.labels(self.service, method, template, str(status)).inc()
+        self.latency.labels(self.service, method, template).observe(seconds)
+
 
 class MetricsMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware cost); labels by route template, not raw path."""
@@ -61,15 +71,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            # FastAPI keeps included routers nested: the prefixed template is on the
-            # effective route context; a plain route carries it itself.
-            context = (scope.get("fastapi") or {}).get("effective_route_context") or scope.get("route")
-            template = getattr(context, "path_format", None) or getattr(context, "path", None) or "unmatched"
-            method = scope["method"]
-            self.metrics.requests.labels(self.metrics.service, method, template, str(status)).inc()
-            self.metrics.latency.labels(self.metrics.service, method, template).observe(
-                time.perf_counter() - started
-            )
+            self.metrics.observe(scope, status, time.perf_counter() - started)
 
 
 class PipelineCollector(Collector):
@@ -146,14 +148,18 @@ class PipelineCollector(Collector):
             yield dlq
 
 
-def install_metrics(app: Any, service: str, *, pipeline: bool = True) -> CollectorRegistry:
-    """HTTP metrics per route, and (``pipeline``) the outbox and consumer state."""
+def install_metrics(app: Any, service: str, *, pipeline: bool = True, middleware: bool = True) -> HttpMetrics:
+    """HTTP metrics per route, and (``pipeline``) the outbox and consumer state, in the app's
+    registry (``app.state.metrics_registry``); with ``middleware=False`` the caller counts
+    requests itself (``shared.app.KernelMiddleware``)."""
     registry = CollectorRegistry()
-    app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(service, registry))
+    metrics = HttpMetrics(service, registry)
+    if middleware:
+        app.add_middleware(MetricsMiddleware, metrics=metrics)
     if pipeline:
         registry.register(PipelineCollector(app))
     app.state.metrics_registry = registry
-    return registry
+    return metrics
 
 
 def render(registry: CollectorRegistry) -> bytes:

@@ -106,10 +106,17 @@ class TraceContextMiddleware:
             otel_context.detach(token)
 
 
-def instrument_fastapi(app: FastAPI) -> None:
-    """Server spans when spans are recorded; otherwise only carry the caller's context."""
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        app.add_middleware(TraceContextMiddleware)
+def recording_spans() -> bool:
+    """Whether this process records spans (an SDK tracer provider is installed)."""
+    return isinstance(trace.get_tracer_provider(), TracerProvider)
+
+
+def instrument_fastapi(app: FastAPI, *, trace_context: bool = True) -> None:
+    """Server spans when spans are recorded; otherwise only carry the caller's context
+    (``trace_context=False``: the caller's own middleware does, as the kernel's does)."""
+    if not recording_spans():
+        if trace_context:
+            app.add_middleware(TraceContextMiddleware)
         return
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
