@@ -1,48 +1,53 @@
-"""Benchmark: catalogue search over 100,000 certified organisations, at the service and via nginx.
+"""Catalogue search over 100,000 organisations, and verification by number, against the ceiling.
 
-    .venv/bin/python bench/catalog_search.py [--organisations 100000] [--requests 1500] [--concurrency 8]
+    .venv/bin/python bench/catalog_search.py [--organisations 100000]
 
-1. Loads the organisations straight into ``catalog.organisations`` of the *test* database
-   with COPY (a benchmark fixture: ~4x faster than executemany here); RUCs start with 17 and
-   certificate numbers with BENCH-, so the rows are told apart and removed at the end.
-2. Starts the catalog service under uvicorn on a free loopback port (no Kafka consumer) and,
-   when nginx is installed, a private nginx rendered from deploy/nginx (same config as the
-   gateway) on another free port in front of it. The dev gateway on :8080 is not used: it
-   proxies the dev service process, which serves another database.
-3. Drives typical queries with bounded concurrency and count, and prints p50/p99 latency and
-   requests/s for each. Client and server share the machine's two cores (and other
-   engineers' work), so figures are taken under load.
+1. Migrates ``catalog`` in its own database (``ecoeficiencia_bench``, never a test database) and
+   loads the organisations with COPY when the count differs (a re-run reuses them), plus
+   1,000 certificates for verification; then VACUUM (ANALYZE), the state autovacuum reaches
+   moments after a bulk load.
+2. Starts the catalog service (uvicorn, one worker, no background tasks) on that database and
+   ``bench/ceiling.py`` beside it, serving the *same SQL*: the statements the service's own
+   search and verification send, captured through SQLAlchemy's ``before_cursor_execute``.
+3. wrk, alternating real and ceiling: 16 connections (throughput, p99) and 1 connection
+   (p99). Goals (issue 15): search >= 0.5x its ceiling, p99 < 50 ms at 16 clients, p99 < 10 ms
+   at one; verification >= 0.8x its ceiling.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
-import httpx
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import free_port, record, side_by_side, start_uvicorn, stop, wait_healthy, wrk  # noqa: E402
 from shared.certificate_number import certificate_number  # noqa: E402
 from shared.clock import Clock  # noqa: E402
 from shared.ruc import complete_ruc  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 
-DATABASE = os.environ.get("ECO_TEST_DATABASE", "ecoeficiencia_test")
+DATABASE = os.environ.get("ECO_BENCH_DATABASE", "ecoeficiencia_bench")
 MARK = "BENCH-"
-TIME_BUDGET_S = 60  # per query and target, whatever --requests says
+CERTIFICATES = 1000
+QUERIES = {  # name -> query string of GET /organisations
+    "search_cafe": {"q": "cafe", "limit": "20"},
+    "search_two_words": {"q": "alpaca andina", "limit": "20"},
+    "search_typo": {"q": "alpca", "limit": "20"},  # no word matches: word similarity (pg_trgm)
+}
 
 WORDS = [
     "andina",
@@ -220,251 +225,197 @@ def settings() -> Settings:
     return Settings(env="test", pg_database=DATABASE).for_service("catalog")
 
 
-async def connect() -> asyncpg.Connection:
-    s = settings()
-    return await asyncpg.connect(
-        host=s.pg_host, port=s.pg_port, user=s.db_user, password=s.db_password, database=s.pg_database
-    )
+def dsn(s: Settings) -> str:
+    return f"postgresql://{s.db_user}:{s.db_password}@{s.pg_host}:{s.pg_port}/{s.pg_database}"
 
 
-async def load(count: int) -> float:
-    conn = await connect()
+async def load(count: int) -> str:
+    conn = await asyncpg.connect(dsn(settings()))
     try:
+        have = await conn.fetchval(
+            "SELECT count(*) FROM catalog.organisations WHERE certificate_number LIKE $1", MARK + "%"
+        )
+        certs = await conn.fetchval("SELECT count(*) FROM catalog.certificates WHERE ruc LIKE '17%'")
+        if have == count and certs == CERTIFICATES:
+            await _vacuum(conn)
+            return f"{count:,} organisations already loaded (database {DATABASE})"
         await conn.execute("DELETE FROM catalog.organisations WHERE certificate_number LIKE $1", MARK + "%")
+        await conn.execute("DELETE FROM catalog.certificates WHERE ruc LIKE '17%'")
         rows = organisations(count)
-        started = time.perf_counter()
+        started = asyncio.get_running_loop().time()
         await conn.copy_records_to_table(
             "organisations", schema_name="catalog", records=rows, columns=COLUMNS
         )
-        # The state autovacuum reaches moments after a bulk load: statistics, and the
-        # visibility map set so the covering-index walks really are index-only (measured
-        # here: 5.3 ms -> 1.7 ms of execution for a word + region search).
-        await conn.execute("VACUUM (ANALYZE) catalog.organisations")
-        return time.perf_counter() - started
+        today = Clock().today()
+        await conn.copy_records_to_table(
+            "certificates",
+            schema_name="catalog",
+            columns=[
+                "certificate_id",
+                "certificate_number",
+                "ruc",
+                "holder_name",
+                "body_name",
+                "standard_version",
+                "issued_on",
+                "expires_on",
+                "status",
+            ],
+            records=[
+                (
+                    __import__("uuid").uuid4(),
+                    certificate_number(2099, i + 1),
+                    rows[i][0],
+                    rows[i][1],
+                    "Certificadora Andina",
+                    "2024",
+                    today - timedelta(days=10),
+                    today + timedelta(days=700),
+                    "valid",
+                )
+                for i in range(CERTIFICATES)
+            ],
+        )
+        seconds = asyncio.get_running_loop().time() - started
+        await _vacuum(conn)
+        return f"loaded {count:,} organisations with COPY in {seconds:.1f} s (database {DATABASE})"
     finally:
         await conn.close()
 
 
-async def unload() -> None:
-    conn = await connect()
+async def _vacuum(conn: asyncpg.Connection) -> None:
+    """Statistics and the visibility map, as autovacuum leaves them moments after a bulk load:
+    the covering-index walks are then index-only (measured: 5 ms -> 0.5 ms a search). Run on
+    every bench start: a VACUUM right after the COPY did not always mark the pages visible."""
+    for table in ("organisations", "certificates"):
+        await conn.execute(f"VACUUM (ANALYZE) catalog.{table}")
+    visible, pages = await conn.fetchrow(
+        "SELECT relallvisible, relpages FROM pg_class WHERE oid = 'catalog.organisations'::regclass"
+    )
+    print(f"catalog.organisations: {visible}/{pages} pages all-visible", flush=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+async def capture_sql() -> dict[str, tuple[str, list[Any]]]:
+    """The statements the service sends for each bench request, as asyncpg receives them."""
+    from services.catalog.db import catalogue
+    from services.catalog.domain.certificates import VerificationStatus
+
+    s = settings()
+    engine = create_async_engine(s.database_url)
+    seen: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append((statement, parameters))
+
+    out: dict[str, tuple[str, list[Any]]] = {}
+    today = Clock().today()
     try:
-        await conn.execute("DELETE FROM catalog.organisations WHERE certificate_number LIKE $1", MARK + "%")
+        async with engine.connect() as conn:
+            for name, params in QUERIES.items():
+                seen.clear()
+                f = catalogue.CatalogueFilters(q=params["q"], statuses=(VerificationStatus.valid,))
+                await catalogue.search(conn, f, today=today, cursor=None, limit=int(params["limit"]))
+                sql, args = seen[-1]
+                out[name] = (sql, [_plain(a) for a in args])
+            seen.clear()
+            await catalogue.get_certificate_by_number(conn, certificate_number(2099, 42))
+            sql, args = seen[-1]
+            out["verification"] = (sql, [_plain(a) for a in args])
     finally:
-        await conn.close()
+        await engine.dispose()
+    return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_service(port: int, name: str = "catalog") -> subprocess.Popen:
-    env = os.environ | {
-        "ECO_SERVICE": name,
-        "ECO_ENV": "test",
-        "ECO_PG_DATABASE": DATABASE,
-        "ECO_RUN_BACKGROUND": "false",
-        "ECO_KAFKA_NAMESPACE": "test.catalog.bench.",
-    }
-    log = open(ROOT / ".local" / "logs" / f"bench-{name}.log", "ab")  # noqa: SIM115 - owned by the process
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            f"services.{name}.main:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-        ],
+def migrate() -> None:
+    subprocess.run(
+        [sys.executable, "-m", "shared.cli", "migrate", "catalog", "--database", DATABASE],
         cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        check=True,
+        capture_output=True,
     )
 
 
-def wait_healthy(
-    url: str, process: subprocess.Popen | None = None, timeout: float = 60, accept: tuple[int, ...] = (200,)
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError("the service exited; see .local/logs/bench-catalog.log")
-        try:
-            if httpx.get(url, timeout=1).status_code in accept:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)  # poll interval of a deadline loop
-    raise RuntimeError(f"{url} not healthy within {timeout}s")
-
-
-def nginx_env(gateway_port: int, gateway_app_port: int, service_port: int) -> dict[str, str]:
-    return os.environ | {
-        "ECO_NGINX_DIR": str(ROOT / ".local" / "nginx-bench-catalog"),
-        "ECO_GATEWAY_PORT": str(gateway_port),
-        "ECO_GATEWAY_APP_PORT": str(gateway_app_port),
-        "ECO_CATALOG_PORT": str(service_port),
-    }
-
-
-def nginx_installed() -> bool:
-    return bool(shutil.which("nginx")) or Path("/usr/sbin/nginx").exists()
-
-
-async def first_cursor(client: httpx.AsyncClient, base: str, params: dict) -> str:
-    body = (await client.get(base, params=params)).json()
-    return body["next_cursor"]
-
-
-async def drive(client: httpx.AsyncClient, url: str, params: dict, requests: int, concurrency: int) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.monotonic() + TIME_BUDGET_S
-    sent = 0
-
-    async def worker() -> None:
-        nonlocal sent, errors
-        while sent < requests and time.monotonic() < deadline:
-            sent += 1
-            t0 = time.perf_counter()
-            response = await client.get(url, params=params)
-            latencies.append(time.perf_counter() - t0)
-            if response.status_code != 200:
-                errors += 1
-
-    for _ in range(20):  # warm the pool, the prepared statements and the caches
-        await client.get(url, params=params)
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "n": len(latencies),
-        "errors": errors,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        "rps": len(latencies) / elapsed,
-    }
-
-
-async def run_queries(base_url: str, requests: int, concurrency: int) -> list[tuple[str, dict]]:
-    api = f"{base_url}/api/v1/catalog"
-    url = f"{api}/organisations"
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
-        second_page = {"q": "textil", "limit": 20}
-        second_page["cursor"] = await first_cursor(client, url, second_page)
-        queries = [
-            ("a word: q=alpaca", url, {"q": "alpaca", "limit": 20}),
-            ("accent-folded: q=ORGÁNICO", url, {"q": "ORGÁNICO", "limit": 20}),
-            ("two words: q=cafe tostado", url, {"q": "cafe tostado", "limit": 20}),
-            ("word + region: q=textil&region=puno", url, {"q": "textil", "region": "puno", "limit": 20}),
-            (
-                "filters: region+ciiu+women_led",
-                url,
-                {"region": "arequipa", "ciiu": "10", "women_led": "true"},
-            ),
-            ("second page: q=textil&cursor=...", url, second_page),
-            ("no match: q=zzzq", url, {"q": "zzzq", "limit": 20}),
-            ("organisation page by RUC", f"{url}/{complete_ruc('1700004242')}", {}),
-            (
-                "certificate verification",
-                f"{api}/certificates/{certificate_number(2099, 4242)}/verification",
-                {},
-            ),
-        ]
-        return [
-            (label, await drive(client, u, params, requests, concurrency)) for label, u, params in queries
-        ]
-
-
-def report(target: str, results: list[tuple[str, dict]]) -> None:
-    print(f"\n{target}")
-    print(f"  {'query':<38} {'n':>6} {'err':>4} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
-    for label, r in results:
-        print(
-            f"  {label:<36} {r['n']:>6} {r['errors']:>4} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps']:>8.0f}"
-        )
-
-
-def start_gateway(service_port: int) -> tuple[subprocess.Popen, dict[str, str]] | None:
-    """nginx (deploy/nginx config) and the gateway app it asks about credentials, on free ports."""
-    if not nginx_installed():
-        print("through nginx: skipped (nginx is not installed; `make infra-test` installs it)")
-        return None
-    gateway_port, app_port = free_port(), free_port()
-    app = start_service(app_port, "gateway")
-    try:
-        # Its /health aggregates every service of the dev stack; /_auth is what nginx needs.
-        wait_healthy(f"http://127.0.0.1:{app_port}/_auth", app, timeout=30, accept=(200, 204, 401))
-    except RuntimeError as exc:
-        print(f"through nginx: skipped (the gateway app did not start: {exc})")
-        app.terminate()
-        return None
-    env = nginx_env(gateway_port, app_port, service_port)
-    subprocess.run(["bash", str(ROOT / "deploy/nginx/nginx.sh"), "up"], env=env, check=True, timeout=60)
-    return app, env
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def service_target(name: str) -> tuple[str, bool]:
+    main = (ROOT / "services" / name / "main.py").read_text()
+    return (
+        (f"services.{name}.main:create_app", True)
+        if "def create_app" in main
+        else (f"services.{name}.main:app", False)
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organisations", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=500, help="per query, target and concurrency")
-    parser.add_argument(
-        "--concurrency", type=int, default=8, help="of the throughput run (latency runs use 1)"
-    )
     args = parser.parse_args()
-    (ROOT / ".local" / "logs").mkdir(parents=True, exist_ok=True)
-
-    seconds = asyncio.run(load(args.organisations))
-    print(f"loaded {args.organisations:,} organisations with COPY in {seconds:.1f} s (database {DATABASE})")
-    service_port = free_port()
-    service = start_service(service_port)
-    gateway = None
+    migrate()
+    print(asyncio.run(load(args.organisations)), flush=True)
+    statements = asyncio.run(capture_sql())
+    workers = int(os.environ.get("ECO_WORKERS", "1"))
+    env = {
+        "ECO_SERVICE": "catalog",
+        "ECO_ENV": "test",
+        "ECO_PG_DATABASE": DATABASE,
+        "ECO_RUN_BACKGROUND": "false",
+        "ECO_KAFKA_NAMESPACE": "bench.catalog.",
+    }
+    target, factory = service_target("catalog")
+    sport, cport = free_port(), free_port()
+    service = start_uvicorn(target, sport, env, log_name="catalog", workers=workers, factory=factory)
+    ceiling = start_uvicorn(
+        "bench.ceiling:create_app",
+        cport,
+        {"CEILING_DSN": dsn(settings()), "CEILING_SQL": json.dumps(statements)},
+        log_name="ceiling",
+    )
+    real, ceil = f"http://127.0.0.1:{sport}", f"http://127.0.0.1:{cport}"
     try:
-        wait_healthy(f"http://127.0.0.1:{service_port}/health", service)
-        targets = [("service (uvicorn, 1 process)", f"http://127.0.0.1:{service_port}")]
-        gateway = start_gateway(service_port)
-        if gateway is not None:
-            port = gateway[1]["ECO_GATEWAY_PORT"]
-            wait_healthy(f"http://127.0.0.1:{port}/api/v1/catalog/health")
-            targets.append(
-                (
-                    f"through nginx + gateway auth (deploy/nginx config, port {port})",
-                    f"http://127.0.0.1:{port}",
+        wait_healthy(f"{real}/health", service)
+        wait_healthy(f"{ceil}/health", ceiling)
+        api = f"{real}/api/v1/catalog"
+        number = certificate_number(2099, 42)
+        for name, params in QUERIES.items():
+            query = "&".join(f"{k}={v.replace(' ', '%20')}" for k, v in params.items())
+            for c in (16, 1):
+                print(f"GET /organisations?{query}, {c} connection(s)", flush=True)
+                figures = side_by_side(
+                    {
+                        "ceiling, same SQL": lambda c=c, name=name: wrk(f"{ceil}/sql/{name}", connections=c),
+                        "catalog service": lambda c=c, query=query: wrk(
+                            f"{api}/organisations?{query}", connections=c
+                        ),
+                    }
                 )
-            )
-        for name, base in targets:
-            for concurrency in (1, args.concurrency):
-                report(
-                    f"{name}, concurrency {concurrency}",
-                    asyncio.run(run_queries(base, args.requests, concurrency)),
+                goal = ">= 0.5x, p99 < 50 ms" if c == 16 else "p99 < 10 ms"
+                record(
+                    f"catalogue search q={params['q']!r}, 100k, {c} client(s) ({workers} worker)",
+                    figures["catalog service"],
+                    figures["ceiling, same SQL"],
+                    goal,
                 )
+        print("GET /certificates/{number}/verification, 16 connections", flush=True)
+        figures = side_by_side(
+            {
+                "ceiling, same SQL": lambda: wrk(f"{ceil}/sql/verification", connections=16),
+                "catalog service": lambda: wrk(f"{api}/certificates/{number}/verification", connections=16),
+            }
+        )
+        record(
+            f"verification by number ({workers} worker)",
+            figures["catalog service"],
+            figures["ceiling, same SQL"],
+            ">= 0.8x",
+        )
     finally:
-        if gateway is not None:
-            subprocess.run(["bash", str(ROOT / "deploy/nginx/nginx.sh"), "down"], env=gateway[1], timeout=60)
-            stop(gateway[0])
         stop(service)
-        asyncio.run(unload())
-    print("\nfigures taken on a 2-core machine shared with Postgres, Kafka and other engineers' work")
+        stop(ceiling)
     return 0
 
 

@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -29,10 +29,18 @@ VERIFICATION = (
 )
 
 
+def _value(param: Any) -> Any:
+    """Parameters travel as JSON; dates as ``{"date": "2026-11-29"}``."""
+    if isinstance(param, dict) and "date" in param:
+        return date.fromisoformat(param["date"])
+    return param
+
+
 def create_app() -> FastAPI:
     dsn = os.environ["CEILING_DSN"]
     statements: dict[str, tuple[str, list[Any]]] = {
-        name: (sql, params) for name, (sql, params) in json.loads(os.environ.get("CEILING_SQL") or "{}").items()
+        name: (sql, [_value(p) for p in params])
+        for name, (sql, params) in json.loads(os.environ.get("CEILING_SQL") or "{}").items()
     }
     state: dict[str, Any] = {}
 

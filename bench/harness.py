@@ -37,13 +37,15 @@ def free_port() -> int:
 
 
 def start_uvicorn(
-    target: str, port: int, env: Mapping[str, str], *, log_name: str, workers: int = 1
+    target: str, port: int, env: Mapping[str, str], *, log_name: str, workers: int = 1, factory: bool = True
 ) -> subprocess.Popen[bytes]:
-    """``target`` is a factory (``module:create_app``), run as the services run (uvloop, httptools)."""
+    """``target`` is a factory (``module:create_app``) or an app, run as the services run
+    (uvloop, httptools, no access log)."""
     logs = ROOT / ".local" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log = open(logs / f"bench-{log_name}.log", "ab")  # noqa: SIM115 - owned by the process
-    cmd = [sys.executable, "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "uvicorn", target, *(["--factory"] if factory else [])]
+    cmd += ["--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--workers", str(workers)]
     return subprocess.Popen(cmd, cwd=ROOT, env=os.environ | dict(env), stdout=log, stderr=subprocess.STDOUT)
 
@@ -85,7 +87,9 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, headers: Mapping[str, str] | None = None, *, connections: int = 16, duration: str = "") -> dict:
+def wrk(
+    url: str, headers: Mapping[str, str] | None = None, *, connections: int = 16, duration: str = ""
+) -> dict:
     """One wrk run: req/s, p50 and p99 in ms. Any non-2xx answer stops the bench."""
     cmd = [wrk_binary(), "-t1", f"-c{connections}", f"-d{duration or DURATION}", "--latency", url]
     for name, value in (headers or {}).items():

@@ -52,7 +52,9 @@ def main() -> int:
     path = f"/api/v1/enrollment/companies/{ruc}"
     signed = identity_headers(enrollment, Role.promperu_officer, ttl=3600)
     port = free_port()
-    ceiling = start_uvicorn("bench.ceiling:create_app", port, {"CEILING_DSN": dsn(enrollment)}, log_name="ceiling")
+    ceiling = start_uvicorn(
+        "bench.ceiling:create_app", port, {"CEILING_DSN": dsn(enrollment)}, log_name="ceiling"
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(f"{base}/health", ceiling)
@@ -73,7 +75,9 @@ def main() -> int:
     ceil = figures["ceiling fetchrow by RUC"]
     record("ceiling: constant JSON (bare FastAPI)", figures["ceiling constant JSON"], None)
     goal = ">= 0.7x, p99 <= 2x"
-    record(f"company by RUC, service direct ({workers} worker)", figures["service, signed identity"], ceil, goal)
+    record(
+        f"company by RUC, service direct ({workers} worker)", figures["service, signed identity"], ceil, goal
+    )
     record(f"company by RUC, through nginx ({workers} worker)", figures["nginx, bearer token"], ceil, goal)
     return 0
 

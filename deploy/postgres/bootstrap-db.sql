@@ -1,5 +1,5 @@
 -- Per-database part of the bootstrap. Idempotent; run as the superuser connected to each of
--- `ecoeficiencia`, `ecoeficiencia_test`, `ecoeficiencia_e2e`, `ecoeficiencia_scale` and `ecoeficiencia_drill`
+-- `ecoeficiencia`, `ecoeficiencia_test`, `ecoeficiencia_e2e`, `ecoeficiencia_scale`, `ecoeficiencia_drill` and `ecoeficiencia_bench`
 -- (after bootstrap.sql created the roles).
 --
 -- Isolation model: each service role (and the gateway's) owns exactly one schema and can reach no other

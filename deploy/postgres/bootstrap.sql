@@ -49,7 +49,7 @@ $bootstrap$;
 
 -- CREATE DATABASE cannot run inside a DO block (it refuses transaction blocks): use \gexec.
 SELECT format('CREATE DATABASE %I WITH ENCODING %L TEMPLATE template0', d, 'UTF8')
-FROM unnest(ARRAY['ecoeficiencia', 'ecoeficiencia_test', 'ecoeficiencia_e2e', 'ecoeficiencia_scale', 'ecoeficiencia_drill']) AS d
+FROM unnest(ARRAY['ecoeficiencia', 'ecoeficiencia_test', 'ecoeficiencia_e2e', 'ecoeficiencia_scale', 'ecoeficiencia_drill', 'ecoeficiencia_bench']) AS d
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = d) \gexec
 
 -- The test databases are thrown away and rebuilt at will: trade durability of the last few
@@ -57,5 +57,6 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = d) \gexec
 ALTER DATABASE ecoeficiencia_test SET synchronous_commit = off;
 ALTER DATABASE ecoeficiencia_e2e SET synchronous_commit = off;
 ALTER DATABASE ecoeficiencia_scale SET synchronous_commit = off;
+ALTER DATABASE ecoeficiencia_bench SET synchronous_commit = off;
 -- ecoeficiencia_drill keeps synchronous commits: the fault drills (tests/drills) stop this server
 -- and then count every committed write.

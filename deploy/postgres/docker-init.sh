@@ -20,7 +20,7 @@ psql_quote() {
         printf '\\set pw_%s %s\n' "$svc" "$(psql_quote "${!var:-$svc-dev-password}")"
     done
     cat "$SQL_DIR/bootstrap.sql"
-    for db in ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale ecoeficiencia_drill; do
+    for db in ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale ecoeficiencia_drill ecoeficiencia_bench; do
         printf '\\connect %s\n' "$db"
         cat "$SQL_DIR/bootstrap-db.sql"
     done

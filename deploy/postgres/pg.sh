@@ -26,7 +26,8 @@ SQL_DIR="$ECO_ROOT/deploy/postgres"
 # integration tests (their relays would otherwise publish each other's outbox rows).
 # ecoeficiencia_scale: tests/e2e/test_scale_out.py, two instances of a service on one outbox.
 # ecoeficiencia_drill: the fault drills' processes (tests/drills), apart from the others.
-DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale ecoeficiencia_drill)
+# ecoeficiencia_bench: bench/ (issue 15): bulk-seeded read models, apart from every test database.
+DATABASES=(ecoeficiencia ecoeficiencia_test ecoeficiencia_e2e ecoeficiencia_scale ecoeficiencia_drill ecoeficiencia_bench)
 # Schemas with their own role: the services and the gateway app (API keys).
 SERVICES=(enrollment training audit catalog gateway webhooks circular)
 
