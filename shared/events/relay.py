@@ -2,8 +2,12 @@
 
 It wakes on the ``NOTIFY`` that every commit with events sends, and polls as a
 fallback, so events leave within milliseconds while a lost notification costs at most
-one poll interval. Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several replicas
-can run relays side by side. While Kafka is unreachable, writes keep succeeding and
+one poll interval. Several relays on one outbox (replicas, or uvicorn workers: ``ECO_WORKERS``)
+take turns: a batch is published inside a transaction holding the outbox's advisory lock
+(``pg_try_advisory_xact_lock``); a relay that does not get it leaves the batch to the one that
+did, which loops while rows remain. So every row is published once, and in commit order per key
+(two relays claiming disjoint batches side by side, as ``SKIP LOCKED`` alone allowed, could
+put a later event of a key on Kafka before an earlier one). While Kafka is unreachable, writes keep succeeding and
 rows simply wait: nothing is lost, they go out when the broker is back.
 
 Nothing in the loop may end it while the service runs: a failed batch closes the producer
@@ -83,6 +87,9 @@ class OutboxRelay:
         try:
             while not stop.is_set():
                 await self._ensure_listener()
+                # Cleared before publishing: a commit notified while the batch is out wakes the
+                # next turn at once (clearing after the batch lost it until the next poll).
+                self._wake.clear()
                 try:
                     sent = await self.publish_pending()
                     backoff = self.settings.outbox_poll_seconds
@@ -94,7 +101,6 @@ class OutboxRelay:
                     log.warning("outbox relay for %s failed: %s", self.schema, self.last_error)
                     await self._close_producer()
                     backoff = min(backoff * 2, 5.0)
-                self._wake.clear()
                 waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
                 _done, pending = await asyncio.wait(
                     waiters, timeout=backoff, return_when=asyncio.FIRST_COMPLETED
@@ -168,6 +174,9 @@ class OutboxRelay:
         """Publish one batch of pending rows; returns how many were sent."""
         outbox = self.outbox
         async with self.engine.connect() as conn, conn.begin():
+            turn = sa.func.pg_try_advisory_xact_lock(sa.func.hashtext(f"outbox:{self.schema}"))
+            if not (await conn.execute(sa.select(turn))).scalar_one():
+                return 0  # another relay is publishing this outbox; it loops while rows remain
             rows = (
                 await conn.execute(
                     sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)

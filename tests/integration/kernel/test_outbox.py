@@ -96,3 +96,40 @@ async def test_relay_publishes_committed_events_with_envelope_and_marks_them_sen
         stop.set()
         await task
         reader.close()
+
+
+async def test_two_relays_on_one_outbox_publish_each_event_once_in_commit_order(
+    kernel_engine, kernel_uow, kernel_settings
+):
+    """Two relays (two replicas, or two uvicorn workers of one service) on one outbox with a
+    backlog of one key's events and small batches: every event reaches Kafka once, in the
+    order of its commit (claiming disjoint batches side by side would interleave them)."""
+    reader = await asyncio.to_thread(TopicReader, kernel_settings, PROBE_TOPIC)
+    widget_id = uuid.uuid4().hex
+    for _ in range(40):
+        async with kernel_uow() as uow:
+            uow.publish(ProbeCreated(widget_id=widget_id))
+            await uow.commit()
+    async with kernel_engine.connect() as conn:
+        committed = (
+            await conn.execute(
+                sa.select(TABLES.outbox.c.event_id)
+                .where(TABLES.outbox.c.envelope["payload"]["widget_id"].astext == widget_id)
+                .order_by(TABLES.outbox.c.id)
+            )
+        ).scalars()
+        committed_ids = [str(event_id) for event_id in committed]
+    relays = [
+        OutboxRelay(kernel_engine, kernel_settings, schema="kernel_test", batch_size=3) for _ in range(2)
+    ]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(relay.run(stop)) for relay in relays]
+    try:
+        await reader.wait_for(lambda e: e["payload"].get("widget_id") == widget_id, count=40)
+        await asyncio.to_thread(reader.poll)  # a duplicate would arrive right behind
+        published = [e for e in reader.envelopes() if e.get("payload", {}).get("widget_id") == widget_id]
+        assert [e["event_id"] for e in published] == committed_ids
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        reader.close()
