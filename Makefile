@@ -111,15 +111,20 @@ lint: venv
 fmt: venv
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
-# Each bench/*.py prints its own figures; they expect the stack of `make run`.
+# The side-by-side benches (issue 15; bench/harness.py): each prints its figures against its
+# ceiling (bench/ceiling.py) and records a row; one table at the end. They expect `make run`
+# (catalog_search seeds its own database). BENCHES=... picks some; the other bench/*.py
+# (gateway_overhead, anonymous_flood, ...) run one by one: .venv/bin/python bench/<name>.py.
+# ECO_WORKERS=2 make run && ECO_WORKERS=2 make bench: the same with two workers per service.
+BENCHES ?= kernel_read kernel_write catalog_search event_latency startup
 bench: venv
-	@shopt -s nullglob
-	benches=(bench/*.py)
-	(( $${#benches[@]} )) || { echo "no bench/*.py yet"; exit 0; }
-	for b in "$${benches[@]}"; do
-		echo "=== $$b"
-		$(WITH_ENV) $(PY) "$$b"
+	@$(WITH_ENV) $(PY) bench/harness.py reset
+	for b in $(BENCHES); do
+		echo "=== bench/$$b.py"
+		$(WITH_ENV) $(PY) "bench/$$b.py"
 	done
+	echo
+	$(WITH_ENV) $(PY) bench/harness.py table
 
 demo: venv
 	@$(CLI) demo

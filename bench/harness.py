@@ -88,10 +88,17 @@ def _ms(value: str, unit: str) -> float:
 
 
 def wrk(
-    url: str, headers: Mapping[str, str] | None = None, *, connections: int = 16, duration: str = ""
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    connections: int = 16,
+    duration: str = "",
+    script: str | None = None,
 ) -> dict:
     """One wrk run: req/s, p50 and p99 in ms. Any non-2xx answer stops the bench."""
     cmd = [wrk_binary(), "-t1", f"-c{connections}", f"-d{duration or DURATION}", "--latency", url]
+    if script:
+        cmd += ["-s", script]
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout

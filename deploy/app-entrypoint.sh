@@ -21,5 +21,6 @@ circular) port="${ECO_CIRCULAR_PORT:-8106}" ;;
     ;;
 esac
 
+# ECO_WORKERS: worker processes (default 1); relays take turns, consumers share the group's partitions.
 exec uvicorn --factory "services.${ECO_SERVICE}.main:create_app" --host 0.0.0.0 --port "$port" \
-    --loop uvloop --http httptools --no-access-log
+    --loop uvloop --http httptools --no-access-log --workers "${ECO_WORKERS:-1}"

@@ -7,6 +7,9 @@
 #   down    stop them by pid file (SIGTERM, SIGKILL after 10 s)
 #   status  list which are running; exit 0 when all started ones are
 #
+# ECO_WORKERS (default 1): uvicorn worker processes per service, each with its own relay (relays
+# on one outbox take turns: shared/events/relay.py) and consumer (members of one consumer group).
+#
 # Optional names restrict the command to those services. Logs: .local/logs/<name>.log,
 # pids: .local/run/<name>.pid. Every ECO_* (and other) variable of the caller is passed through;
 # ECO_SERVICE=<name> is added.
@@ -63,7 +66,8 @@ start_one() {
         cd "$ECO_ROOT"
         spawn_detached "$(pidfile_of "$name")" "$logfile" \
             env ECO_SERVICE="$name" "$ECO_ROOT/.venv/bin/uvicorn" --factory "services.$name.main:create_app" \
-            --host 127.0.0.1 --port "$port" --loop uvloop --http httptools --no-access-log
+            --host 127.0.0.1 --port "$port" --loop uvloop --http httptools --no-access-log \
+            --workers "${ECO_WORKERS:-1}"
     )
     log "$name starting (pid $(<"$(pidfile_of "$name")"), port $port)"
 }

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         30.0, description="/ready says degraded when an unpublished outbox row is older than this"
     )
     run_background: bool = Field(True, description="start the outbox relay and consumers with the app")
+    workers: int = Field(
+        1,
+        ge=1,
+        description="uvicorn worker processes per service (deploy/services.sh, the image's entrypoint); "
+        "each runs its relay (they take turns on the outbox) and consumer (one group)",
+    )
     outbox_retention_days: float = Field(7, description="published outbox rows are deleted after this")
     idempotency_retention_days: float = Field(
         7, description="stored Idempotency-Key answers are deleted after this"

@@ -1,0 +1,79 @@
+"""A typical write against its ceiling, side by side (issue 15).
+
+Against ``make run``: register companies (``POST /api/v1/enrollment/companies``) straight to the
+enrollment service with an officer's signed identity, a fresh valid RUC per request
+(``bench/register.lua``), and the same row plus its outbox row in one transaction from
+``bench/ceiling.py`` (bare FastAPI + asyncpg). Each run uses its own RUC range; the rows stay
+(a development database). Goal: >= 0.5x the ceiling's req/s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
+from bench.harness import free_port, record, side_by_side, start_uvicorn, stop, wait_healthy, wrk
+from bench.kernel_read import dsn
+from shared.auth import Role
+from shared.settings import get_settings
+from shared.testing import identity_headers
+
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SCRIPT = str(Path(__file__).with_name("register.lua"))
+BODY = {
+    "ruc": "RUC_HERE",
+    "legal_name": "Bench Textiles S.A.C.",
+    "legal_rep_name": "María Quispe Huamán",
+    "legal_rep_dni": "41234567",
+    "founded_on": "2015-03-10",
+    "region": "Arequipa",
+    "ciiu_code": "1430",
+    "annual_sales_pen": "2500000.00",
+    "products": ["alpaca sweaters"],
+}
+
+
+def main() -> int:
+    settings = get_settings()
+    enrollment = settings.for_service("enrollment")
+    direct = settings.service_url("enrollment") + "/api/v1/enrollment/companies"
+    signed = identity_headers(enrollment, Role.promperu_officer, ttl=3600)
+    port = free_port()
+    ceiling = start_uvicorn(
+        "bench.ceiling:create_app", port, {"CEILING_DSN": dsn(enrollment)}, log_name="ceiling"
+    )
+    prefixes = iter(random.sample(range(10, 100), 20))
+
+    def run(url: str, headers: dict[str, str]) -> dict:
+        os.environ["BENCH_PREFIX"] = str(next(prefixes))  # a fresh RUC range per wrk run
+        os.environ["BENCH_BODY"] = json.dumps(BODY)
+        return wrk(url, headers, connections=CONNECTIONS, script=SCRIPT)
+
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/health", ceiling)
+        print(f"POST /api/v1/enrollment/companies  ({CONNECTIONS} connections)", flush=True)
+        figures = side_by_side(
+            {
+                "ceiling INSERTs + outbox": lambda: run(f"http://127.0.0.1:{port}/enrollment/companies", {}),
+                "service, signed identity": lambda: run(direct, signed),
+            }
+        )
+    finally:
+        stop(ceiling)
+    workers = os.environ.get("ECO_WORKERS", "1")
+    record(
+        f"register a company, service direct ({workers} worker)",
+        figures["service, signed identity"],
+        figures["ceiling INSERTs + outbox"],
+        ">= 0.5x",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
