@@ -243,12 +243,12 @@ class KernelMiddleware:
     counted with its status.
     """
 
-    def __init__(self, app, *, metrics: HttpMetrics, trace_context: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: HttpMetrics, trace_context: bool = True) -> None:
         self.app = app
         self.metrics = metrics
         self.trace_context = trace_context
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -267,7 +267,7 @@ class KernelMiddleware:
         rid_header = (b"x-request-id", rid.encode())
         status = 500
 
-        async def send_wrapper(message) -> None:
+        async def send_wrapper(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]

@@ -174,7 +174,7 @@ class ReadConnection(AsyncConnection):
     async def close(self) -> None:
         return None
 
-    async def execute(  # type: ignore[override]  # a Result of Rows, not always a CursorResult
+    async def execute(  # returns a Result of Rows (a CursorResult only from SQLAlchemy)
         self,
         statement: Executable,
         parameters: Any = None,
