@@ -61,7 +61,17 @@ class CatalogueFilters:
     statuses: tuple[VerificationStatus, ...] = (VerificationStatus.valid,)
 
 
-def _status(cols, statuses: tuple[VerificationStatus, ...], today: date) -> sa.ColumnElement[bool]:
+# Each statement is built once per *shape* (which filters are given, the statuses, a cursor or
+# not) with bind parameters for the values, and reused: building the three-step statement took
+# ~5 ms of CPU per search at 100,000 rows (SQLAlchemy constructs), ten times the query itself
+# (issue 15). The values travel as parameters, as they did as literals.
+TODAY = sa.bindparam("today", type_=sa.Date)
+LIMIT = sa.bindparam("limit", type_=sa.Integer)  # the page size
+FETCH = sa.bindparam("fetch", type_=sa.Integer)  # page size + 1: the extra row tells if there is more
+_SHAPES: dict[tuple[object, ...], sa.Select] = {}
+
+
+def _status(cols, statuses: tuple[VerificationStatus, ...]) -> sa.ColumnElement[bool]:
     """SQL twin of ``domain.certificates.effective_status``: a live certificate past its date is expired."""
     live = (CertificateStatus.valid.value, CertificateStatus.suspended.value)
 
@@ -69,22 +79,22 @@ def _status(cols, statuses: tuple[VerificationStatus, ...], today: date) -> sa.C
         if status is VerificationStatus.expired:
             return sa.or_(
                 cols.certificate_status == CertificateStatus.expired.value,
-                sa.and_(cols.certificate_status.in_(live), cols.expires_on <= today),
+                sa.and_(cols.certificate_status.in_(live), cols.expires_on <= TODAY),
             )
         if status.value in live:
-            return sa.and_(cols.certificate_status == status.value, cols.expires_on > today)
+            return sa.and_(cols.certificate_status == status.value, cols.expires_on > TODAY)
         return cols.certificate_status == status.value
 
     return sa.or_(*(one(s) for s in statuses))
 
 
 def _filters(cols, f: CatalogueFilters) -> list[sa.ColumnElement[bool]]:
-    """The filters other than region (region picks the index to walk, see ``_ordered_scan``)."""
+    """The filters other than region (region picks the index to walk, see ``_walk``)."""
     out = []
     if f.ciiu:
-        out.append(cols.ciiu_code.startswith(f.ciiu, autoescape=True))
+        out.append(cols.ciiu_code.startswith(sa.bindparam("ciiu", type_=sa.Text), escape="\\"))
     if f.size_class:
-        out.append(sa.func.lower(cols.size_class) == f.size_class.strip().lower())
+        out.append(sa.func.lower(cols.size_class) == sa.bindparam("size_class", type_=sa.Text))
     if f.women_led is not None:
         out.append(cols.women_led.is_(f.women_led))
     return out
@@ -93,114 +103,128 @@ def _filters(cols, f: CatalogueFilters) -> list[sa.ColumnElement[bool]]:
 def _after(cols, cursor: str | None) -> list[sa.ColumnElement[bool]]:
     if not cursor:
         return []
-    order = [cols.sort_key, cols.ruc]
-    after = [sa.literal(v, type_=c.type) for v, c in zip(typed_cursor(cursor, order), order, strict=True)]
-    return [sa.tuple_(*order) > sa.tuple_(*after)]
+    after = [
+        sa.bindparam("after_sort", type_=cols.sort_key.type),
+        sa.bindparam("after_ruc", type_=cols.ruc.type),
+    ]
+    return [sa.tuple_(cols.sort_key, cols.ruc) > sa.tuple_(*after)]
 
 
-def _full_text(cols, q: str) -> sa.ColumnElement[bool] | None:
+def _full_text(cols) -> sa.ColumnElement[bool]:
     """Every word as a prefix (``organ`` finds "orgánico"), accents and case folded on both sides."""
-    tsquery = prefix_query(q)
-    if tsquery is None:
-        return None
+    tsquery = sa.bindparam("tsquery", type_=sa.Text)
     return cols.search_vector.op("@@")(sa.func.to_tsquery(SPANISH, sa.func.catalog.fold(tsquery)))
 
 
-def _similar_words(cols, q: str) -> sa.ColumnElement[bool]:
+def _similar_words(cols) -> sa.ColumnElement[bool]:
     """Word similarity (pg_trgm ``%>``) on the folded text: finds "cafee" or "alpca"."""
-    return cols.search_text.op("%>")(sa.func.catalog.fold(q))
+    return cols.search_text.op("%>")(sa.func.catalog.fold(sa.bindparam("q", type_=sa.Text)))
 
 
-async def _page_of_hits(conn: Executor, hits: sa.Subquery) -> list[sa.Row[Any]]:
+def _page_of_hits(hits: sa.Subquery) -> sa.Select[Any]:
     """The listed columns of the hits (``ruc``, ``sort_key``), read by primary key, in order."""
-    stmt = (
+    return (
         sa.select(*(o[c] for c in LISTED))
         .select_from(hits.join(organisations, o.ruc == hits.c.ruc))
         .order_by(hits.c.sort_key, hits.c.ruc)
     )
-    return list((await conn.execute(stmt)).all())
 
 
-def _walk(f: CatalogueFilters, today: date, cursor: str | None) -> list[sa.ColumnElement[bool]]:
+def _walk(f: CatalogueFilters, cursor: str | None) -> list[sa.ColumnElement[bool]]:
     """Conditions of a name-ordered walk of a covering index (index-only, no table reads).
 
     The ``(status | region, status), sort_key, ruc`` indexes INCLUDE what the filters and
     the text match read, so walking them never touches the table; only the final page
     is fetched by primary key. A region filter picks the region index.
     """
-    where = [_status(o, f.statuses, today), *_after(o, cursor)]
+    where = [_status(o, f.statuses), *_after(o, cursor)]
     if f.region:
-        where.append(o.region_key == sa.func.catalog.fold(f.region.strip()))
+        where.append(o.region_key == sa.func.catalog.fold(sa.bindparam("region", type_=sa.Text)))
     return where
 
 
-async def _listing(conn, f: CatalogueFilters, today: date, cursor: str | None, limit: int) -> list[sa.Row]:
+def _listing(f: CatalogueFilters, cursor: str | None) -> sa.Select:
     """No text: the filtered walk in name order, one statement."""
-    hits = (
-        sa.select(o.ruc, o.sort_key)
-        .where(*_walk(f, today, cursor), *_filters(o, f))
-        .order_by(o.sort_key, o.ruc)
-        .limit(limit + 1)
-    )
-    return await _page_of_hits(conn, hits.subquery("hits"))
+    hits = sa.select(o.ruc, o.sort_key).where(*_walk(f, cursor), *_filters(o, f)).order_by(o.sort_key, o.ruc)
+    return _page_of_hits(hits.limit(FETCH).subquery("hits"))
 
 
-def _window_hits(f: CatalogueFilters, match, today: date, cursor: str | None, limit: int) -> sa.Select:
+def _window_hits(f: CatalogueFilters, match, cursor: str | None) -> sa.Select:
     """Step 1: the matches among the next ``WINDOW`` rows of the covering-index walk."""
     columns = ("ruc", "sort_key", "ciiu_code", "size_class", "women_led", "search_vector")
     window = (
         sa.select(*(o[c] for c in columns))
-        .where(*_walk(f, today, cursor))
+        .where(*_walk(f, cursor))
         .order_by(o.sort_key, o.ruc)
         .limit(WINDOW)
         .subquery("window")
     )
     w = window.c
     return (
-        sa.select(w.ruc, w.sort_key)
-        .where(match(w), *_filters(w, f))
-        .order_by(w.sort_key, w.ruc)
-        .limit(limit + 1)
+        sa.select(w.ruc, w.sort_key).where(match(w), *_filters(w, f)).order_by(w.sort_key, w.ruc).limit(FETCH)
     )
 
 
-def _index_hits(f: CatalogueFilters, match, today: date, cursor: str | None, limit: int, *gates) -> sa.Select:
+def _index_hits(f: CatalogueFilters, match, cursor: str | None, *gates) -> sa.Select:
     """Steps 2 and 3: every match from the GIN index, sorted; ``gates`` decide whether it runs.
 
     The order is by an expression (``sort_key || ''``) so the planner cannot turn this back
     into a walk of the name index on a wrong estimate.
     """
-    where = [*gates, match(o), *_walk(f, today, cursor), *_filters(o, f)]
-    return sa.select(o.ruc, o.sort_key).where(*where).order_by(o.sort_key.concat(""), o.ruc).limit(limit + 1)
+    where = [*gates, match(o), *_walk(f, cursor), *_filters(o, f)]
+    return sa.select(o.ruc, o.sort_key).where(*where).order_by(o.sort_key.concat(""), o.ruc).limit(FETCH)
 
 
-async def _text_search(
-    conn, f: CatalogueFilters, q: str, today: date, cursor: str | None, limit: int
-) -> list[sa.Row]:
+def _text_search(f: CatalogueFilters, cursor: str | None) -> sa.Select:
     """The three steps as ONE statement: each later step is a CTE gated by a one-time filter
     on the earlier ones' counts, so Postgres runs only what is needed, in one round trip."""
-
-    def words(cols):
-        return _full_text(cols, q)
-
-    def similar(cols):
-        return _similar_words(cols, q)
-
-    window = _window_hits(f, words, today, cursor, limit).cte("window_hits").prefix_with("MATERIALIZED")
+    window = _window_hits(f, _full_text, cursor).cte("window_hits").prefix_with("MATERIALIZED")
     in_window = sa.select(sa.func.count()).select_from(window).scalar_subquery()
     indexed = (
-        _index_hits(f, words, today, cursor, limit, in_window <= limit)
-        .cte("index_hits")
-        .prefix_with("MATERIALIZED")
+        _index_hits(f, _full_text, cursor, in_window <= LIMIT).cte("index_hits").prefix_with("MATERIALIZED")
     )
     nothing_found = [in_window == 0, ~sa.exists(sa.select(indexed.c.ruc))]
-    fuzzy = _index_hits(f, similar, today, cursor, limit, *nothing_found).cte("similar_hits")
+    fuzzy = _index_hits(f, _similar_words, cursor, *nothing_found).cte("similar_hits")
     hits = sa.union_all(
-        sa.select(window.c.ruc, window.c.sort_key).where(in_window > limit),
+        sa.select(window.c.ruc, window.c.sort_key).where(in_window > LIMIT),
         sa.select(indexed.c.ruc, indexed.c.sort_key),
         sa.select(fuzzy.c.ruc, fuzzy.c.sort_key),
     ).subquery("hits")
-    return await _page_of_hits(conn, hits)
+    return _page_of_hits(hits)
+
+
+def _statement(kind: str, f: CatalogueFilters, cursor: str | None) -> sa.Select:
+    shape = (kind, f.statuses, bool(f.region), bool(f.ciiu), bool(f.size_class), f.women_led, bool(cursor))
+    stmt = _SHAPES.get(shape)
+    if stmt is None:
+        if kind == "listing":
+            stmt = _listing(f, cursor)
+        elif kind == "similar":
+            stmt = _page_of_hits(_index_hits(f, _similar_words, cursor).subquery("hits"))
+        else:
+            stmt = _text_search(f, cursor)
+        _SHAPES[shape] = stmt
+    return stmt
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _params(f: CatalogueFilters, q: str, today: date, cursor: str | None, limit: int) -> dict[str, object]:
+    params: dict[str, object] = {"today": today, "limit": limit, "fetch": limit + 1}
+    if f.region:
+        params["region"] = f.region.strip()
+    if f.ciiu:
+        params["ciiu"] = _escape_like(f.ciiu)
+    if f.size_class:
+        params["size_class"] = f.size_class.strip().lower()
+    if cursor:
+        params["after_sort"], params["after_ruc"] = typed_cursor(cursor, [o.sort_key, o.ruc])
+    if q:
+        params["q"] = q
+        params["tsquery"] = prefix_query(q)
+    return params
 
 
 async def search(
@@ -209,12 +233,13 @@ async def search(
     """A name-ordered page of listed organisations (see the module docstring for the strategy)."""
     q = (f.q or "").strip()
     if not q:
-        rows = await _listing(conn, f, today, cursor, limit)
+        kind = "listing"
     elif prefix_query(q) is None:  # only symbols: nothing for full text, try similarity
-        hits = _index_hits(f, lambda cols: _similar_words(cols, q), today, cursor, limit)
-        rows = await _page_of_hits(conn, hits.subquery("hits"))
+        kind = "similar"
     else:
-        rows = await _text_search(conn, f, q, today, cursor, limit)
+        kind = "text"
+    stmt = _statement(kind, f, cursor)
+    rows = list((await conn.execute(stmt, _params(f, q, today, cursor, limit))).all())
     return page_of(rows, limit, key=lambda r: (r.sort_key, r.ruc))
 
 
