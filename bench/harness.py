@@ -113,10 +113,10 @@ def wrk(
 Runner = Callable[[], dict]
 
 
-def side_by_side(runners: Mapping[str, Runner], rounds: int = ROUNDS) -> dict[str, dict]:
+def side_by_side(runners: Mapping[str, Runner], rounds: int | None = None) -> dict[str, dict]:
     """Run each runner once per round, alternating; the median of each figure per runner."""
     runs: dict[str, list[dict]] = {name: [] for name in runners}
-    for round_no in range(1, rounds + 1):
+    for round_no in range(1, (rounds or ROUNDS) + 1):
         for name, run in runners.items():
             figures = run()
             runs[name].append(figures)
@@ -140,7 +140,11 @@ def record(
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as f:
         f.write(json.dumps(row) + "\n")
-    line = f"=> {what}: {real.get('rps', 0):.0f} req/s p99 {real.get('p99', 0):.1f} ms"
+    line = f"=> {what}:"
+    if "rps" in real:
+        line += f" {real['rps']:.0f} req/s"
+    if "p99" in real:
+        line += f" p99 {real['p99']:.1f} ms"
     if ceiling is not None:
         line += (
             f"  | ceiling {ceiling.get('rps', 0):.0f} req/s p99 {ceiling.get('p99', 0):.1f} ms"
