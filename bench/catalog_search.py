@@ -303,7 +303,8 @@ def _plain(value: Any) -> Any:
 
 async def capture_sql() -> dict[str, tuple[str, list[Any]]]:
     """The statements the service sends for each bench request, as asyncpg receives them."""
-    from services.catalog.db import catalogue
+    from services.catalog.db.repositories import catalogue
+    from services.catalog.db.repositories.read_model import CertificateRepository
     from services.catalog.domain.certificates import VerificationStatus
 
     s = settings()
@@ -325,7 +326,7 @@ async def capture_sql() -> dict[str, tuple[str, list[Any]]]:
                 sql, args = seen[-1]
                 out[name] = (sql, [_plain(a) for a in args])
             seen.clear()
-            await catalogue.get_certificate_by_number(conn, certificate_number(2099, 42))
+            await CertificateRepository(conn).get(certificate_number=certificate_number(2099, 42))
             sql, args = seen[-1]
             out["verification"] = (sql, [_plain(a) for a in args])
     finally:
