@@ -3,17 +3,20 @@
 Against ``make run``: register companies (``POST /api/v1/enrollment/companies``) straight to the
 enrollment service with an officer's signed identity, a fresh valid RUC per request
 (``bench/register.lua``), and the same row plus its outbox row in one transaction from
-``bench/ceiling.py`` (bare FastAPI + asyncpg). Each run uses its own RUC range; the rows stay
-(a development database). Goal: >= 0.5x the ceiling's req/s.
+``bench/ceiling.py`` (bare FastAPI + asyncpg). The previous runs' companies are deleted first
+(the RUC ranges come back). Goal: >= 0.5x the ceiling's req/s.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
 import sys
 from pathlib import Path
+
+import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
@@ -38,11 +41,22 @@ BODY = {
 }
 
 
+async def forget_bench_companies(url: str) -> None:
+    """The RUC ranges are reused run after run: the previous runs' companies (never applied,
+    named BODY's legal_name) go first, with their registrations' outbox rows left as sent."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("DELETE FROM enrollment.companies WHERE legal_name = $1", BODY["legal_name"])
+    finally:
+        await conn.close()
+
+
 def main() -> int:
     settings = get_settings()
     enrollment = settings.for_service("enrollment")
     direct = settings.service_url("enrollment") + "/api/v1/enrollment/companies"
     signed = identity_headers(enrollment, Role.promperu_officer, ttl=3600)
+    asyncio.run(forget_bench_companies(dsn(enrollment)))
     port = free_port()
     ceiling = start_uvicorn(
         "bench.ceiling:create_app", port, {"CEILING_DSN": dsn(enrollment)}, log_name="ceiling"
