@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from bench.harness import free_port, record, side_by_side, start_uvicorn, stop, wait_healthy, wrk
 from shared.auth import Role
 from shared.settings import get_settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 

@@ -24,7 +24,7 @@ from bench.harness import free_port, record, side_by_side, start_uvicorn, stop, 
 from bench.kernel_read import dsn
 from shared.auth import Role
 from shared.settings import get_settings
-from shared.testing import identity_headers
+from tests.support.testing import identity_headers
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SCRIPT = str(Path(__file__).with_name("register.lua"))
