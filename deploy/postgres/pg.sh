@@ -127,8 +127,10 @@ write_settings() {
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCK'
-# A 2-core machine shared with Kafka and five services: modest memory, room for connection pools.
-max_connections = 200
+# A 2-core machine shared with Kafka and seven services: modest memory, room for connection pools
+# (per process: the engine's pool, 10 + 10 overflow, and the read path's, up to 10; the test suite
+# runs the e2e stack, the in-process apps and the scale-out replicas on this one server).
+max_connections = 400
 shared_buffers = 256MB
 effective_cache_size = 1GB
 work_mem = 4MB
