@@ -25,7 +25,11 @@ async def read_body(request: Request, *, max_bytes: int, what: str, what_es: str
         if size > max_bytes:
             raise PayloadTooLarge(what, max_bytes, what_es=what_es)
         chunks.append(chunk)
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    # Starlette's own cache of the body: a later ``request.body()`` (the idempotency
+    # fingerprint) returns it instead of failing on the consumed stream.
+    request._body = body
+    return body
 
 
 async def read_upload(upload: UploadFile, *, max_bytes: int, what: str, what_es: str | None = None) -> bytes:

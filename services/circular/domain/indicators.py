@@ -238,11 +238,12 @@ def suppress(cells: list[tuple[str, int]], *, threshold: int = SMALL_CELL) -> li
     A breakdown of people by node and gender, or of women-led companies by node, can point at one
     person (a one-woman CITE team, a natural person's business, RUC 10): so 1-4 are withheld. When a
     single cell is withheld, the total would give it away, so the next smallest cell is withheld too
-    (complementary suppression).
+    (complementary suppression), a zero included: beside nothing but zeros, the small cell would be
+    the total itself.
     """
     small = {g for g, v in cells if 0 < v < threshold}
     if len(small) == 1:
-        rest = sorted(((v, g) for g, v in cells if g not in small and v > 0))
+        rest = sorted((v, g) for g, v in cells if g not in small)
         if rest:
             small.add(rest[0][1])
     return [Cell(g, None, True) if g in small else Cell(g, v) for g, v in cells]

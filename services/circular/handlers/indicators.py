@@ -19,6 +19,7 @@ from services.circular.domain.indicators import (
     Window,
     suppress,
 )
+from services.circular.domain.reference import Node
 from shared.deps import ReadDb
 
 
@@ -100,7 +101,11 @@ async def public_figures(db: ReadDb, *, as_of: date) -> Report:
     result = await report(db, Query(as_of=as_of, group_by=Dimension.node, names=PUBLIC_FIGURES))
     for item in result.figures:
         if item.groups is not None:
-            item.groups = suppress([(c.group, c.value or 0) for c in item.groups], threshold=SMALL_CELL)
+            # Every node, a zero included: a node left out would hide nothing and a lone small cell
+            # would be the total itself.
+            values = {c.group: c.value or 0 for c in item.groups}
+            cells = [(node.value, values.pop(node.value, 0)) for node in Node] + list(values.items())
+            item.groups = suppress(cells, threshold=SMALL_CELL)
     return result
 
 

@@ -36,6 +36,21 @@ async def test_a_standard_csv_is_read_whatever_its_line_endings(client, csv_offi
     assert r.json()["aspect_count"] == 1
 
 
+async def test_a_standard_import_retried_with_an_idempotency_key_is_answered_once(client, csv_officer):
+    """The fuzzer's 500: the body read with its size limit, then fingerprinted for the key."""
+    params = {"version": f"idem-{uuid.uuid4().hex[:8]}", "title": "BPE CSV"}
+    once = csv_officer | {"Idempotency-Key": uuid.uuid4().hex}
+    first = await client.post(f"{API}/standards/import", params=params, content=GOOD.encode(), headers=once)
+    assert first.status_code == 201, first.text
+    again = await client.post(f"{API}/standards/import", params=params, content=GOOD.encode(), headers=once)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    other = await client.post(
+        f"{API}/standards/import", params=params, content=GOOD.encode() + b"\n", headers=once
+    )
+    assert other.status_code == 422, other.text  # the key names another request
+
+
 async def test_a_csv_that_is_not_utf8_is_a_400_naming_the_line(client, csv_officer):
     body = GOOD.encode() + "requirement,G-3,G,Energía,Registro,2\n".encode("cp1252")
     params = {"version": f"enc-{uuid.uuid4().hex[:8]}", "title": "BPE CSV"}

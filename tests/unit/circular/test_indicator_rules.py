@@ -47,6 +47,12 @@ def test_small_public_cells_are_withheld_and_a_lone_one_takes_the_next_smallest_
         Cell("d", 9),
     ]
     assert suppress([("a", 5), ("b", 7)]) == [Cell("a", 5), Cell("b", 7)]
+    # one small cell beside zeros would be the total itself: a zero is withheld with it
+    assert suppress([("arequipa", 0), ("la_libertad", 3), ("lima", 0)]) == [
+        Cell("arequipa", None, True),
+        Cell("la_libertad", None, True),
+        Cell("lima", 0),
+    ]
 
 
 def test_a_trainee_is_trained_from_the_trainings_share_of_hours():
