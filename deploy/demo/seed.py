@@ -1,4 +1,5 @@
-"""Demo data for ``make run``: a cohort and three certified companies, through the gateway.
+"""Demo data for ``make run``: a cohort and three certified companies, and the circular-economy
+side's talks and training (deploy/demo/circular.py), through the gateway.
 
 The data is made the way real data is: by the programme's own steps over HTTP, with
 every cross-service effect travelling through Kafka. It runs once; a second ``make run``
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from deploy.demo import circular
 from deploy.demo.client import JourneyError, PlatformClient, gateway_url
 from deploy.demo.journey import (
     OFFICER,
@@ -50,6 +52,7 @@ def main() -> int:
     try:
         cohorts = client.call("GET", "/api/v1/enrollment/cohorts", as_=OFFICER, params={"limit": 500})["data"]
         demo = next((c for c in cohorts if c["name"] == DEMO_COHORT), None)
+        print(circular.seed(client))
         if demo is not None and demo["seats_taken"] >= len(COMPANIES):
             print("demo data already loaded")
             return 0
