@@ -66,8 +66,10 @@ class Repository:
         *,
         cursor: str | None,
         limit: int,
+        descending: bool = False,
     ) -> tuple[list[sa.Row[Any]], str | None]:
         """One page of ``stmt`` in stable order (the last ``order_by`` column must be unique)."""
-        rows = await self._all(keyset_page(stmt, list(order_by), cursor=cursor, limit=limit))
+        page = keyset_page(stmt, list(order_by), cursor=cursor, limit=limit, descending=descending)
+        rows = await self._all(page)
         names = [c.key for c in order_by]
         return page_of(rows, limit, key=lambda row: [row._mapping[n] for n in names])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import sqlalchemy as sa
 
-from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
+from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr, templates
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,8 @@ MARK_TEXT = {
 }
 
 
-@lru_cache(maxsize=1)
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-    )
+    return templates(Path(__file__).parent / "templates")
 
 
 def certificate_claims(doc: CertificateDocument) -> dict[str, str]:

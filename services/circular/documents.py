@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
 from services.circular.domain.trainings import CertificateFacts
-from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
+from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr, templates
 
 KIND_ES = {"specialist": "especialista", "public_official": "funcionario(a) público(a)"}
 
 
-@lru_cache(maxsize=1)
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-    )
+    return templates(Path(__file__).parent / "templates")
 
 
 def certificate_html(

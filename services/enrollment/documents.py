@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +12,11 @@ from fastapi.concurrency import run_in_threadpool
 
 from services.enrollment.domain.commitment import COMMITMENTS
 from services.enrollment.handlers.applications import CommitmentLetter
-from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
+from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr, templates
 
 
-@lru_cache(maxsize=1)
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-    )
+    return templates(Path(__file__).parent / "templates")
 
 
 def letter_claims(letter: CommitmentLetter) -> dict[str, Any]:

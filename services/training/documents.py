@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
 from services.training.domain.certificates import AttendanceCertificate
-from shared.clock import LIMA
-from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr
+from shared.documents import DocumentSettings, load_keys, render_pdf, signed_qr, templates
 
 
-@lru_cache(maxsize=1)
 def _templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-    )
-    env.filters["lima_date"] = lambda moment: f"{moment.astimezone(LIMA):%d/%m/%Y}"
-    return env
+    return templates(Path(__file__).parent / "templates")
 
 
 def attendance_certificate_html(certificate: AttendanceCertificate, *, today: date, qr_html: str = "") -> str:

@@ -7,10 +7,10 @@ the paper can be checked online (the page) or offline (the signature against the
 gateway publishes at ``/.well-known/jwks.json``).
 
 - ``keys``: the signing key set (several keys with ``kid``: rotation), its public JWKS;
-- ``render``: the QR block and the PDF.
+- ``render``: the templates' environment, the QR block and the PDF.
 """
 
 from shared.documents.keys import DocumentKeys, DocumentSettings, load_keys
-from shared.documents.render import QrBlock, render_pdf, signed_qr
+from shared.documents.render import QrBlock, render_pdf, signed_qr, templates
 
-__all__ = ["DocumentKeys", "DocumentSettings", "QrBlock", "load_keys", "render_pdf", "signed_qr"]
+__all__ = ["DocumentKeys", "DocumentSettings", "QrBlock", "load_keys", "render_pdf", "signed_qr", "templates"]

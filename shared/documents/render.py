@@ -6,11 +6,15 @@ import base64
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jinja2
 import segno
 
+from shared.clock import LIMA
 from shared.documents.keys import DocumentKeys, DocumentSettings
 
 # Printable A4 with room for the QR block; DejaVu ships with Debian's fonts.
@@ -22,6 +26,19 @@ div.qr img { float: left; width: 42mm; height: 42mm; margin-right: 5mm; }
 div.qr p { margin: 0 0 1.5mm 0; padding-top: 2mm; }
 div.qr:after { content: ""; display: block; clear: both; }
 """
+
+
+@cache
+def templates(directory: Path) -> jinja2.Environment:
+    """The Jinja2 environment of a service's ``templates/`` folder (HTML autoescaped), made once.
+
+    Also the ``lima_date`` filter: a moment as the Lima date printed on documents (dd/mm/yyyy).
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory), autoescape=jinja2.select_autoescape(["html"])
+    )
+    env.filters["lima_date"] = lambda moment: f"{moment.astimezone(LIMA):%d/%m/%Y}"
+    return env
 
 
 @dataclass(frozen=True)

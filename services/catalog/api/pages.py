@@ -12,7 +12,6 @@ work on any phone and with a keyboard or a screen reader. Spanish by default; En
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -28,6 +27,7 @@ from services.catalog.domain.certificates import VerificationStatus
 from services.catalog.handlers import catalogue
 from services.catalog.i18n import TEXTS, choose_language
 from shared.deps import ClockDep, ReadDbDep, SettingsDep
+from shared.documents import templates
 from shared.errors import RuleViolation
 
 router = APIRouter()
@@ -36,11 +36,8 @@ PAGE_SIZE = 20
 Lang = Annotated[str | None, Query(pattern="^(es|en)$", description="page language: es (default) or en")]
 
 
-@lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape(["html"])
-    )
+    return templates(TEMPLATES)
 
 
 def _render(

@@ -43,7 +43,6 @@ from services.enrollment.domain.regions import CIRCULAR_ECONOMY_NODES, RegionFig
 from services.enrollment.domain.sizing import UitValue
 from shared.errors import Conflict
 from shared.events.tables import outbox_channel
-from shared.pagination import keyset_page, page_of
 from shared.repository import Executor, Repository
 
 Page = tuple[list[sa.Row[Any]], str | None]
@@ -63,24 +62,6 @@ async def _create_unless_taken(
 async def _advisory_lock(db: Executor, name: str) -> None:
     """One holder at a time of ``name`` until the transaction ends."""
     await db.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(name))))
-
-
-async def _sorted_page(
-    db: Executor,
-    stmt: sa.Select[Any],
-    order_by: list[sa.ColumnElement[Any]],
-    *,
-    sort: str,
-    cursor: str | None,
-    limit: int,
-) -> Page:
-    """A keyset page by a public sort name (``-`` first: descending; ``order_by`` ends with the
-    unique id). ``Repository._page`` goes up only."""
-    descending = sort.startswith("-")
-    page = keyset_page(stmt, order_by, cursor=cursor, limit=limit, descending=descending)
-    rows = list((await db.execute(page)).all())
-    names = [c.key for c in order_by]
-    return page_of(rows, limit, key=lambda row: [row._mapping[n] for n in names])
 
 
 def followed_applications(monitor_subject: str) -> sa.Select[Any]:
@@ -227,7 +208,7 @@ class CompanyRepository(Repository):
                 )
             )
         order_by = [COMPANY_SORTS[sort.lstrip("-")], companies.c.id]
-        return await _sorted_page(self.db, stmt, order_by, sort=sort, cursor=cursor, limit=limit)
+        return await self._page(stmt, order_by, cursor=cursor, limit=limit, descending=sort.startswith("-"))
 
     async def region_figures(self) -> dict[str, RegionFigures]:
         """Per region with companies: companies, women-led ones, participants, certification-eligible."""
@@ -546,7 +527,7 @@ class ApplicationRepository(Repository):
             eligible = applications.c.certification_eligible_at.is_not(None)
             stmt = stmt.where(eligible if f.certification_eligible else sa.not_(eligible))
         order_by = [APPLICATION_SORTS[sort.lstrip("-")], applications.c.id]
-        return await _sorted_page(self.db, stmt, order_by, sort=sort, cursor=cursor, limit=limit)
+        return await self._page(stmt, order_by, cursor=cursor, limit=limit, descending=sort.startswith("-"))
 
     async def create(self, *, values: dict[str, Any]) -> sa.Row[Any] | None:
         """Insert unless the company already applied to the cohort (then None)."""
