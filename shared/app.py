@@ -44,6 +44,7 @@ from shared.events.relay import OutboxRelay
 from shared.logging import configure_logging, request_id_var
 from shared.metrics import HttpMetrics, install_metrics, render
 from shared.openapi import install_openapi
+from shared.routing import flatten
 from shared.schemas import NulParameterGuard
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_fastapi, recording_spans, setup_tracing
@@ -190,6 +191,7 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
         app.include_router(router)
     if spec.probes:
         _install_probes(app, spec)
+    flatten(app)
     # Added last: the outermost of the app's own layers.
     app.add_middleware(KernelMiddleware, metrics=http_metrics, trace_context=not recording_spans())
     instrument_fastapi(app, trace_context=False)
@@ -325,7 +327,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
         if spec.database and spec.messaging:
             app.state.uow_factory = UnitOfWorkFactory(
                 engine,
-                create_sessionmaker(engine),
+                create_sessionmaker(engine, fast=not recording_spans()),
                 schema=settings.schema,
                 producer=spec.name,
                 clock=app.state.clock,

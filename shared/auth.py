@@ -188,7 +188,11 @@ def require_roles(*roles: Role) -> RoleDependency:
     the scope ``<service>:read`` (safe methods) or ``<service>:write`` (the rest).
     """
 
-    async def dependency(request: Request, principal: CurrentPrincipal) -> Principal:
+    # The principal is read here rather than declared as a sub-dependency: the router-level
+    # dependency has already verified it (cached on the request), and every sub-dependency
+    # FastAPI solves costs each request a recursion of its own.
+    async def dependency(request: Request) -> Principal:
+        principal = await current_principal(request)
         if principal.role == Role.admin:
             return principal
         if principal.role not in roles:

@@ -17,11 +17,27 @@ import sqlalchemy as sa
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from shared.errors import IdempotencyConflict
 from shared.uow import UnitOfWork
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class _SerialisedJSON(JSONResponse):
+    """A JSON response whose body pydantic already serialised."""
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
+
+
+def _json(result: Any, status_code: int) -> JSONResponse:
+    """The action's answer as JSON: a model serialised once by pydantic (``jsonable_encoder``
+    walked it field by field, then ``json.dumps`` again: ~100 µs a company)."""
+    if isinstance(result, BaseModel):
+        return _SerialisedJSON(result.model_dump_json(by_alias=True), status_code=status_code)
+    return JSONResponse(jsonable_encoder(result), status_code=status_code)
 
 
 async def idempotent(
@@ -40,8 +56,7 @@ async def idempotent(
     """
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if not key:
-        result = await action()
-        return JSONResponse(jsonable_encoder(result), status_code=status_code)
+        return _json(await action(), status_code)
     scope = f"{subject}:{request.method}:{request.url.path}"
     fingerprint = hashlib.sha256(payload if payload is not None else await request.body()).hexdigest()
     table = uow.tables.idempotency
@@ -61,14 +76,14 @@ async def idempotent(
             return JSONResponse(
                 saved.body, status_code=saved.status_code, headers={"Idempotent-Replayed": "true"}
             )
-        body = jsonable_encoder(await action())
+        body = orjson.loads(_json(await action(), status_code).body)
         await uow.session.execute(
             sa.insert(table).values(
                 scope=scope,
                 key=key,
                 fingerprint=fingerprint,
                 status_code=status_code,
-                body=orjson.loads(orjson.dumps(body)),
+                body=body,
             )
         )
         await uow.commit()

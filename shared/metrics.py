@@ -36,6 +36,9 @@ class HttpMetrics:
             buckets=LATENCY_BUCKETS,
             registry=registry,
         )
+        # The labelled children per (method, route template, status): a finite set, looked up
+        # once instead of through ``labels()`` (a lock and tuple building) on every request.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, scope: Scope, status: int, seconds: float) -> None:
         """One request, labelled by its route template (not the raw path)."""
@@ -44,8 +47,15 @@ class HttpMetrics:
         context = (scope.get("fastapi") or {}).get("effective_route_context") or scope.get("route")
         template = getattr(context, "path_format", None) or getattr(context, "path", None) or "unmatched"
         method = scope["method"]
-        self.requests.labels(self.service, method, template, str(status)).inc()
-        self.latency.labels(self.service, method, template).observe(seconds)
+        key = (method, template, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(self.service, method, template, str(status)),
+                self.latency.labels(self.service, method, template),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class MetricsMiddleware:

@@ -3,7 +3,8 @@
 ``async with uow:`` opens a transaction; leaving the block without ``await
 uow.commit()`` rolls it back. ``uow.publish(event)`` queues an event that ``commit``
 writes to the service's outbox in the same transaction, so the state change and its
-event commit or roll back together. Entering an already-open unit of work is a no-op
+event commit or roll back together; once committed, this process's relay is woken
+(``shared.events.relay.outbox_committed``). Entering an already-open unit of work is a no-op
 (the Kafka consumer opens the outer one around a handler that also uses ``async with``),
 and only the outermost ``commit`` commits.
 """
@@ -21,7 +22,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.clock import Clock
 from shared.events.envelope import EventContract, EventEnvelope
-from shared.events.tables import messaging_tables, outbox_channel
+from shared.events.relay import outbox_committed
+from shared.events.tables import messaging_tables
 from shared.telemetry import current_trace_carrier
 
 
@@ -43,6 +45,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._pending: list[EventEnvelope] = []
         self._committed = False
+        self._wrote_events = False
 
     @property
     def session(self) -> AsyncSession:
@@ -56,6 +59,7 @@ class UnitOfWork:
             await self._session.begin()
             self._pending = []
             self._committed = False
+            self._wrote_events = False
         self._depth += 1
         return self
 
@@ -98,9 +102,13 @@ class UnitOfWork:
             }
             for e in self._pending
         ]
-        await self.session.execute(sa.insert(self.tables.outbox), rows)
-        await self.session.execute(sa.select(sa.func.pg_notify(outbox_channel(self.schema), "")))
+        outbox = self.tables.outbox
+        if len(rows) == 1:  # the usual case: a statement compiled once (shared.db.KernelSession)
+            await self.session.execute(sa.insert(outbox).values(rows[0]))
+        else:  # one round trip for all (SQLAlchemy's insertmanyvalues)
+            await self.session.execute(sa.insert(outbox), rows)
         self._pending = []
+        self._wrote_events = True
 
     async def commit(self) -> None:
         if self._depth > 1:
@@ -108,6 +116,9 @@ class UnitOfWork:
         await self.flush_events()
         await self.session.commit()
         self._committed = True
+        if self._wrote_events:
+            self._wrote_events = False
+            outbox_committed(self.schema)  # this process's relay publishes them now
 
     async def claim_inbox(self, consumer_group: str, event_id: uuid.UUID, topic: str) -> bool:
         """Record that this group handled ``event_id``; False when it already had."""

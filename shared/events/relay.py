@@ -1,11 +1,13 @@
 """The outbox relay: publishes committed outbox rows to Kafka and marks them sent.
 
-It wakes on the ``NOTIFY`` that every commit with events sends, and polls as a
-fallback, so events leave within milliseconds while a lost notification costs at most
-one poll interval. Several relays on one outbox (replicas, or uvicorn workers: ``ECO_WORKERS``)
+It wakes when a unit of work of its own process commits events (``outbox_committed``: no
+round trip, and no ``NOTIFY`` in the transaction, whose commit took Postgres's cluster-wide
+notification lock and so serialised every writing commit behind one WAL flush), on a
+``NOTIFY`` from elsewhere (a bulk import), and polls as a fallback, so events leave within
+milliseconds while a missed wake-up costs at most one poll interval. Several relays on one outbox (replicas, or uvicorn workers: ``ECO_WORKERS``)
 take turns: a batch is published inside a transaction holding the outbox's advisory lock
-(``pg_try_advisory_xact_lock``); a relay that does not get it leaves the batch to the one that
-did, which loops while rows remain. So every row is published once, and in commit order per key
+(``pg_try_advisory_xact_lock``); a relay that does not get it tries again moments later
+(``TURN_RETRY_SECONDS``), and the one that did loops while full batches remain. So every row is published once, and in commit order per key
 (two relays claiming disjoint batches side by side, as ``SKIP LOCKED`` alone allowed, could
 put a later event of a key on Kafka before an earlier one). While Kafka is unreachable, writes keep succeeding and
 rows simply wait: nothing is lost, they go out when the broker is back.
@@ -41,6 +43,17 @@ from shared.telemetry import context_from_carrier, current_trace_carrier, kafka_
 log = logging.getLogger("eco.relay")
 
 LISTEN_BACKOFF_MAX_SECONDS = 30.0
+# A relay that found another one publishing looks again this soon: the other may have
+# taken its batch before this process's commit.
+TURN_RETRY_SECONDS = 0.02
+
+_RELAYS: dict[str, set[OutboxRelay]] = {}
+
+
+def outbox_committed(schema: str) -> None:
+    """A unit of work committed events to ``schema``'s outbox: wake this process's relays."""
+    for relay in _RELAYS.get(schema, ()):
+        relay._wake.set()
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,7 @@ class OutboxRelay:
         self._listener: asyncpg.Connection | None = None
         self._listen_backoff = 0.5
         self._next_listen_at = 0.0
+        self._lost_turn = False
 
     @property
     def listening(self) -> bool:
@@ -84,31 +98,37 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event) -> None:
         backoff = self.settings.outbox_poll_seconds
         self.running = True
+        _RELAYS.setdefault(self.schema, set()).add(self)
         try:
             while not stop.is_set():
                 await self._ensure_listener()
                 # Cleared before publishing: a commit notified while the batch is out wakes the
                 # next turn at once (clearing after the batch lost it until the next poll).
                 self._wake.clear()
+                wait = self.settings.outbox_poll_seconds
                 try:
+                    self._lost_turn = False
                     sent = await self.publish_pending()
                     backoff = self.settings.outbox_poll_seconds
                     if sent >= self.batch_size:
                         continue
+                    if self._lost_turn:
+                        wait = TURN_RETRY_SECONDS
                 except Exception as exc:  # Kafka or DB down: keep the rows, retry later
                     self.failures += 1
                     self.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
                     log.warning("outbox relay for %s failed: %s", self.schema, self.last_error)
                     await self._close_producer()
-                    backoff = min(backoff * 2, 5.0)
+                    backoff = wait = min(backoff * 2, 5.0)
                 waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
                 _done, pending = await asyncio.wait(
-                    waiters, timeout=backoff, return_when=asyncio.FIRST_COMPLETED
+                    waiters, timeout=wait, return_when=asyncio.FIRST_COMPLETED
                 )
                 for waiter in pending:
                     waiter.cancel()
         finally:
             self.running = False
+            _RELAYS.get(self.schema, set()).discard(self)
             await self._drop_listener()
             await self._close_producer()
 
@@ -176,7 +196,8 @@ class OutboxRelay:
         async with self.engine.connect() as conn, conn.begin():
             turn = sa.func.pg_try_advisory_xact_lock(sa.func.hashtext(f"outbox:{self.schema}"))
             if not (await conn.execute(sa.select(turn))).scalar_one():
-                return 0  # another relay is publishing this outbox; it loops while rows remain
+                self._lost_turn = True  # another relay is publishing this outbox: look again soon
+                return 0
             rows = (
                 await conn.execute(
                     sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)

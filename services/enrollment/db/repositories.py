@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.enrollment.db.tables import (
@@ -43,7 +42,7 @@ from services.enrollment.domain.regions import CIRCULAR_ECONOMY_NODES, RegionFig
 from services.enrollment.domain.sizing import UitValue
 from shared.errors import Conflict
 from shared.events.tables import outbox_channel
-from shared.repository import Executor, Repository
+from shared.repository import Executor, Repository, inserting
 
 Page = tuple[list[sa.Row[Any]], str | None]
 
@@ -54,8 +53,8 @@ async def _create_unless_taken(
     db: Executor, table: sa.Table, values: dict[str, Any], **conflict: Any
 ) -> sa.Row[Any] | None:
     """Insert, or None when a unique key is taken: a concurrent twin is a 409, never a 500."""
-    stmt = pg_insert(table).values(**values).on_conflict_do_nothing(**conflict).returning(table)
-    row: sa.Row[Any] | None = (await db.execute(stmt)).first()
+    stmt = inserting(table, skip_conflicts=True, **conflict)
+    row: sa.Row[Any] | None = (await db.execute(stmt, values)).first()
     return row
 
 
@@ -130,6 +129,10 @@ class CompanyRepository(Repository):
         for_update: bool = False,
     ) -> sa.Row[Any] | None:
         """By RUC or by id; None also when out of ``scope``."""
+        if scope == WHOLE_PROGRAMME:
+            if company_id is None:
+                return await self._one_by("ruc", ruc, for_update=for_update)
+            return await self._one_by("id", company_id, for_update=for_update)
         where = companies.c.ruc == ruc if company_id is None else companies.c.id == company_id
         return await self._one(self._select(where, _company_scope(scope), for_update=for_update))
 

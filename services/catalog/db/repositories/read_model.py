@@ -119,8 +119,8 @@ class CertificateRepository(Repository):
     ) -> sa.Row[Any] | None:
         """By either key (give one)."""
         if certificate_number is not None:
-            return await self._one(self._select(cert.certificate_number == certificate_number))
-        return await self._one(self._select(cert.certificate_id == certificate_id))
+            return await self._one_by("certificate_number", certificate_number)
+        return await self._one_by("certificate_id", certificate_id)
 
     async def get_current(self, *, ruc: str) -> sa.Row[Any] | None:
         """The company's latest issued certificate (a renewal supersedes the one before)."""
