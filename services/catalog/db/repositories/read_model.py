@@ -9,6 +9,7 @@ programme indicators count. Repositories never commit.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -41,6 +42,26 @@ REPEATABLE_FACTS = frozenset({"suspended_at", "reinstated_at"})
 c, p, cert = companies.c, participants.c, certificates.c
 
 
+@functools.cache
+def _snapshot_upsert() -> Any:
+    """The snapshot upsert, built once (its CASE per field made building and hashing it per
+    event the largest CPU cost of the catalogue's consumer, issue 15); the row travels as
+    parameters."""
+    stmt = pg_insert(companies)
+    new = stmt.excluded
+    newer = sa.or_(
+        c.snapshot_at.is_(None),
+        sa.tuple_(new.snapshot_at, new.snapshot_event_id) > sa.tuple_(c.snapshot_at, c.snapshot_event_id),
+    )
+    merged: dict[str, Any] = {
+        f: sa.case((newer, new[f]), else_=c[f])
+        for f in (*SNAPSHOT_FIELDS, "snapshot_at", "snapshot_event_id")
+    }
+    merged["registered_at"] = sa.func.least(c.registered_at, new.registered_at)
+    merged["last_registered_at"] = sa.func.greatest(c.last_registered_at, new.last_registered_at)
+    return stmt.on_conflict_do_update(index_elements=[c.ruc], set_=merged)
+
+
 class CompanyRepository(Repository):
     """Enrollment's company snapshots (``ruc``)."""
 
@@ -49,7 +70,7 @@ class CompanyRepository(Repository):
     noun_es = "La empresa"
 
     async def get(self, *, ruc: str) -> sa.Row[Any] | None:
-        return await self._one(self._select(c.ruc == ruc))
+        return await self._one_by("ruc", ruc)
 
     async def record_snapshot(
         self,
@@ -61,26 +82,15 @@ class CompanyRepository(Repository):
         registered: bool,
     ) -> None:
         """Keep the newest snapshot (by event time, then id); remember the first registration."""
-        stmt = pg_insert(companies).values(
-            ruc=ruc,
+        values = {
+            "ruc": ruc,
             **{f: snapshot.get(f) for f in SNAPSHOT_FIELDS},
-            snapshot_at=occurred_at,
-            snapshot_event_id=event_id,
-            registered_at=occurred_at if registered else None,
-            last_registered_at=occurred_at if registered else None,
-        )
-        new = stmt.excluded
-        newer = sa.or_(
-            c.snapshot_at.is_(None),
-            sa.tuple_(new.snapshot_at, new.snapshot_event_id) > sa.tuple_(c.snapshot_at, c.snapshot_event_id),
-        )
-        merged: dict[str, Any] = {
-            f: sa.case((newer, new[f]), else_=c[f])
-            for f in (*SNAPSHOT_FIELDS, "snapshot_at", "snapshot_event_id")
+            "snapshot_at": occurred_at,
+            "snapshot_event_id": event_id,
+            "registered_at": occurred_at if registered else None,
+            "last_registered_at": occurred_at if registered else None,
         }
-        merged["registered_at"] = sa.func.least(c.registered_at, new.registered_at)
-        merged["last_registered_at"] = sa.func.greatest(c.last_registered_at, new.last_registered_at)
-        await self.db.execute(stmt.on_conflict_do_update(index_elements=[c.ruc], set_=merged))
+        await self.db.execute(_snapshot_upsert(), values)
 
     async def record_deleted(self, *, ruc: str, deleted_at: datetime) -> None:
         """Remember the latest deletion (the company row may not exist yet: events have no order)."""
