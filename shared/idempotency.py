@@ -36,7 +36,7 @@ def _json(result: Any, status_code: int) -> JSONResponse:
     """The action's answer as JSON: a model serialised once by pydantic (``jsonable_encoder``
     walked it field by field, then ``json.dumps`` again: ~100 µs a company)."""
     if isinstance(result, BaseModel):
-        return _SerialisedJSON(result.model_dump_json(by_alias=True), status_code=status_code)
+        return _SerialisedJSON(result.model_dump_json(by_alias=True).encode(), status_code=status_code)
     return JSONResponse(jsonable_encoder(result), status_code=status_code)
 
 
