@@ -9,6 +9,7 @@ comparison in ``.local/bench/results.jsonl``; ``make bench`` prints them as one 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -28,6 +29,35 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / ".local" / "bench" / "results.jsonl"
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# The worker counts a bench runs the service under test with (issue 15: "show the figures for 1
+# and 2 workers"); the ceiling always runs one.
+WORKERS = [int(w) for w in os.environ.get("BENCH_WORKERS", "1 2").split()]
+
+
+def _services(action: str, name: str, workers: int) -> None:
+    subprocess.run(
+        ["deploy/with-env.sh", "bash", "deploy/services.sh", action, name],
+        cwd=ROOT,
+        env=os.environ | {"ECO_WORKERS": str(workers)},
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextlib.contextmanager
+def service_workers(name: str, workers: int) -> Iterator[None]:
+    """``make run``'s ``name`` with ``workers`` uvicorn workers for the block, as it was after."""
+    usual = int(os.environ.get("ECO_WORKERS") or 1)
+    if workers == usual:
+        yield
+        return
+    _services("down", name, workers)
+    _services("up", name, workers)
+    try:
+        yield
+    finally:
+        _services("down", name, usual)
+        _services("up", name, usual)
 
 
 def free_port() -> int:

@@ -19,7 +19,17 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
-from bench.harness import free_port, record, side_by_side, start_uvicorn, stop, wait_healthy, wrk
+from bench.harness import (
+    WORKERS,
+    free_port,
+    record,
+    service_workers,
+    side_by_side,
+    start_uvicorn,
+    stop,
+    wait_healthy,
+    wrk,
+)
 from shared.auth import Role
 from shared.settings import get_settings
 from tests.support.testing import identity_headers
@@ -58,27 +68,39 @@ def main() -> int:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(f"{base}/health", ceiling)
-        print(f"GET {path}  ({CONNECTIONS} connections)", flush=True)
-        figures = side_by_side(
-            {
-                "ceiling constant JSON": lambda: wrk(f"{base}/const", connections=CONNECTIONS),
-                "ceiling fetchrow by RUC": lambda: wrk(
-                    f"{base}/enrollment/companies/{ruc}", connections=CONNECTIONS
-                ),
-                "service, signed identity": lambda: wrk(direct + path, signed, connections=CONNECTIONS),
-                "nginx, bearer token": lambda: wrk(gateway + path, bearer, connections=CONNECTIONS),
-            }
-        )
+        for workers in WORKERS:
+            with service_workers("enrollment", workers):
+                print(f"GET {path}  ({CONNECTIONS} connections, {workers} worker(s))", flush=True)
+                figures = side_by_side(
+                    {
+                        "ceiling constant JSON": lambda: wrk(f"{base}/const", connections=CONNECTIONS),
+                        "ceiling fetchrow by RUC": lambda: wrk(
+                            f"{base}/enrollment/companies/{ruc}", connections=CONNECTIONS
+                        ),
+                        "service, signed identity": lambda: wrk(
+                            direct + path, signed, connections=CONNECTIONS
+                        ),
+                        "nginx, bearer token": lambda: wrk(gateway + path, bearer, connections=CONNECTIONS),
+                    }
+                )
+            ceil = figures["ceiling fetchrow by RUC"]
+            if workers == WORKERS[0]:
+                record("ceiling: constant JSON (bare FastAPI)", figures["ceiling constant JSON"], None)
+            goal = ">= 0.7x, p99 <= 2x"
+            record(
+                f"company by RUC, service direct ({workers} worker)",
+                figures["service, signed identity"],
+                ceil,
+                goal,
+            )
+            record(
+                f"company by RUC, through nginx ({workers} worker)",
+                figures["nginx, bearer token"],
+                ceil,
+                goal,
+            )
     finally:
         stop(ceiling)
-    workers = os.environ.get("ECO_WORKERS", "1")
-    ceil = figures["ceiling fetchrow by RUC"]
-    record("ceiling: constant JSON (bare FastAPI)", figures["ceiling constant JSON"], None)
-    goal = ">= 0.7x, p99 <= 2x"
-    record(
-        f"company by RUC, service direct ({workers} worker)", figures["service, signed identity"], ceil, goal
-    )
-    record(f"company by RUC, through nginx ({workers} worker)", figures["nginx, bearer token"], ceil, goal)
     return 0
 
 

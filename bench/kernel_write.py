@@ -20,7 +20,17 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
-from bench.harness import free_port, record, side_by_side, start_uvicorn, stop, wait_healthy, wrk
+from bench.harness import (
+    WORKERS,
+    free_port,
+    record,
+    service_workers,
+    side_by_side,
+    start_uvicorn,
+    stop,
+    wait_healthy,
+    wrk,
+)
 from bench.kernel_read import dsn
 from shared.auth import Role
 from shared.settings import get_settings
@@ -61,7 +71,7 @@ def main() -> int:
     ceiling = start_uvicorn(
         "bench.ceiling:create_app", port, {"CEILING_DSN": dsn(enrollment)}, log_name="ceiling"
     )
-    prefixes = iter(random.sample(range(10, 100), 20))
+    prefixes = iter(random.sample(range(10, 100), 40))
 
     def run(url: str, headers: dict[str, str]) -> dict:
         os.environ["BENCH_PREFIX"] = str(next(prefixes))  # a fresh RUC range per wrk run
@@ -70,22 +80,25 @@ def main() -> int:
 
     try:
         wait_healthy(f"http://127.0.0.1:{port}/health", ceiling)
-        print(f"POST /api/v1/enrollment/companies  ({CONNECTIONS} connections)", flush=True)
-        figures = side_by_side(
-            {
-                "ceiling INSERTs + outbox": lambda: run(f"http://127.0.0.1:{port}/enrollment/companies", {}),
-                "service, signed identity": lambda: run(direct, signed),
-            }
-        )
+        for workers in WORKERS:
+            with service_workers("enrollment", workers):
+                print(f"POST /api/v1/enrollment/companies  ({CONNECTIONS} connections, {workers} worker(s))")
+                figures = side_by_side(
+                    {
+                        "ceiling INSERTs + outbox": lambda: run(
+                            f"http://127.0.0.1:{port}/enrollment/companies", {}
+                        ),
+                        "service, signed identity": lambda: run(direct, signed),
+                    }
+                )
+            record(
+                f"register a company, service direct ({workers} worker)",
+                figures["service, signed identity"],
+                figures["ceiling INSERTs + outbox"],
+                ">= 0.5x",
+            )
     finally:
         stop(ceiling)
-    workers = os.environ.get("ECO_WORKERS", "1")
-    record(
-        f"register a company, service direct ({workers} worker)",
-        figures["service, signed identity"],
-        figures["ceiling INSERTs + outbox"],
-        ">= 0.5x",
-    )
     return 0
 
 
