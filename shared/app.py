@@ -19,10 +19,11 @@ import asyncio
 import contextlib
 import functools
 import gc
+import itertools
 import logging
+import os
 import socket
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,7 @@ from shared.events.relay import OutboxRelay
 from shared.logging import configure_logging, request_id_var
 from shared.metrics import HttpMetrics, install_metrics, render
 from shared.openapi import install_openapi
-from shared.routing import flatten
+from shared.routing import flatten, index
 from shared.schemas import NulParameterGuard
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_fastapi, recording_spans, setup_tracing
@@ -192,10 +193,29 @@ def create_app(spec: ServiceSpec, *, settings: Settings | None = None, clock: Cl
     if spec.probes:
         _install_probes(app, spec)
     flatten(app)
+    index(app)
     # Added last: the outermost of the app's own layers.
     app.add_middleware(KernelMiddleware, metrics=http_metrics, trace_context=not recording_spans())
     instrument_fastapi(app, trace_context=False)
     return app
+
+
+class _RequestIds:
+    """32 hex digits, unique: a random prefix per process and a counter. A request id needs to
+    be unique, not unguessable; ``uuid4`` asked the kernel for randomness on every request."""
+
+    def __init__(self) -> None:
+        self._pid = -1
+        self._prefix = ""
+        self._counter = itertools.count()
+
+    def __call__(self) -> str:
+        if self._pid != os.getpid():  # a new process (uvicorn workers are forked or spawned)
+            self._pid, self._prefix = os.getpid(), os.urandom(8).hex()
+        return f"{self._prefix}{next(self._counter) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
+new_request_id = _RequestIds()
 
 
 class RequestIdMiddleware:
@@ -211,7 +231,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         rid = (
-            next((v.decode() for k, v in scope["headers"] if k == b"x-request-id"), None) or uuid.uuid4().hex
+            next((v.decode() for k, v in scope["headers"] if k == b"x-request-id"), None) or new_request_id()
         )
         token = request_id_var.set(rid)
 
@@ -265,7 +285,7 @@ class KernelMiddleware:
                 if carrier is None:
                     carrier = {}
                 carrier[k.decode()] = v.decode()
-        rid = rid or uuid.uuid4().hex
+        rid = rid or new_request_id()
         rid_header = (b"x-request-id", rid.encode())
         status = 500
 

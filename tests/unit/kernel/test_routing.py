@@ -69,3 +69,78 @@ def test_authenticated_routes_keep_the_identity_dependency():
     assert route.dependencies[0].dependency is current_principal
     public = next(r for r in app.router.routes if isinstance(r, APIRoute) and r.path == "/health")
     assert all(d.dependency is not current_principal for d in public.dependencies)
+
+
+# --- RouteIndex: the same route as the router's own first full match ------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from starlette.routing import Match  # noqa: E402
+
+from shared.routing import RouteIndex  # noqa: E402
+
+_APPS: dict[str, object] = {}
+
+
+def _app(service: str):
+    if service not in _APPS:
+        _APPS[service] = _build(service)
+    return _APPS[service]
+
+
+def _router_choice(app, scope) -> object | None:
+    """What the router's own loop picks: the first route that fully matches."""
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match == Match.FULL:
+            return route
+    return None
+
+
+def _scope(path: str, method: str) -> dict:
+    return {"type": "http", "path": path, "root_path": "", "method": method, "headers": []}
+
+
+def _paths(app) -> list[str]:
+    """Every route's template with sample values, and near misses of each."""
+    paths = []
+    for route in app.router.routes:
+        template = getattr(route, "path", "")
+        for value in ("20100070970", "x", "BPE-2026-000001-J", "1"):
+            concrete = template
+            while "{" in concrete:
+                start, end = concrete.index("{"), concrete.index("}")
+                concrete = concrete[:start] + value + concrete[end + 1 :]
+            paths += [concrete, concrete + "/", concrete + "/extra", concrete.rstrip("/") + "x"]
+    return paths
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_index_picks_the_routers_route_for_every_path_and_method(service):
+    app = _app(service)
+    index = app.router.middleware_stack
+    assert isinstance(index, RouteIndex)
+    for path in _paths(app):
+        for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
+            scope = _scope(path, method)
+            picked = index.select(dict(scope))
+            assert (picked[0] if picked else None) is _router_choice(app, dict(scope)), (method, path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    service=st.sampled_from(SERVICES),
+    segments=st.lists(
+        st.sampled_from(
+            ["api", "v1", "catalog", "enrollment", "companies", "certificates", "x", "", "20100070970"]
+        )
+        | st.text(alphabet="abc-_{}%/.", max_size=6),
+        max_size=7,
+    ),
+    method=st.sampled_from(["GET", "POST", "DELETE"]),
+)
+def test_the_index_agrees_with_the_router_on_any_path(service, segments, method):
+    app = _app(service)
+    path = "/" + "/".join(segments)
+    picked = app.router.middleware_stack.select(_scope(path, method))
+    assert (picked[0] if picked else None) is _router_choice(app, _scope(path, method))
