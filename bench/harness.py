@@ -20,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -117,6 +117,25 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def _cpu_ticks(pids: Iterable[int]) -> int:
+    """User + system clock ticks of the processes and their children (uvicorn's workers)."""
+    total = 0
+    for pid in pids:
+        family = [pid]
+        with contextlib.suppress(OSError):
+            family += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for member in family:
+            with contextlib.suppress(OSError, IndexError):
+                fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def service_pid(name: str) -> int:
+    """The pid ``make run`` recorded for a service (uvicorn's main process)."""
+    return int((ROOT / ".local" / "run" / f"{name}.pid").read_text().split()[0])
+
+
 def wrk(
     url: str,
     headers: Mapping[str, str] | None = None,
@@ -124,8 +143,13 @@ def wrk(
     connections: int = 16,
     duration: str = "",
     script: str | None = None,
+    pids: Callable[[], Iterable[int]] | None = None,
 ) -> dict:
-    """One wrk run: req/s, p50 and p99 in ms. Any non-2xx answer stops the bench."""
+    """One wrk run: req/s, p50 and p99 in ms. Any non-2xx answer stops the bench. With ``pids``,
+    also the CPU those processes spent per request (µs), the machine-independent half of a
+    comparison: what the process under test costs, whatever else shares the cores."""
+    watched = list(pids()) if pids else []
+    before = _cpu_ticks(watched)
     cmd = [wrk_binary(), "-t1", f"-c{connections}", f"-d{duration or DURATION}", "--latency", url]
     if script:
         cmd += ["-s", script]
@@ -137,7 +161,12 @@ def wrk(
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non_2xx or rps is None:
         sys.exit(f"{url}: error responses\n{out}")
-    return {"rps": float(rps.group(1)), "p50": latency["50"], "p99": latency["99"]}
+    figures = {"rps": float(rps.group(1)), "p50": latency["50"], "p99": latency["99"]}
+    done = re.search(r"(\d+) requests in", out)
+    if watched and done and int(done.group(1)):
+        ticks = _cpu_ticks(watched) - before
+        figures["cpu_us"] = ticks * 1e6 / os.sysconf("SC_CLK_TCK") / int(done.group(1))
+    return figures
 
 
 Runner = Callable[[], dict]
@@ -152,10 +181,14 @@ def side_by_side(runners: Mapping[str, Runner], rounds: int | None = None) -> di
             runs[name].append(figures)
             print(
                 f"  round {round_no} {name:<28} {figures['rps']:8.0f} req/s  p50 {figures['p50']:7.2f} ms"
-                f"  p99 {figures['p99']:7.2f} ms",
+                f"  p99 {figures['p99']:7.2f} ms"
+                + (f"  CPU {figures['cpu_us']:5.0f} µs/req" if "cpu_us" in figures else ""),
                 flush=True,
             )
-    return {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
+    return {
+        name: {k: statistics.median(r[k] for r in rs if k in r) for k in rs[0] if all(k in r for r in rs)}
+        for name, rs in runs.items()
+    }
 
 
 def record(
@@ -167,6 +200,8 @@ def record(
         row["ceiling"] = dict(ceiling)
         row["rps_ratio"] = real["rps"] / ceiling["rps"] if ceiling.get("rps") else None
         row["p99_ratio"] = real["p99"] / ceiling["p99"] if ceiling.get("p99") else None
+        if real.get("cpu_us") and ceiling.get("cpu_us"):
+            row["cpu_ratio"] = ceiling["cpu_us"] / real["cpu_us"]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as f:
         f.write(json.dumps(row) + "\n")
@@ -180,6 +215,11 @@ def record(
             f"  | ceiling {ceiling.get('rps', 0):.0f} req/s p99 {ceiling.get('p99', 0):.1f} ms"
             f"  | ratio {row.get('rps_ratio') or 0:.2f}x, p99 {row.get('p99_ratio') or 0:.2f}x"
         )
+        if "cpu_ratio" in row:
+            line += (
+                f"  | CPU/req {real['cpu_us']:.0f} µs vs ceiling {ceiling['cpu_us']:.0f} µs"
+                f" ({row['cpu_ratio']:.2f}x)"
+            )
     print(line + (f"  (goal: {goal})" if goal else ""), flush=True)
 
 
@@ -189,7 +229,7 @@ def table() -> None:
         return
     rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
     head = f"| {'what':<58} | {'req/s':>7} | {'p99 ms':>7} | {'ceiling req/s':>13} | {'ceiling p99':>11} "
-    head += f"| {'ratio':>5} | {'p99 x':>5} | goal |"
+    head += f"| {'ratio':>5} | {'p99 x':>5} | {'CPU µs/req':>10} | {'ceil CPU':>8} | {'CPU x':>5} | goal |"
     print(head)
     print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
     for r in rows:
@@ -201,7 +241,9 @@ def table() -> None:
         print(
             f"| {r['what']:<58} | {f(real.get('rps'), '7.0f'):>7} | {f(real.get('p99'), '7.1f'):>7} "
             f"| {f(ceil.get('rps'), '13.0f'):>13} | {f(ceil.get('p99'), '11.1f'):>11} "
-            f"| {f(r.get('rps_ratio'), '5.2f'):>5} | {f(r.get('p99_ratio'), '5.2f'):>5} | {r.get('goal', '')} |"
+            f"| {f(r.get('rps_ratio'), '5.2f'):>5} | {f(r.get('p99_ratio'), '5.2f'):>5} "
+            f"| {f(real.get('cpu_us'), '10.0f'):>10} | {f(ceil.get('cpu_us'), '8.0f'):>8} "
+            f"| {f(r.get('cpu_ratio'), '5.2f'):>5} | {r.get('goal', '')} |"
         )
 
 

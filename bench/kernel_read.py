@@ -23,6 +23,7 @@ from bench.harness import (
     WORKERS,
     free_port,
     record,
+    service_pid,
     service_workers,
     side_by_side,
     start_uvicorn,
@@ -65,6 +66,16 @@ def main() -> int:
     ceiling = start_uvicorn(
         "bench.ceiling:create_app", port, {"CEILING_DSN": dsn(enrollment)}, log_name="ceiling"
     )
+
+    def ceiling_pid() -> list[int]:
+        return [ceiling.pid]
+
+    def service() -> list[int]:
+        return [service_pid("enrollment")]
+
+    def service_and_gateway() -> list[int]:
+        return [service_pid("enrollment"), service_pid("gateway")]
+
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(f"{base}/health", ceiling)
@@ -73,14 +84,19 @@ def main() -> int:
                 print(f"GET {path}  ({CONNECTIONS} connections, {workers} worker(s))", flush=True)
                 figures = side_by_side(
                     {
-                        "ceiling constant JSON": lambda: wrk(f"{base}/const", connections=CONNECTIONS),
+                        "ceiling constant JSON": lambda: wrk(
+                            f"{base}/const", connections=CONNECTIONS, pids=ceiling_pid
+                        ),
                         "ceiling fetchrow by RUC": lambda: wrk(
-                            f"{base}/enrollment/companies/{ruc}", connections=CONNECTIONS
+                            f"{base}/enrollment/companies/{ruc}", connections=CONNECTIONS, pids=ceiling_pid
                         ),
                         "service, signed identity": lambda: wrk(
-                            direct + path, signed, connections=CONNECTIONS
+                            direct + path, signed, connections=CONNECTIONS, pids=service
                         ),
-                        "nginx, bearer token": lambda: wrk(gateway + path, bearer, connections=CONNECTIONS),
+                        # The service and the gateway app (nginx's /_auth, when its cache misses).
+                        "nginx, bearer token": lambda: wrk(
+                            gateway + path, bearer, connections=CONNECTIONS, pids=service_and_gateway
+                        ),
                     }
                 )
             ceil = figures["ceiling fetchrow by RUC"]
