@@ -24,11 +24,13 @@ class Executor(Protocol):
     async def execute(self, statement: Any, parameters: Any = None) -> Any: ...
 
 
-_INSERTS: dict[tuple[sa.Table, bool, str], Any] = {}
+_INSERTS: dict[tuple[sa.Table, bool, bool, str], Any] = {}
 _BY_KEY: dict[tuple[sa.Table, str, bool], sa.Select[Any]] = {}
 
 
-def inserting(table: sa.Table, *, skip_conflicts: bool = False, **conflict: Any) -> Any:
+def inserting(
+    table: sa.Table, *, skip_conflicts: bool = False, returning: bool = True, **conflict: Any
+) -> Any:
     """``INSERT INTO table ... RETURNING *`` (with ``ON CONFLICT ... DO NOTHING`` when
     ``skip_conflicts``: ``conflict`` names the index_elements or constraint, or nothing for any),
     built once: executed with the row as parameters, the columns are the row's keys.
@@ -36,15 +38,17 @@ def inserting(table: sa.Table, *, skip_conflicts: bool = False, **conflict: Any)
     Building ``insert(table).values(**row)`` per call coerced every value into a bind
     parameter and hashed them all for the compiled cache: ~40 columns cost more CPU than the
     round trip (issue 15)."""
-    key = (table, skip_conflicts, repr(sorted(conflict.items())))
+    key = (table, skip_conflicts, returning, repr(sorted(conflict.items())))
     stmt = _INSERTS.get(key)
     if stmt is None:
         if skip_conflicts:
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            stmt = pg_insert(table).on_conflict_do_nothing(**conflict).returning(table)
+            stmt = pg_insert(table).on_conflict_do_nothing(**conflict)
         else:
-            stmt = sa.insert(table).returning(table)
+            stmt = sa.insert(table)
+        if returning:
+            stmt = stmt.returning(table)
         _INSERTS[key] = stmt
     return stmt
 

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     kafka_namespace: str = Field("", description="prefix for topic and group names (tests use one)")
     consumer_max_attempts: int = 5
     outbox_poll_seconds: float = 0.5
+    outbox_linger_seconds: float = Field(
+        0.002, ge=0, le=1, description="after a commit wakes the relay, wait this long for more rows"
+    )
     outbox_max_age_seconds: float = Field(
         30.0, description="/ready says degraded when an unpublished outbox row is older than this"
     )

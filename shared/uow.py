@@ -24,6 +24,7 @@ from shared.clock import Clock
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.events.relay import outbox_committed
 from shared.events.tables import messaging_tables
+from shared.repository import inserting
 from shared.telemetry import current_trace_carrier
 
 
@@ -103,8 +104,8 @@ class UnitOfWork:
             for e in self._pending
         ]
         outbox = self.tables.outbox
-        if len(rows) == 1:  # the usual case: a statement compiled once (shared.db.KernelSession)
-            await self.session.execute(sa.insert(outbox).values(rows[0]))
+        if len(rows) == 1:  # the usual case: one statement built once, the row as parameters
+            await self.session.execute(inserting(outbox, returning=False), rows[0])
         else:  # one round trip for all (SQLAlchemy's insertmanyvalues)
             await self.session.execute(sa.insert(outbox), rows)
         self._pending = []

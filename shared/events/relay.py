@@ -143,6 +143,13 @@ class OutboxRelay:
                 )
                 for waiter in pending:
                     waiter.cancel()
+                linger = self.settings.outbox_linger_seconds
+                if self._wake.is_set() and linger > 0 and not stop.is_set():
+                    # Woken by a commit: let the commits right behind it join the batch (Kafka's
+                    # linger.ms). Under load a batch then carries several rows for one set of
+                    # round trips and one flush; alone, an event waits this long more.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=linger)
         finally:
             self.running = False
             _RELAYS.get(self.schema, set()).discard(self)

@@ -92,13 +92,16 @@ def _application_scope(scope: Scope) -> sa.ColumnElement[bool]:
     return sa.true()
 
 
+_UIT_TABLE = sa.select(uit_values).order_by(uit_values.c.fiscal_year)  # read on every registration
+
+
 class UitRepository(Repository):
     table = uit_values
     noun = "UIT"
     noun_es = "La UIT"
 
     async def all(self) -> list[UitValue]:
-        rows = await self._all(sa.select(uit_values).order_by(uit_values.c.fiscal_year))
+        rows = await self._all(_UIT_TABLE)
         return [UitValue(r.fiscal_year, r.amount_pen, r.legal_source) for r in rows]
 
 
