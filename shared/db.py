@@ -74,6 +74,7 @@ class _Compiled:
     returns_rows: bool = True
     metadata: SimpleResultMetaData | None = None  # known after the first execution
     processors: list[Callable[[Any], Any] | None] | None = None
+    processed: list[tuple[int, Callable[[Any], Any]]] | None = None  # the processors that are not None
 
 
 class _ReadPool:
@@ -320,17 +321,21 @@ async def run_bound(
             column.type._cached_result_processor(dialect, attribute.type.oid)
             for column, attribute in zip(columns, attributes, strict=True)
         ]
+        entry.processed = [(i, p) for i, p in enumerate(entry.processors) if p is not None]
         entry.metadata = SimpleResultMetaData(
             [column.keyname for column in columns], extra=[column.objects for column in columns]
         )
         records = await prepared.fetch(*args)
     else:
         records = await raw.fetch(entry.sql, *args)
-    processors = entry.processors
-    if processors is not None and any(processors):
-        rows = [
-            tuple(p(v) if p is not None else v for p, v in zip(processors, r, strict=True)) for r in records
-        ]
+    processed = entry.processed
+    if processed:  # only the columns SQLAlchemy converts (most come from asyncpg as they are)
+        rows = []
+        for record in records:
+            values = list(record)
+            for index, processor in processed:
+                values[index] = processor(values[index])
+            rows.append(tuple(values))
         return IteratorResult(entry.metadata, iter(rows))
     return IteratorResult(entry.metadata, iter(records))
 

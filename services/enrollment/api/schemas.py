@@ -147,7 +147,7 @@ class CompanyPublic(BaseModel):
 
     @classmethod
     def from_row(cls, row: sa.Row) -> CompanyPublic:
-        m = row._mapping
+        m = row._asdict()  # a plain dict: key lookups on the row's mapping cost ~10x more
         plain = {name: m[name] for name in cls.model_fields if name in m}
         return cls(
             **plain,
