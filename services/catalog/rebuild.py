@@ -9,7 +9,9 @@ handlers the service runs. The handlers merge order-independently and take every
 from the events, so the result is identical to the live read model; ``digest`` proves it.
 
 The knowledge hub's tables (resources, success stories, emission factors) are not
-event-built and are left alone.
+event-built and are left alone. The search vocabulary (``search_words``) is derived from the
+organisations: the replay's upserts add to it, then it is recomputed from the rebuilt
+catalogue (words no organisation uses any more are dropped); it is not in the digest.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import sqlalchemy as sa
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.catalog.db.repositories.catalogue import OrganisationRepository
 from services.catalog.db.tables import MESSAGING, READ_MODEL, SCHEMA
 from services.catalog.events.consume import TOPIC_HANDLERS
 from shared.clock import Clock
@@ -122,6 +125,8 @@ async def rebuild(settings: Settings) -> RebuildReport:
                         report.skipped.append(f"{where}: {exc}")
                 report.applied = runner.stats.processed
                 report.duplicates = runner.stats.duplicates
+                async with engine.begin() as conn:  # the replay only added words: drop stale ones
+                    await OrganisationRepository(conn).recompute_search_words()
             finally:
                 await lock_conn.execute(sa.select(sa.func.pg_advisory_unlock(sa.func.hashtext(LOCK_KEY))))
                 await lock_conn.commit()

@@ -144,16 +144,28 @@ organisations = sa.Table(
         postgresql_include=["expires_on", "ciiu_code", "size_class", "women_led", "search_vector"],
     ),
     sa.Index("ix_catalog_organisations_search", "search_vector", postgresql_using="gin"),
-    sa.Index(
-        "ix_catalog_organisations_trgm",
-        "search_text",
-        postgresql_using="gin",
-        postgresql_ops={"search_text": "gin_trgm_ops"},
-    ),
     schema=SCHEMA,
     # The catalogue's statements take a millisecond or two; starting parallel workers takes
     # longer (measured: ~17 ms for a gated branch that then never ran). No parallel scans here.
     postgresql_with={"parallel_workers": 0},
+)
+
+# The catalogue's vocabulary: every word of the organisations' folded search text, as
+# ``catalog.words_of`` cuts it (migration 0006). A query word that no known word starts with
+# is a typo: its nearest words by trigram similarity join the full-text query
+# (db/repositories/catalogue.py). Grown by every upsert, recomputed by the rebuild; derived
+# from ``organisations``, so it is not part of the read model's digest.
+search_words = sa.Table(
+    "search_words",
+    metadata,
+    sa.Column("word", sa.Text(collation="C"), primary_key=True),
+    sa.Index(
+        "ix_catalog_search_words_trgm",
+        "word",
+        postgresql_using="gin",
+        postgresql_ops={"word": "gin_trgm_ops"},
+    ),
+    schema=SCHEMA,
 )
 
 participants = sa.Table(

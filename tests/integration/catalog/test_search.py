@@ -80,6 +80,55 @@ async def test_a_typo_still_finds_by_word_similarity(client, catalogue):
     assert len(await search(client, q=misspelt)) == 5
 
 
+async def test_a_typo_in_a_catalogue_word_finds_the_word(client, catalogue):
+    word, _ = catalogue
+    assert await names(client, q=f"{word} alpca") == ["Ágata Textil E.I.R.L."]
+    assert await names(client, q=f"cafee {word}") == [
+        "Café Orgánico del Sur S.A.C.",
+        "CAFETALERA NORTEÑA S.A.",
+    ]
+
+
+async def test_a_typo_in_the_second_word_keeps_the_first_word_binding(client, catalogue):
+    word, _ = catalogue
+    misspelt = word[:-1] + ("x" if word[-1] != "x" else "y")
+    assert await names(client, q=f"{word} compostbles") == ["Zeta Envases S.A."]
+    assert await names(client, q=f"{misspelt} bambuu") == ["Bambú y Diseño S.A.C."]
+    assert await names(client, q=f"{word} muebels orgnico") == []  # no organisation has both
+
+
+async def test_a_typo_is_corrected_to_near_words_only(client, catalogue):
+    word, _ = catalogue
+    # "zz" + 10 letters shares no trigram with any catalogue word: no correction, no match.
+    assert await search(client, q=f"{word} zzqqxxwwvvkk") == []
+
+
+async def test_a_query_of_symbols_only_finds_nothing(client, catalogue):
+    response = await client.get(ORGS, params={"q": "¡¿ -- !!"})
+    assert response.status_code == 200 and response.json()["data"] == []
+
+
+async def test_a_word_added_by_an_upsert_is_found_with_a_typo_at_once(client, catalog_settings):
+    """The vocabulary grows in the upsert's own transaction: once the organisation is listed,
+    a misspelling of its new word finds it, with no wait for any background refresh."""
+    fresh = ev.token()
+    ruc = ev.new_ruc()
+    await ev.publish(
+        catalog_settings,
+        ev.registered(ruc, "Nueva Empresa S.A.C.", products=[f"{fresh} artesanal"]),
+        ev.issued(ruc, "Nueva Empresa S.A.C."),
+    )
+    await eventually(
+        lambda: _listed(client, fresh, ruc), message="the organisation is listed under its new word"
+    )
+    misspelt = fresh[:5] + fresh[6:]  # one letter dropped in the middle
+    assert [o["ruc"] for o in await search(client, q=misspelt)] == [ruc]
+
+
+async def _listed(client, word: str, ruc: str) -> bool:
+    return [o["ruc"] for o in await search(client, q=word)] == [ruc]
+
+
 async def test_results_sort_by_name_with_accents_folded(client, catalogue):
     word, _ = catalogue
     assert await names(client, q=word) == [

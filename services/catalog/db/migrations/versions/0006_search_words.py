@@ -1,0 +1,83 @@
+"""The catalogue's vocabulary for typo-tolerant search (issue 15).
+
+Revision ID: catalog_0006
+Revises: catalog_0005
+
+A typo ("alpca") used to fall back to pg_trgm word similarity of the query against every
+organisation's folded text: at 100,000 organisations the trigram index gave ~13,000
+candidates to recheck (150 ms a query, and "alpca" still found nothing: its word similarity
+to "alpaca" is 0.5, under the 0.6 threshold). Now the distinct words of the catalogue
+(``catalog.search_words``, a few hundred to a few thousand rows) are looked up instead: the
+nearest known words of an unknown query word join it in the full-text query
+(``db/repositories/catalogue.py``).
+
+* ``catalog.words_of(text)``: the words of a folded document, as the ``simple`` text-search
+  configuration cuts them (the same parser that builds ``search_vector``, no stemming), so a
+  word found here goes back through ``to_tsquery('spanish', ...)`` to the same lexeme.
+* ``search_words``: one row a word, ``COLLATE "C"`` so a prefix test (``starts_with``) can
+  walk the primary key; a trigram GIN index for the similarity lookup. It only grows with the
+  upserts (``OrganisationRepository.upsert``); the catalogue rebuild recomputes it.
+* ``catalog.any_of`` / ``catalog.all_of``: OR / AND of tsqueries as aggregates (the
+  ``tsquery_or`` / ``tsquery_and`` behind ``||`` / ``&&``; an empty tsquery, a stop word's,
+  drops out), so the query is built from lexemes, never from text spliced into tsquery syntax.
+* The trigram index on ``organisations.search_text`` served only the old fallback: dropped.
+"""
+
+import sqlalchemy as sa
+
+revision = "catalog_0006"
+down_revision = "catalog_0005"
+branch_labels = None
+depends_on = None
+
+S = "catalog"
+
+FUNCTIONS = (
+    """CREATE OR REPLACE FUNCTION catalog.words_of(document text) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT unnest(tsvector_to_array(to_tsvector('simple'::regconfig, document))) $$""",
+    """CREATE OR REPLACE AGGREGATE catalog.any_of(tsquery) (SFUNC = tsquery_or, STYPE = tsquery)""",
+    """CREATE OR REPLACE AGGREGATE catalog.all_of(tsquery) (SFUNC = tsquery_and, STYPE = tsquery)""",
+)
+
+
+def upgrade() -> None:
+    from alembic import op
+
+    for statement in FUNCTIONS:
+        op.execute(statement)
+    op.create_table(
+        "search_words",
+        sa.Column("word", sa.Text(collation="C"), primary_key=True),
+        schema=S,
+    )
+    op.create_index(
+        "ix_catalog_search_words_trgm",
+        "search_words",
+        ["word"],
+        postgresql_using="gin",
+        postgresql_ops={"word": "gin_trgm_ops"},
+        schema=S,
+    )
+    op.execute(
+        f"INSERT INTO {S}.search_words (word) SELECT DISTINCT w FROM {S}.organisations, "
+        f"{S}.words_of(search_text) AS w ORDER BY w ON CONFLICT DO NOTHING"
+    )
+    op.drop_index("ix_catalog_organisations_trgm", table_name="organisations", schema=S)
+
+
+def downgrade() -> None:
+    from alembic import op
+
+    op.create_index(
+        "ix_catalog_organisations_trgm",
+        "organisations",
+        ["search_text"],
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+        schema=S,
+    )
+    op.drop_table("search_words", schema=S)
+    for name in ("all_of", "any_of"):
+        op.execute(f"DROP AGGREGATE IF EXISTS catalog.{name}(tsquery)")
+    op.execute("DROP FUNCTION IF EXISTS catalog.words_of(text)")
