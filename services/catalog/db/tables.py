@@ -164,6 +164,7 @@ search_words = sa.Table(
         "word",
         postgresql_using="gin",
         postgresql_ops={"word": "gin_trgm_ops"},
+        postgresql_with={"fastupdate": "off"},
     ),
     schema=SCHEMA,
 )

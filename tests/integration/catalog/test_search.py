@@ -80,6 +80,13 @@ async def test_a_typo_still_finds_by_word_similarity(client, catalogue):
     assert len(await search(client, q=misspelt)) == 5
 
 
+async def test_a_stop_word_in_the_query_binds_nothing(client, catalogue):
+    word, _ = catalogue
+    # "del" is a Spanish stop word: it must not require some word starting with "del".
+    assert await names(client, q=f"café del sur {word}") == ["Café Orgánico del Sur S.A.C."]
+    assert await names(client, q=f"de {word}") == await names(client, q=word)
+
+
 async def test_a_typo_in_a_catalogue_word_finds_the_word(client, catalogue):
     word, _ = catalogue
     assert await names(client, q=f"{word} alpca") == ["Ágata Textil E.I.R.L."]

@@ -4,16 +4,18 @@ Reads run on SQLAlchemy Core over a pooled ``AsyncConnection`` (``ReadConnDep``)
 ORM session: measured on this machine the ORM session served ~0.4x the requests of raw
 asyncpg on a primary-key read, and the catalogue's p99 target is 20 ms.
 
-The query. Every word of the visitor's text is a prefix term (``organ`` finds "orgánico")
-and all must match. A word that no word of the catalogue starts with is a typo: the nearest
-words of the catalogue's vocabulary (``search_words``, trigram similarity, see ``TERMS``)
-join it as alternatives, so "alpca" searches ``alpca:* | alpaca`` and "alpaca andna"
-``alpaca:* & (andna:* | andina)``. The vocabulary is a few hundred to a few thousand words,
-so this lookup takes ~0.1 ms, where the former fallback (word similarity of the query against
-every organisation's text) rechecked ~13,000 rows for "alpca" at 100,000 organisations
-(150 ms) and found none. The query is computed once per statement (the ``terms`` CTE, an
-InitPlan): written inline, ``to_tsquery`` was re-evaluated for every row the window tested,
-which was most of the two-word search's time (2.4 ms -> 0.6 ms at 100,000 rows).
+The query. Every word of the visitor's text is a prefix (``organ`` finds "orgánico") and all
+must match. The catalogue's vocabulary (``search_words``: its distinct words) turns each word
+into lexemes (see ``TERMS``): the few words it starts become exact lexemes (faster in the GIN
+index than a prefix term); a word that no word of the catalogue starts with is a typo, and its
+nearest vocabulary words by trigram similarity join it as alternatives, so "alpca" searches
+``alpca:* | alpaca`` and "alpaca andna" ``alpaca & (andna:* | andina)``. The vocabulary is
+small (80 words in the bench's catalogue of 100,000; ~0.1 ms a lookup measured with 56,000
+synthetic words), where the former fallback (word similarity of the whole query against every
+organisation's text) rechecked ~13,000 rows for "alpca" at 100,000 organisations (150 ms, and
+found none) and ~850 ms for a word matching nothing. The query is computed once per statement
+(the ``terms`` CTE, an InitPlan): written inline, ``to_tsquery`` was re-evaluated for every
+row the window tested, most of the two-word search's time (2.4 ms -> 0.5 ms at 100,000 rows).
 
 Why a text search takes up to two steps. Results are in name order (keyset
 pagination on ``(sort_key, ruc)``), and a GIN index finds matches but cannot give that
@@ -121,14 +123,18 @@ def _after(cols, cursor: str | None) -> list[sa.ColumnElement[bool]]:
 
 
 # The full-text query of the visitor's words (``:words``, cut by ``domain.search.words``), one
-# tsquery: per word, the word as a prefix OR'ed with its corrections when it is a typo, and
-# the words AND'ed (``catalog.any_of`` / ``all_of``, migration 0006: built from lexemes, never
-# from text spliced into tsquery syntax; a stop word's empty tsquery drops out).
-# A word is *known* when some vocabulary word starts with it: the smallest word >= it (one
-# probe of the ``COLLATE "C"`` primary key, where byte order keeps a prefix's words together)
-# starts with it. An unknown word's corrections: the vocabulary words with trigram similarity
-# >= 0.3 (``%``, pg_trgm's default threshold, on the GIN index), the NEAREST best, dropping
-# any more than MARGIN below the best ("andna": andina 0.44 kept, andino 0.30 not).
+# tsquery: the words AND'ed, each with its alternatives OR'ed (``catalog.all_of`` / ``any_of``,
+# migration 0006: built from lexemes, never from text spliced into tsquery syntax). A stop
+# word drops out, as ``to_tsquery`` drops it. Per word, from the vocabulary:
+# * the words it starts (a range of the ``COLLATE "C"`` primary key, where byte order keeps a
+#   prefix's words together): up to EXPAND of them, each becomes its exact lexeme ("pisco" ->
+#   'pisc'). Measured at 100,000 rows, the GIN index intersects exact lexemes ~6x faster than
+#   prefix terms, which it must collect whole (pisco & hass & imperial: 5.9 ms -> 0.9 ms);
+# * more than EXPAND ("c", "org"): the word as a prefix term (``c:*``), as before;
+# * none: a typo. The prefix term stays, joined by its nearest words: trigram similarity
+#   >= 0.3 (``%``, pg_trgm's default threshold, on the GIN index), the NEAREST best, dropping
+#   any more than MARGIN below the best ("andna": andina 0.44 kept, andino 0.30 not).
+EXPAND = 8
 NEAREST = 3
 MARGIN = 0.1
 TERMS = f"""
@@ -137,19 +143,32 @@ FROM (
     SELECT catalog.any_of(alternative.query) AS query
     FROM (SELECT n, catalog.fold(w) AS w FROM unnest(:words) WITH ORDINALITY AS given (w, n)) AS word
     CROSS JOIN LATERAL (
+        SELECT count(*) AS found, array_agg(started.word) AS words
+        FROM (
+            SELECT k.word FROM catalog.search_words AS k
+            WHERE k.word >= word.w AND k.word < word.w || chr(1114111)
+            LIMIT {EXPAND + 1}
+        ) AS started
+    ) AS known
+    CROSS JOIN LATERAL (
         SELECT to_tsquery('spanish'::regconfig, word.w || ':*')
+        WHERE known.found NOT BETWEEN 1 AND {EXPAND}
+        UNION ALL
+        SELECT plainto_tsquery('spanish'::regconfig, started.word)
+        FROM unnest(known.words) AS started (word)
+        WHERE known.found BETWEEN 1 AND {EXPAND}
         UNION ALL
         SELECT plainto_tsquery('spanish'::regconfig, near.word)
         FROM (
             SELECT s.word, similarity(s.word, word.w) AS sim, max(similarity(s.word, word.w)) OVER () AS best
             FROM catalog.search_words AS s
-            WHERE s.word % word.w
-              AND NOT starts_with((SELECT min(k.word) FROM catalog.search_words AS k WHERE k.word >= word.w), word.w)
+            WHERE known.found = 0 AND s.word % word.w
             ORDER BY sim DESC, s.word
             LIMIT {NEAREST}
         ) AS near
         WHERE near.sim >= near.best - {MARGIN}
     ) AS alternative (query)
+    WHERE numnode(plainto_tsquery('spanish'::regconfig, word.w)) > 0
     GROUP BY word.n
 ) AS per_word
 """
