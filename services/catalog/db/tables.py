@@ -151,10 +151,10 @@ organisations = sa.Table(
 )
 
 # The catalogue's vocabulary: every word of the organisations' folded search text, as
-# ``catalog.words_of`` cuts it (migration 0006). A query word that no known word starts with
-# is a typo: its nearest words by trigram similarity join the full-text query
-# (db/repositories/catalogue.py). Grown by every upsert, recomputed by the rebuild; derived
-# from ``organisations``, so it is not part of the read model's digest.
+# ``catalog.words_of`` cuts it (migration 0006). A query word becomes the exact lexemes of
+# the few words it starts; one that no word starts is a typo, and its nearest words by
+# trigram similarity join the full-text query (db/repositories/catalogue.py). Grown by every
+# upsert, recomputed by the rebuild; derived from ``organisations``, not in the digest.
 search_words = sa.Table(
     "search_words",
     metadata,

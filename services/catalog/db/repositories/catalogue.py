@@ -130,6 +130,9 @@ def _after(cols, cursor: str | None) -> list[sa.ColumnElement[bool]]:
 #   prefix's words together): up to EXPAND of them, each becomes its exact lexeme ("pisco" ->
 #   'pisc'). Measured at 100,000 rows, the GIN index intersects exact lexemes ~6x faster than
 #   prefix terms, which it must collect whole (pisco & hass & imperial: 5.9 ms -> 0.9 ms);
+#   This relies on the vocabulary holding every word of the catalogue: ``upsert`` adds them
+#   in its own statement, and anything writing ``organisations`` otherwise (a bulk load) must
+#   call ``recompute_search_words``;
 # * more than EXPAND ("c", "org"): the word as a prefix term (``c:*``), as before;
 # * none: a typo. The prefix term stays, joined by its nearest words: trigram similarity
 #   >= 0.3 (``%``, pg_trgm's default threshold, on the GIN index), the NEAREST best, dropping
