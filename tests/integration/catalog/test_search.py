@@ -132,6 +132,25 @@ async def test_a_word_added_by_an_upsert_is_found_with_a_typo_at_once(client, ca
     assert [o["ruc"] for o in await search(client, q=misspelt)] == [ruc]
 
 
+async def test_a_prefix_finds_every_word_it_starts_however_many(client, catalog_settings):
+    """A prefix starting a few words searches their exact lexemes, one starting many stays a
+    prefix term (repositories/catalogue.py ``EXPAND``): both find every word they start."""
+    stem = ev.token()
+    many, few = ev.new_ruc(), ev.new_ruc()
+    await ev.publish(
+        catalog_settings,
+        ev.registered(many, "Muchas Palabras S.A.C.", products=[f"{stem}a{i}" for i in range(12)]),
+        ev.issued(many, "Muchas Palabras S.A.C."),
+        ev.registered(few, "Pocas Palabras S.A.C.", products=[f"{stem}b1", f"{stem}b2"]),
+        ev.issued(few, "Pocas Palabras S.A.C."),
+    )
+    await eventually(lambda: _count(client, stem, 2), message="both listed")
+    assert sorted(o["ruc"] for o in await search(client, q=stem)) == sorted([many, few])
+    assert [o["ruc"] for o in await search(client, q=f"{stem}a")] == [many]
+    assert [o["ruc"] for o in await search(client, q=f"{stem}a1")] == [many]  # a1, a10, a11
+    assert [o["ruc"] for o in await search(client, q=f"{stem}b")] == [few]
+
+
 async def _listed(client, word: str, ruc: str) -> bool:
     return [o["ruc"] for o in await search(client, q=word)] == [ruc]
 
