@@ -30,6 +30,13 @@ async def test_seeded_resources_include_the_four_methodologies_and_search_folds_
     assert any(r["slug"] == "metodologia-ecocanvas" for r in methodologies)
     found = (await client.get(f"{HUB}/resources", params={"q": "ENERGIA"})).json()["data"]
     assert "guia-cuantificacion-costos-ambientales" in {r["slug"] for r in found}
+    # "⑴" folds into "(1)", once spliced raw into tsquery syntax (a 500): now a plain word.
+    for q in ("⑴", "energia ⑴", "energíaː"):
+        response = await client.get(f"{HUB}/resources", params={"q": q})
+        assert response.status_code == 200, (q, response.text)
+    assert {r["slug"] for r in found} == {
+        r["slug"] for r in (await client.get(f"{HUB}/resources", params={"q": "energíaː"})).json()["data"]
+    }
     tagged = (await client.get(f"{HUB}/resources", params={"tag": "Whatsapp"})).json()["data"]
     assert [r["slug"] for r in tagged] == ["micro-curso-whatsapp-economia-circular"]
 

@@ -115,6 +115,16 @@ async def test_a_query_of_symbols_only_finds_nothing(client, catalogue):
     assert response.status_code == 200 and response.json()["data"] == []
 
 
+async def test_characters_that_fold_into_tsquery_syntax_are_plain_words(client, catalogue):
+    """unaccent folds "⑴" into "(1)" and "⒜" into "(a)": spliced before ``:*`` that was a
+    tsquery syntax error (a 500); quoted, they are the words 1 and a (a stop word)."""
+    word, _ = catalogue
+    for q in ("⑴", "⒜", f"⑴ {word}", f"café ⒜ {word}"):
+        response = await client.get(ORGS, params={"q": q})
+        assert response.status_code == 200, (q, response.text)
+    assert await names(client, q=f"café ⒜ {word}") == await names(client, q=f"café {word}")
+
+
 async def test_a_word_added_by_an_upsert_is_found_with_a_typo_at_once(client, catalog_settings):
     """The vocabulary grows in the upsert's own transaction: once the organisation is listed,
     a misspelling of its new word finds it, with no wait for any background refresh."""

@@ -59,7 +59,6 @@ LISTED = (
     "products", "certificate_number", "certificate_status", "issued_on", "expires_on", "body_name", "sort_key",
     "mark_status",
 )  # fmt: skip
-SPANISH: sa.ColumnClause[Any] = sa.literal_column("'spanish'::regconfig")
 o = organisations.c
 
 
@@ -133,7 +132,7 @@ def _after(cols, cursor: str | None) -> list[sa.ColumnElement[bool]]:
 #   This relies on the vocabulary holding every word of the catalogue: ``upsert`` adds them
 #   in its own statement, and anything writing ``organisations`` otherwise (a bulk load) must
 #   call ``recompute_search_words``;
-# * more than EXPAND ("c", "org"): the word as a prefix term (``c:*``), as before;
+# * more than EXPAND ("c", "org"): the word as a prefix term (``c:*``, ``catalog.prefix_term``);
 # * none: a typo. The prefix term stays, joined by its nearest words: trigram similarity
 #   >= 0.3 (``%``, pg_trgm's default threshold, on the GIN index), the NEAREST best, dropping
 #   any more than MARGIN below the best ("andna": andina 0.44 kept, andino 0.30 not).
@@ -154,7 +153,7 @@ FROM (
         ) AS started
     ) AS known
     CROSS JOIN LATERAL (
-        SELECT to_tsquery('spanish'::regconfig, word.w || ':*')
+        SELECT catalog.prefix_term(word.w)
         WHERE known.found NOT BETWEEN 1 AND {EXPAND}
         UNION ALL
         SELECT plainto_tsquery('spanish'::regconfig, started.word)

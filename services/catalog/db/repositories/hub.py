@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -11,13 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from services.catalog.db.tables import emission_factors, resources, success_stories
-from services.catalog.domain.search import prefix_query
+from services.catalog.domain.search import words
 from shared.pagination import keyset_page, page_of
 from shared.repository import Repository
 
 r, f, s = resources.c, emission_factors.c, success_stories.c
 RESOURCE_COLUMNS = [c for c in resources.c if c.name != "search_vector"]
-SPANISH: sa.ColumnClause[Any] = sa.literal_column("'spanish'::regconfig")
 # A tag matches with accents and case folded ("Energía" finds "energia").
 TAG_MATCHES = sa.text(
     "EXISTS (SELECT 1 FROM unnest(catalog.resources.tags) AS t(tag) WHERE catalog.fold(t.tag) = catalog.fold(:tag))"
@@ -51,11 +51,12 @@ class ResourceRepository(Repository):
     ) -> tuple[list[sa.Row[Any]], str | None]:
         stmt = sa.select(*RESOURCE_COLUMNS)
         kind, tag, audience = filters.kind, filters.tag, filters.audience
-        tsquery = prefix_query(filters.q)
-        if tsquery:
-            stmt = stmt.where(
-                r.search_vector.op("@@")(sa.func.to_tsquery(SPANISH, sa.func.catalog.fold(tsquery)))
-            )
+        # Every word as a prefix (migration 0006's catalog.prefix_term), all of them.
+        terms: list[sa.ColumnElement[Any]] = [
+            sa.func.catalog.prefix_term(sa.func.catalog.fold(w)) for w in words(filters.q)
+        ]
+        if terms:
+            stmt = stmt.where(r.search_vector.op("@@")(functools.reduce(lambda a, b: a.op("&&")(b), terms)))
         if kind:
             stmt = stmt.where(r.kind == kind)
         if tag:

@@ -19,6 +19,9 @@ and the words a known prefix starts become exact lexemes (``db/repositories/cata
   of the primary key; a trigram GIN index for the similarity lookup, ``fastupdate = off``: new
   words are rare (most upserts add none) and a search should never scan a pending list. It
   only grows with the upserts (``OrganisationRepository.upsert``); the rebuild recomputes it.
+* ``catalog.prefix_term(word)``: a folded word as a prefix term, quoted: unaccent folds some
+  word characters into tsquery syntax ("⑴" -> "(1)", "ʼ" -> "'", "ː" -> ":"), a syntax error
+  (a 500, catalogue and hub searches alike) when spliced in raw before ``:*``.
 * ``catalog.any_of`` / ``catalog.all_of``: OR / AND of tsqueries as aggregates (the
   ``tsquery_or`` / ``tsquery_and`` behind ``||`` / ``&&``; an empty tsquery, a stop word's,
   drops out), so the query is built from lexemes, never from text spliced into tsquery syntax.
@@ -35,6 +38,11 @@ depends_on = None
 S = "catalog"
 
 FUNCTIONS = (
+    # The word quoted, its backslashes and quotes escaped, then ':*'.
+    r"""CREATE OR REPLACE FUNCTION catalog.prefix_term(word text) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT to_tsquery('spanish'::regconfig,
+        '''' || replace(replace(word, '\', '\\'), '''', '\''') || ''':*') $$""",
     """CREATE OR REPLACE FUNCTION catalog.words_of(document text) RETURNS SETOF text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT unnest(tsvector_to_array(to_tsvector('simple'::regconfig, document))) $$""",
@@ -84,3 +92,4 @@ def downgrade() -> None:
     for name in ("all_of", "any_of"):
         op.execute(f"DROP AGGREGATE IF EXISTS catalog.{name}(tsquery)")
     op.execute("DROP FUNCTION IF EXISTS catalog.words_of(text)")
+    op.execute("DROP FUNCTION IF EXISTS catalog.prefix_term(text)")
