@@ -362,7 +362,9 @@ class OrganisationRepository(Repository):
         Upserts only add words: one whose last organisation changed its name or left the
         catalogue stays, harmless (a typo may be corrected to it, alongside the other
         corrections) until this drops it. DELETE, not TRUNCATE: searches keep reading the
-        old vocabulary until the commit instead of waiting for it."""
+        old vocabulary until the commit instead of waiting for it; the SHARE ROW EXCLUSIVE
+        lock makes a concurrent upsert wait before it adds words, not deadlock with this."""
+        await self.db.execute(sa.text("LOCK TABLE catalog.search_words IN SHARE ROW EXCLUSIVE MODE"))
         await self.db.execute(sa.delete(search_words))
         await self.db.execute(
             pg_insert(search_words)
