@@ -128,7 +128,7 @@ def _after(cols, cursor: str | None) -> list[sa.ColumnElement[bool]]:
 # * the words it starts (a range of the ``COLLATE "C"`` primary key, where byte order keeps a
 #   prefix's words together): up to EXPAND of them, each becomes its exact lexeme ("pisco" ->
 #   'pisc'). Measured at 100,000 rows, the GIN index intersects exact lexemes ~6x faster than
-#   prefix terms, which it must collect whole (pisco & hass & imperial: 5.9 ms -> 0.9 ms);
+#   prefix terms, which it must collect whole (pisco & hass & imperial: 5.9 ms -> 0.9 ms).
 #   This relies on the vocabulary holding every word of the catalogue: ``upsert`` adds them
 #   in its own statement, and anything writing ``organisations`` otherwise (a bulk load) must
 #   call ``recompute_search_words``;
