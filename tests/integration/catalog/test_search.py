@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.catalog.db.repositories import catalogue as repository
 from tests.integration.catalog import events as ev
 from tests.support.testing import eventually
 
@@ -205,6 +206,43 @@ async def test_cursor_pages_cover_everything_once_in_order(client, catalogue):
             break
     assert seen == await names(client, q=word)
     assert len(seen) == 5
+
+
+async def test_every_step_of_the_search_gives_the_same_pages(client, catalog_settings, monkeypatch):
+    """With the normal sizes the window answers; with tiny ones the long walk answers the first
+    two pages and the index step the last (repositories/catalogue.py): the same pages."""
+    region, word = ev.token(), ev.token()
+    published = []
+    for i in range(1, 9):  # 3 and 6 do not match
+        ruc, name = ev.new_ruc(), f"Orden {i} S.A.C."
+        products = ["otra cosa"] if i in (3, 6) else [word]
+        published += [ev.registered(ruc, name, region=region, products=products), ev.issued(ruc, name)]
+    await ev.publish(catalog_settings, *published)
+    await eventually(
+        lambda: _listed_in(client, region, 8), message="the eight organisations of the region listed"
+    )
+
+    async def pages() -> list[list[str]]:
+        seen, cursor = [], None
+        for _ in range(5):
+            params = {"q": word, "region": region, "limit": 2} | ({"cursor": cursor} if cursor else {})
+            body = (await client.get(ORGS, params=params)).json()
+            seen.append([o["name"].split()[1] for o in body["data"]])
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+        return seen
+
+    expected = [["1", "2"], ["4", "5"], ["7", "8"]]
+    assert await pages() == expected
+    monkeypatch.setattr(repository, "WINDOW", 2)
+    monkeypatch.setattr(repository, "LONG_WINDOW", 5)
+    monkeypatch.setattr(repository, "DENSE", 1)
+    assert await pages() == expected
+
+
+async def _listed_in(client, region: str, expected: int) -> bool:
+    return len(await search(client, region=region, limit=50)) == expected
 
 
 async def test_organisation_page_by_ruc(client, catalogue):

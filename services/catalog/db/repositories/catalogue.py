@@ -17,7 +17,7 @@ found none) and ~850 ms for a word matching nothing. The query is computed once 
 (the ``terms`` CTE, an InitPlan): written inline, ``to_tsquery`` was re-evaluated for every
 row the window tested, most of the two-word search's time (2.4 ms -> 0.5 ms at 100,000 rows).
 
-Why a text search takes up to two steps. Results are in name order (keyset
+Why a text search takes up to three steps. Results are in name order (keyset
 pagination on ``(sort_key, ruc)``), and a GIN index finds matches but cannot give that
 order. Postgres picks between "walk the name index and test each row" (fast when many rows
 match) and "collect every match from the GIN index, then sort" (fast when few do) from
@@ -28,12 +28,18 @@ decide by looking instead of guessing:
 1. *window*: walk the name index for the next ``WINDOW`` listed rows after the cursor and
    keep those that match. Enough matches there means they are exactly the next page
    (the order is preserved): the common words are answered by ~1,000 index-ordered rows.
-2. *index*: otherwise matches are rarer than ``limit / WINDOW``, so collect them from the
-   GIN index and sort them (the order is by an expression, ``sort_key || ''``, precisely
-   so that the planner cannot switch back to the walk).
+2. *long walk*: the window found some matches, at least ``DENSE`` (a density of 0.5 % or
+   more), but not a page: walk on to ``LONG_WINDOW`` rows, which should then hold a page.
+   Measured at 100,000 rows, "cafe del sur" (2.7 % of the catalogue, 13 in the first window):
+   the index step sorted 2,356 matches read from the table in 3-11 ms; the long walk answers
+   after 1,425 index-only rows in ~1 ms.
+3. *index*: otherwise matches are rarer, so collect them from the GIN index and sort them
+   (the order is by an expression, ``sort_key || ''``, precisely so that the planner cannot
+   switch back to the walk).
 
-Both steps travel as one statement (``_text_search``): step 2 is a CTE gated by a one-time
-filter on the window's count, so it runs only when needed, in the same round trip.
+The steps travel as one statement (``_text_search``): steps 2 and 3 are CTEs gated by
+one-time filters on the earlier counts, so only the needed ones run, in one round trip. The
+window sizes are parameters (``_params``), not constants of the statement.
 """
 
 from __future__ import annotations
@@ -54,6 +60,8 @@ from shared.pagination import page_of, typed_cursor
 from shared.repository import Executor, Repository
 
 WINDOW = 1000
+LONG_WINDOW = 10_000
+DENSE = 5  # matches in the first window that make the long walk worth it
 LISTED = (
     "ruc", "name", "legal_name", "trade_name", "region", "ciiu_code", "size_class", "women_led", "website",
     "products", "certificate_number", "certificate_status", "issued_on", "expires_on", "body_name", "sort_key",
@@ -79,6 +87,9 @@ class CatalogueFilters:
 TODAY = sa.bindparam("today", type_=sa.Date)
 LIMIT = sa.bindparam("limit", type_=sa.Integer)  # the page size
 FETCH = sa.bindparam("fetch", type_=sa.Integer)  # page size + 1: the extra row tells if there is more
+WALK = sa.bindparam("window", type_=sa.Integer)
+LONG_WALK = sa.bindparam("long_window", type_=sa.Integer)
+ENOUGH = sa.bindparam("dense", type_=sa.Integer)
 _SHAPES: dict[tuple[object, ...], sa.Select] = {}
 
 
@@ -219,14 +230,16 @@ def _listing(f: CatalogueFilters, cursor: str | None) -> sa.Select:
     return _page_of_hits(hits.limit(FETCH).subquery("hits"))
 
 
-def _window_hits(f: CatalogueFilters, match, cursor: str | None) -> sa.Select:
-    """Step 1: the matches among the next ``WINDOW`` rows of the covering-index walk."""
+def _window_hits(
+    f: CatalogueFilters, match, cursor: str | None, size: sa.BindParameter[int], *gates
+) -> sa.Select:
+    """Steps 1 and 2: the matches among the next ``size`` rows of the covering-index walk."""
     columns = ("ruc", "sort_key", "ciiu_code", "size_class", "women_led", "search_vector")
     window = (
         sa.select(*(o[c] for c in columns))
-        .where(*_walk(f, cursor))
+        .where(*gates, *_walk(f, cursor))
         .order_by(o.sort_key, o.ruc)
-        .limit(WINDOW)
+        .limit(size)
         .subquery("window")
     )
     w = window.c
@@ -236,7 +249,7 @@ def _window_hits(f: CatalogueFilters, match, cursor: str | None) -> sa.Select:
 
 
 def _index_hits(f: CatalogueFilters, match, cursor: str | None, *gates) -> sa.Select:
-    """Step 2: every match from the GIN index, sorted; ``gates`` decide whether it runs.
+    """Step 3: every match from the GIN index, sorted; ``gates`` decide whether it runs.
 
     The order is by an expression (``sort_key || ''``) so the planner cannot turn this back
     into a walk of the name index on a wrong estimate.
@@ -246,14 +259,19 @@ def _index_hits(f: CatalogueFilters, match, cursor: str | None, *gates) -> sa.Se
 
 
 def _text_search(f: CatalogueFilters, cursor: str | None) -> sa.Select:
-    """The query and both steps as ONE statement: the index step is a CTE gated by a one-time
-    filter on the window's count, so Postgres runs it only when needed, in one round trip."""
+    """The query and the three steps as ONE statement: steps 2 and 3 are CTEs gated by
+    one-time filters on the earlier counts, so Postgres runs only what is needed."""
     match = _full_text(_terms())
-    window = _window_hits(f, match, cursor).cte("window_hits").prefix_with("MATERIALIZED")
+    window = _window_hits(f, match, cursor, WALK).cte("window_hits").prefix_with("MATERIALIZED")
     in_window = sa.select(sa.func.count()).select_from(window).scalar_subquery()
-    indexed = _index_hits(f, match, cursor, in_window <= LIMIT).cte("index_hits").prefix_with("MATERIALIZED")
+    long_gate = sa.and_(in_window <= LIMIT, in_window >= ENOUGH)
+    walked = _window_hits(f, match, cursor, LONG_WALK, long_gate).cte("long_hits").prefix_with("MATERIALIZED")
+    in_walk = sa.select(sa.func.count()).select_from(walked).scalar_subquery()
+    index_gate = sa.and_(in_window <= LIMIT, in_walk <= LIMIT)
+    indexed = _index_hits(f, match, cursor, index_gate).cte("index_hits").prefix_with("MATERIALIZED")
     hits = sa.union_all(
         sa.select(window.c.ruc, window.c.sort_key).where(in_window > LIMIT),
+        sa.select(walked.c.ruc, walked.c.sort_key).where(in_walk > LIMIT),
         sa.select(indexed.c.ruc, indexed.c.sort_key),
     ).subquery("hits")
     return _page_of_hits(hits)
@@ -283,7 +301,7 @@ def _params(f: CatalogueFilters, q: str, today: date, cursor: str | None, limit:
     if cursor:
         params["after_sort"], params["after_ruc"] = typed_cursor(cursor, [o.sort_key, o.ruc])
     if q:
-        params["words"] = words(q)
+        params.update(words=words(q), window=WINDOW, long_window=LONG_WINDOW, dense=DENSE)
     return params
 
 
