@@ -4,9 +4,10 @@
 
 1. Migrates ``catalog`` in its own database (``ecoeficiencia_bench``, never a test database) and
    loads the organisations with COPY when the count differs (a re-run reuses them), plus
-   1,000 certificates for verification; recomputes the search vocabulary (COPY bypasses the
-   upsert that grows it; the same repository call the catalogue rebuild makes); then VACUUM
-   (ANALYZE), the state autovacuum reaches moments after a bulk load.
+   1,000 certificates for verification; recomputes the search vocabulary and the lexemes'
+   name bounds (COPY bypasses the upsert that maintains them; the same repository call the
+   catalogue rebuild makes); then VACUUM (ANALYZE), the state autovacuum reaches moments
+   after a bulk load.
 2. Starts the catalog service (uvicorn, one worker, no background tasks) on that database and
    ``bench/ceiling.py`` beside it, serving the *same SQL*: the statements the service's own
    search and verification send, captured through SQLAlchemy's ``before_cursor_execute``.
@@ -288,7 +289,7 @@ async def load(count: int) -> str:
 
 
 async def _vocabulary() -> None:
-    """The search vocabulary from the loaded organisations, by the repository's own call."""
+    """The search vocabulary and lexeme bounds from the loaded organisations, by the repository's own call."""
     from services.catalog.db.repositories.catalogue import OrganisationRepository
 
     engine = create_async_engine(settings().database_url)
@@ -305,7 +306,7 @@ async def _vacuum(conn: asyncpg.Connection) -> None:
     """Statistics and the visibility map, as autovacuum leaves them moments after a bulk load:
     the covering-index walks are then index-only (measured: 5 ms -> 0.5 ms a search). Run on
     every bench start: a VACUUM right after the COPY did not always mark the pages visible."""
-    for table in ("organisations", "certificates", "search_words"):
+    for table in ("organisations", "certificates", "search_words", "search_lexemes"):
         await conn.execute(f"VACUUM (ANALYZE) catalog.{table}")
     visible, pages = await conn.fetchrow(
         "SELECT relallvisible, relpages FROM pg_class WHERE oid = 'catalog.organisations'::regclass"

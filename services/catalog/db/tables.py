@@ -169,6 +169,17 @@ search_words = sa.Table(
     schema=SCHEMA,
 )
 
+# Every lexeme of the organisations' ``search_vector`` with a lower bound of the names
+# (``sort_key``) holding it: a search walks the name index from there (migration 0006,
+# db/repositories/catalogue.py). Lowered by every upsert, recomputed by the rebuild.
+search_lexemes = sa.Table(
+    "search_lexemes",
+    metadata,
+    sa.Column("lexeme", sa.Text(collation="C"), primary_key=True),
+    sa.Column("first_key", sa.Text, nullable=False),
+    schema=SCHEMA,
+)
+
 participants = sa.Table(
     "participants",
     metadata,

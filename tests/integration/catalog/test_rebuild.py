@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from services.catalog.db.repositories.catalogue import vocabulary_of
-from services.catalog.db.tables import organisations, search_words
+from services.catalog.db.repositories.catalogue import lexemes_of, vocabulary_of
+from services.catalog.db.tables import organisations, search_lexemes, search_words
 from services.catalog.rebuild import digest, rebuild
 from tests.integration.catalog import events as ev
 from tests.support.testing import eventually
@@ -72,16 +72,23 @@ async def test_a_second_rebuild_changes_nothing(catalog_app, catalog_settings):
 
 
 async def test_the_rebuild_recomputes_the_search_vocabulary(catalog_app, catalog_settings):
-    """Upserts only add words; the rebuild leaves exactly the words the organisations use."""
+    """Upserts only add words and lower the lexemes' bounds; the rebuild leaves exactly the
+    words the organisations use and their lexemes' least names."""
     engine = catalog_app.state.engine
     stale = ev.token()
     async with engine.begin() as conn:
         await conn.execute(sa.insert(search_words).values(word=stale))
+        await conn.execute(sa.insert(search_lexemes).values(lexeme=stale, first_key=""))
 
     await rebuild(catalog_settings)
 
     async with engine.connect() as conn:
         vocabulary = set((await conn.execute(sa.select(search_words.c.word))).scalars())
         used = set((await conn.execute(vocabulary_of(organisations))).scalars())
+        bounds = set(
+            (await conn.execute(sa.select(search_lexemes.c.lexeme, search_lexemes.c.first_key))).all()
+        )
+        least = set((await conn.execute(lexemes_of(organisations))).all())
     assert stale not in vocabulary
     assert vocabulary == used and used
+    assert bounds == least and least

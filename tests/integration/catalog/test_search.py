@@ -241,6 +241,39 @@ async def test_every_step_of_the_search_gives_the_same_pages(client, catalog_set
     assert await pages() == expected
 
 
+async def test_an_organisation_named_or_renamed_earlier_in_name_order_is_found_first(
+    client, catalog_settings
+):
+    """The walks start at the least name holding the query's lexemes (``search_lexemes``): an
+    organisation added, or renamed, earlier in name order must lower it in the same upsert, or
+    a walk starting too late answers the page (two matches after it, one a page) without it."""
+    word = ev.token()
+    first, second, later = ev.new_ruc(), ev.new_ruc(), ev.new_ruc()
+    await ev.publish(
+        catalog_settings,
+        *(ev.registered(r, f"Zulú {n} {word} S.A.C.", products=[word]) for r, n in ((first, 1), (second, 2))),
+        ev.issued(first, "Zulú 1"),
+        ev.issued(second, "Zulú 2"),
+    )
+    await eventually(lambda: _count(client, word, 2), message="both listed")
+    await ev.publish(
+        catalog_settings,
+        ev.registered(later, f"Mango {word} S.A.C.", products=[word]),
+        ev.issued(later, "Mango"),
+    )
+    await eventually(lambda: _count(client, f"{word} mango", 1), message="the third listed")
+    assert await names(client, q=word, limit=1) == [f"Mango {word} S.A.C."]
+
+    await ev.publish(catalog_settings, ev.updated(second, f"Alfa {word} S.A.C.", products=[word]))
+    await eventually(lambda: _count(client, f"{word} alfa", 1), message="the rename applied")
+    assert await names(client, q=word, limit=1) == [f"Alfa {word} S.A.C."]
+    assert await names(client, q=word) == [
+        f"Alfa {word} S.A.C.",
+        f"Mango {word} S.A.C.",
+        f"Zulú 1 {word} S.A.C.",
+    ]
+
+
 async def _listed_in(client, region: str, expected: int) -> bool:
     return len(await search(client, region=region, limit=50)) == expected
 

@@ -52,7 +52,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.catalog.db.tables import organisations, search_words
+from services.catalog.db.tables import organisations, search_lexemes, search_words
 from services.catalog.domain.certificates import CertificateStatus, VerificationStatus
 from services.catalog.domain.search import words
 from shared.errors import NotFound
@@ -147,13 +147,22 @@ def _after(cols, cursor: str | None) -> list[sa.ColumnElement[bool]]:
 # * none: a typo. The prefix term stays, joined by its nearest words: trigram similarity
 #   >= 0.3 (``%``, pg_trgm's default threshold, on the GIN index), the NEAREST best, dropping
 #   any more than MARGIN below the best ("andna": andina 0.44 kept, andino 0.30 not).
+# And the *bound* where the walks start: a row matching every word holds, for each word with
+# lexemes it may match, so its name is at least the least ``first_key`` of those
+# (``search_lexemes``: a lower bound of the names holding each lexeme); the bound is the
+# greatest of those over the words. The lexemes a word may match: its started words' (exact),
+# or for a typo its corrections' and every lexeme its prefix term starts (a range of the
+# ``COLLATE "C"`` key; usually none); a word starting more than EXPAND words bounds nothing.
+# "pesquera", only ever the first word of its organisations' names: the walk starts at
+# "pesquera ..." and reads 21 rows (0.3 ms) instead of the index step sorting its 4,254
+# matches (7.6 ms); its typo "pesqera" likewise (8.6 ms before the bound).
 EXPAND = 8
 NEAREST = 3
 MARGIN = 0.1
 TERMS = f"""
-SELECT catalog.all_of(per_word.query) AS query
+SELECT catalog.all_of(per_word.query) AS query, max(per_word.bound) AS bound
 FROM (
-    SELECT catalog.any_of(alternative.query) AS query
+    SELECT catalog.any_of(alternative.query) AS query, min(seek.bound) AS bound
     FROM (SELECT n, catalog.fold(w) AS w FROM unnest(:words) WITH ORDINALITY AS given (w, n)) AS word
     CROSS JOIN LATERAL (
         SELECT count(*) AS found, array_agg(started.word) AS words
@@ -164,14 +173,7 @@ FROM (
         ) AS started
     ) AS known
     CROSS JOIN LATERAL (
-        SELECT catalog.prefix_term(word.w)
-        WHERE known.found NOT BETWEEN 1 AND {EXPAND}
-        UNION ALL
-        SELECT plainto_tsquery('spanish'::regconfig, started.word)
-        FROM unnest(known.words) AS started (word)
-        WHERE known.found BETWEEN 1 AND {EXPAND}
-        UNION ALL
-        SELECT plainto_tsquery('spanish'::regconfig, near.word)
+        SELECT array_agg(near.word) AS words
         FROM (
             SELECT s.word, similarity(s.word, word.w) AS sim, max(similarity(s.word, word.w)) OVER () AS best
             FROM catalog.search_words AS s
@@ -180,6 +182,32 @@ FROM (
             LIMIT {NEAREST}
         ) AS near
         WHERE near.sim >= near.best - {MARGIN}
+    ) AS near
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN known.found <= {EXPAND} THEN min(held.first_key) END AS bound
+        FROM (
+            SELECT l.first_key
+            FROM unnest(CASE WHEN known.found > 0 THEN known.words ELSE near.words END) AS exact (word)
+            CROSS JOIN unnest(tsvector_to_array(to_tsvector('spanish'::regconfig, exact.word))) AS lexeme (lexeme)
+            JOIN catalog.search_lexemes AS l ON l.lexeme = lexeme.lexeme
+            UNION ALL
+            SELECT l.first_key
+            FROM unnest(tsvector_to_array(to_tsvector('spanish'::regconfig, word.w))) AS stem (lexeme)
+            JOIN catalog.search_lexemes AS l
+              ON l.lexeme >= stem.lexeme AND l.lexeme < stem.lexeme || chr(1114111)
+            WHERE known.found = 0
+        ) AS held
+    ) AS seek
+    CROSS JOIN LATERAL (
+        SELECT catalog.prefix_term(word.w)
+        WHERE known.found NOT BETWEEN 1 AND {EXPAND}
+        UNION ALL
+        SELECT plainto_tsquery('spanish'::regconfig, started.word)
+        FROM unnest(known.words) AS started (word)
+        WHERE known.found BETWEEN 1 AND {EXPAND}
+        UNION ALL
+        SELECT plainto_tsquery('spanish'::regconfig, correction.word)
+        FROM unnest(near.words) AS correction (word)
     ) AS alternative (query)
     WHERE numnode(plainto_tsquery('spanish'::regconfig, word.w)) > 0
     GROUP BY word.n
@@ -188,9 +216,9 @@ FROM (
 
 
 def _terms() -> sa.CTE:
-    """The query as a one-row CTE: computed once per statement, read by each step."""
+    """The query and the bound as a one-row CTE: computed once per statement, read by each step."""
     text = sa.text(TERMS).bindparams(sa.bindparam("words", type_=ARRAY(sa.Text)))
-    return text.columns(sa.column("query", TSQUERY)).cte("terms")
+    return text.columns(sa.column("query", TSQUERY), sa.column("bound", sa.Text)).cte("terms")
 
 
 def _full_text(terms: sa.CTE):
@@ -200,6 +228,11 @@ def _full_text(terms: sa.CTE):
         return cols.search_vector.op("@@")(sa.select(terms.c.query).scalar_subquery())
 
     return match
+
+
+def _from_bound(terms: sa.CTE) -> sa.ColumnElement[bool]:
+    """Rows named at or after the bound of ``terms`` (every row when there is none)."""
+    return o.sort_key >= sa.select(sa.func.coalesce(terms.c.bound, "")).scalar_subquery()
 
 
 def _page_of_hits(hits: sa.Subquery) -> sa.Select[Any]:
@@ -261,13 +294,20 @@ def _index_hits(f: CatalogueFilters, match, cursor: str | None, *gates) -> sa.Se
 def _text_search(f: CatalogueFilters, cursor: str | None) -> sa.Select:
     """The query and the three steps as ONE statement: steps 2 and 3 are CTEs gated by
     one-time filters on the earlier counts, so Postgres runs only what is needed."""
-    match = _full_text(_terms())
-    window = _window_hits(f, match, cursor, WALK).cte("window_hits").prefix_with("MATERIALIZED")
+    terms = _terms()
+    match, bound = _full_text(terms), _from_bound(terms)
+    window = _window_hits(f, match, cursor, WALK, bound).cte("window_hits").prefix_with("MATERIALIZED")
     in_window = sa.select(sa.func.count()).select_from(window).scalar_subquery()
     long_gate = sa.and_(in_window <= LIMIT, in_window >= ENOUGH)
-    walked = _window_hits(f, match, cursor, LONG_WALK, long_gate).cte("long_hits").prefix_with("MATERIALIZED")
+    walked = (
+        _window_hits(f, match, cursor, LONG_WALK, long_gate, bound)
+        .cte("long_hits")
+        .prefix_with("MATERIALIZED")
+    )
     in_walk = sa.select(sa.func.count()).select_from(walked).scalar_subquery()
     index_gate = sa.and_(in_window <= LIMIT, in_walk <= LIMIT)
+    # No bound on the index step: it only filters there, and "sort_key >= bound" would tempt the
+    # planner back into a walk of the name index (measured: 85,000 rows, 24 ms).
     indexed = _index_hits(f, match, cursor, index_gate).cte("index_hits").prefix_with("MATERIALIZED")
     hits = sa.union_all(
         sa.select(window.c.ruc, window.c.sort_key).where(in_window > LIMIT),
@@ -331,6 +371,19 @@ def vocabulary_of(source: sa.FromClause) -> sa.Select[Any]:
     )
 
 
+def lexemes_of(source: sa.FromClause) -> sa.Select[Any]:
+    """The lexemes of ``source``'s ``search_vector``, each with the least ``sort_key`` holding
+    it, in lexeme order (the rows of ``search_lexemes``)."""
+    lexeme = sa.func.unnest(sa.func.tsvector_to_array(source.c.search_vector)).table_valued("lexeme")
+    lexeme = lexeme.render_derived(name="lexemes")
+    return (
+        sa.select(lexeme.c.lexeme, sa.func.min(source.c.sort_key).label("first_key"))
+        .select_from(source.join(lexeme, sa.true()))
+        .group_by(lexeme.c.lexeme)
+        .order_by(lexeme.c.lexeme)
+    )
+
+
 class OrganisationRepository(Repository):
     """The catalogue's entries: one per company with an issued certificate (``ruc``)."""
 
@@ -357,37 +410,60 @@ class OrganisationRepository(Repository):
         return row
 
     async def upsert(self, *, values: dict[str, Any]) -> None:
-        """Write the entry recomputed from the read model (``handlers.projection``), and add its
-        words to the search vocabulary in the same statement (a word is searchable with a typo
-        as soon as its organisation is). The new words go in word order, so two projections
-        adding the same words concurrently wait on each other instead of deadlocking."""
+        """Write the entry recomputed from the read model (``handlers.projection``), and in the
+        same statement add its words to the vocabulary (a word is searchable with a typo as
+        soon as its organisation is) and lower its lexemes' bounds to its name where needed.
+        Both go in key order, so two projections touching the same keys concurrently wait on
+        each other instead of deadlocking; a lexeme already bounded at or below this name is
+        not even locked."""
         stmt = pg_insert(organisations).values(**values)
         upserted = (
             stmt.on_conflict_do_update(
                 index_elements=[o.ruc], set_={k: stmt.excluded[k] for k in values if k != "ruc"}
             )
-            .returning(o.search_text)
+            .returning(o.search_text, o.search_vector, o.sort_key)
             .cte("upserted")
         )
-        new_words = vocabulary_of(upserted)
-        await self.db.execute(
-            pg_insert(search_words).from_select(["word"], new_words).on_conflict_do_nothing()
+        new_words = (
+            pg_insert(search_words)
+            .from_select(["word"], vocabulary_of(upserted))
+            .on_conflict_do_nothing()
+            .cte("new_words")
         )
+        held = lexemes_of(upserted).subquery("held")
+        lower = sa.select(held.c.lexeme, held.c.first_key).where(
+            ~sa.exists().where(
+                search_lexemes.c.lexeme == held.c.lexeme, search_lexemes.c.first_key <= held.c.first_key
+            )
+        )
+        bounds = pg_insert(search_lexemes).from_select(["lexeme", "first_key"], lower)
+        bounds = bounds.on_conflict_do_update(
+            index_elements=[search_lexemes.c.lexeme],
+            set_={"first_key": bounds.excluded.first_key},
+            where=bounds.excluded.first_key < search_lexemes.c.first_key,
+        )
+        await self.db.execute(bounds.add_cte(new_words))
 
     async def recompute_search_words(self) -> None:
-        """The vocabulary afresh from the organisations (the catalogue rebuild; a bulk load).
+        """The vocabulary and the lexemes' bounds afresh from the organisations (the catalogue
+        rebuild; a bulk load).
 
-        Upserts only add words: one whose last organisation changed its name or left the
-        catalogue stays, harmless (a typo may be corrected to it, alongside the other
-        corrections) until this drops it. DELETE, not TRUNCATE: searches keep reading the
-        old vocabulary until the commit instead of waiting for it; the SHARE ROW EXCLUSIVE
-        lock makes a concurrent upsert wait before it adds words, not deadlock with this."""
-        await self.db.execute(sa.text("LOCK TABLE catalog.search_words IN SHARE ROW EXCLUSIVE MODE"))
-        await self.db.execute(sa.delete(search_words))
+        Upserts only add words and lower bounds: a word whose last organisation changed its
+        name or left the catalogue stays, harmless (a typo may be corrected to it, alongside
+        the other corrections), and a bound may stay lower than needed (a longer walk), until
+        this recomputes them. DELETE, not TRUNCATE: searches keep reading the old rows until
+        the commit instead of waiting for it; the SHARE ROW EXCLUSIVE locks make a concurrent
+        upsert wait before it writes either table, not deadlock with this."""
+        for table in (search_words, search_lexemes):
+            await self.db.execute(sa.text(f"LOCK TABLE {table.fullname} IN SHARE ROW EXCLUSIVE MODE"))
+            await self.db.execute(sa.delete(table))
         await self.db.execute(
             pg_insert(search_words)
             .from_select(["word"], vocabulary_of(organisations))
             .on_conflict_do_nothing()
+        )
+        await self.db.execute(
+            pg_insert(search_lexemes).from_select(["lexeme", "first_key"], lexemes_of(organisations))
         )
 
     async def delete(self, *, ruc: str) -> None:

@@ -19,6 +19,13 @@ and the words a known prefix starts become exact lexemes (``db/repositories/cata
   of the primary key; a trigram GIN index for the similarity lookup, ``fastupdate = off``: new
   words are rare (most upserts add none) and a search should never scan a pending list. It
   only grows with the upserts (``OrganisationRepository.upsert``); the rebuild recomputes it.
+* ``search_lexemes``: every lexeme of the organisations' ``search_vector`` with a lower bound
+  of the names (``sort_key``) of the organisations holding it. A search walks the name index
+  from the bound of its words instead of from the start: a word found only late in name order
+  ("pesquera", the leading word of its organisations' names) was answered by sorting every
+  match (7.6 ms at 100,000 rows), and is now a walk of 21 rows (0.15 ms). Upserts only lower
+  the bound (a renamed organisation leaves it lower: still a lower bound); the rebuild
+  recomputes it.
 * ``catalog.prefix_term(word)``: a folded word as a prefix term, quoted: unaccent folds some
   word characters into tsquery syntax ("⑴" -> "(1)", "ʼ" -> "'", "ː" -> ":"), a syntax error
   (a 500, catalogue and hub searches alike) when spliced in raw before ``:*``.
@@ -74,6 +81,16 @@ def upgrade() -> None:
         f"INSERT INTO {S}.search_words (word) SELECT DISTINCT w FROM {S}.organisations, "
         f"{S}.words_of(search_text) AS w ORDER BY w ON CONFLICT DO NOTHING"
     )
+    op.create_table(
+        "search_lexemes",
+        sa.Column("lexeme", sa.Text(collation="C"), primary_key=True),
+        sa.Column("first_key", sa.Text, nullable=False),
+        schema=S,
+    )
+    op.execute(
+        f"INSERT INTO {S}.search_lexemes (lexeme, first_key) SELECT l, min(sort_key) FROM {S}.organisations, "
+        f"unnest(tsvector_to_array(search_vector)) AS l GROUP BY l ORDER BY l"
+    )
     op.drop_index("ix_catalog_organisations_trgm", table_name="organisations", schema=S)
 
 
@@ -88,6 +105,7 @@ def downgrade() -> None:
         postgresql_ops={"search_text": "gin_trgm_ops"},
         schema=S,
     )
+    op.drop_table("search_lexemes", schema=S)
     op.drop_table("search_words", schema=S)
     for name in ("all_of", "any_of"):
         op.execute(f"DROP AGGREGATE IF EXISTS catalog.{name}(tsquery)")
