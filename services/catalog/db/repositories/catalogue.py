@@ -25,8 +25,9 @@ its selectivity estimate, and for prefix queries (``organ:*``) that estimate is 
 measured at 100,000 rows, a word matching nothing chose the walk and took 300 ms. So we
 decide by looking instead of guessing:
 
-1. *window*: walk the name index for the next ``WINDOW`` listed rows after the cursor and
-   keep those that match. Enough matches there means they are exactly the next page
+1. *window*: walk the name index for the next ``WINDOW`` listed rows after the cursor (and
+   from the query's *bound*, a lower bound of the names holding its lexemes, see ``TERMS``)
+   and keep those that match. Enough matches there means they are exactly the next page
    (the order is preserved): the common words are answered by ~1,000 index-ordered rows.
 2. *long walk*: the window found some matches, at least ``DENSE`` (a density of 0.5 % or
    more), but not a page: walk on to ``LONG_WINDOW`` rows, which should then hold a page.
