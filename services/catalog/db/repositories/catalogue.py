@@ -385,6 +385,47 @@ def lexemes_of(source: sa.FromClause) -> sa.Select[Any]:
     )
 
 
+_UPSERTS: dict[tuple[str, ...], Any] = {}
+
+
+def _upsert(columns: tuple[str, ...]) -> Any:
+    """The upsert of an entry given ``columns`` (bind parameters named after them), with the
+    vocabulary and lexeme bounds it maintains. Both go in key order, so two projections
+    touching the same keys concurrently wait on each other instead of deadlocking; a lexeme
+    already bounded at or below this name is not even locked."""
+    stmt = _UPSERTS.get(columns)
+    if stmt is not None:
+        return stmt
+    insert = pg_insert(organisations).values({c: sa.bindparam(c, type_=o[c].type) for c in columns})
+    upserted = (
+        insert.on_conflict_do_update(
+            index_elements=[o.ruc], set_={c: insert.excluded[c] for c in columns if c != "ruc"}
+        )
+        .returning(o.search_text, o.search_vector, o.sort_key)
+        .cte("upserted")
+    )
+    new_words = (
+        pg_insert(search_words)
+        .from_select(["word"], vocabulary_of(upserted))
+        .on_conflict_do_nothing()
+        .cte("new_words")
+    )
+    held = lexemes_of(upserted).subquery("held")
+    lower = sa.select(held.c.lexeme, held.c.first_key).where(
+        ~sa.exists().where(
+            search_lexemes.c.lexeme == held.c.lexeme, search_lexemes.c.first_key <= held.c.first_key
+        )
+    )
+    bounds = pg_insert(search_lexemes).from_select(["lexeme", "first_key"], lower)
+    bounds = bounds.on_conflict_do_update(
+        index_elements=[search_lexemes.c.lexeme],
+        set_={"first_key": bounds.excluded.first_key},
+        where=bounds.excluded.first_key < search_lexemes.c.first_key,
+    )
+    stmt = _UPSERTS[columns] = bounds.add_cte(new_words)
+    return stmt
+
+
 class OrganisationRepository(Repository):
     """The catalogue's entries: one per company with an issued certificate (``ruc``)."""
 
@@ -413,37 +454,10 @@ class OrganisationRepository(Repository):
     async def upsert(self, *, values: dict[str, Any]) -> None:
         """Write the entry recomputed from the read model (``handlers.projection``), and in the
         same statement add its words to the vocabulary (a word is searchable with a typo as
-        soon as its organisation is) and lower its lexemes' bounds to its name where needed.
-        Both go in key order, so two projections touching the same keys concurrently wait on
-        each other instead of deadlocking; a lexeme already bounded at or below this name is
-        not even locked."""
-        stmt = pg_insert(organisations).values(**values)
-        upserted = (
-            stmt.on_conflict_do_update(
-                index_elements=[o.ruc], set_={k: stmt.excluded[k] for k in values if k != "ruc"}
-            )
-            .returning(o.search_text, o.search_vector, o.sort_key)
-            .cte("upserted")
-        )
-        new_words = (
-            pg_insert(search_words)
-            .from_select(["word"], vocabulary_of(upserted))
-            .on_conflict_do_nothing()
-            .cte("new_words")
-        )
-        held = lexemes_of(upserted).subquery("held")
-        lower = sa.select(held.c.lexeme, held.c.first_key).where(
-            ~sa.exists().where(
-                search_lexemes.c.lexeme == held.c.lexeme, search_lexemes.c.first_key <= held.c.first_key
-            )
-        )
-        bounds = pg_insert(search_lexemes).from_select(["lexeme", "first_key"], lower)
-        bounds = bounds.on_conflict_do_update(
-            index_elements=[search_lexemes.c.lexeme],
-            set_={"first_key": bounds.excluded.first_key},
-            where=bounds.excluded.first_key < search_lexemes.c.first_key,
-        )
-        await self.db.execute(bounds.add_cte(new_words))
+        soon as its organisation is) and lower its lexemes' bounds to its name where needed
+        (``_upsert``). The values travel as parameters of a statement built once per set of
+        columns: building it took ~1 ms of CPU a call, ten times what Postgres spends on it."""
+        await self.db.execute(_upsert(tuple(values)), values)
 
     async def recompute_search_words(self) -> None:
         """The vocabulary and the lexemes' bounds afresh from the organisations (the catalogue
