@@ -94,8 +94,8 @@ def verification_public(v: Verification) -> VerificationPublic:
     summary="Search the catalogue of certified organisations",
     description=(
         "Full-text search on name, trade name and products, with Spanish accents and case folded "
-        "(`cafe` finds *Café*) and prefixes (`organ` finds *orgánico*), falling back to word similarity for "
-        "typos when no word matches. Sorted by name (accent-folded), then RUC; cursor pagination. By default only "
+        "(`cafe` finds *Café*) and prefixes (`organ` finds *orgánico*); a word no catalogue word starts with "
+        "is read as a typo and its nearest catalogue words are searched too (`alpca` finds *alpaca*). Sorted by name (accent-folded), then RUC; cursor pagination. By default only "
         "organisations whose certificate is valid today are listed; ask for other statuses with "
         "`certificate_status`."
     ),
