@@ -381,16 +381,38 @@ class KernelSession(AsyncSession):
             statement, params, execution_options=execution_options, bind_arguments=bind_arguments, **kw
         )
 
-    async def _fast(self, statement: Any, params: Any) -> Any:
+    _kernel_connection: tuple[Any, AsyncConnection, Any] | None = None
+
+    async def _connection_of_transaction(self) -> tuple[AsyncConnection, Any]:
+        """The session's connection and its driver connection, asked of SQLAlchemy once per
+        (sub)transaction: ``connection()`` is a greenlet hop and a proxy lookup per call."""
+        transaction = self.sync_session._transaction
+        cached = self._kernel_connection
+        if (
+            cached is not None
+            and transaction is not None
+            and cached[0] is transaction
+            and transaction.is_active
+            and not cached[1].invalidated
+        ):
+            return cached[1], cached[2]
         conn = await self.connection()
+        sync = conn.sync_connection
+        if sync is None:
+            raise _Unsupported("no connection")
+        adapted: Any = sync.connection.dbapi_connection  # checked out by connection()
+        self._kernel_connection = (self.sync_session._transaction, conn, adapted)
+        return conn, adapted
+
+    async def _fast(self, statement: Any, params: Any) -> Any:
+        try:
+            conn, adapted = await self._connection_of_transaction()
+        except _Unsupported:
+            return None
         dialect = conn.dialect
         bound = bind_compiled(dialect, statement, params)
         if bound is None:
             return None
-        sync = conn.sync_connection
-        if sync is None:
-            return None
-        adapted: Any = sync.connection.dbapi_connection  # checked out by connection()
         entry, args, returns_rows = bound
         try:
             async with adapted._execute_mutex:
@@ -398,8 +420,10 @@ class KernelSession(AsyncSession):
                     await adapted._start_transaction()
                 return await run_bound(adapted._connection, dialect, entry, args, returns_rows)
         except sa.exc.DBAPIError:
+            self._kernel_connection = None
             raise
         except Exception as error:
+            self._kernel_connection = None
             raise await _sqlalchemy_error(conn, adapted, entry.sql, args, error) from error
 
 

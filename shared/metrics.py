@@ -133,6 +133,11 @@ class PipelineCollector(Collector):
             ("eco_consumer_processed", "Messages applied", consumer.stats.processed),
             ("eco_consumer_duplicates", "Redeliveries skipped by the inbox", consumer.stats.duplicates),
             (
+                "eco_consumer_batch_fallbacks",
+                "Polls whose messages failed together and were applied one by one",
+                consumer.stats.batch_fallbacks,
+            ),
+            (
                 "eco_consumer_transient_failures",
                 "Handler attempts that failed for a transient reason (retried, never dead-lettered)",
                 consumer.stats.transient_failures,

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     outbox_linger_seconds: float = Field(
         0.002, ge=0, le=1, description="after a commit wakes the relay, wait this long for more rows"
     )
+    consumer_linger_seconds: float = Field(
+        0.005,
+        ge=0,
+        le=1,
+        description="after a poll brings messages, wait this long for more: a poll's messages are applied "
+        "in one transaction",
+    )
     outbox_max_age_seconds: float = Field(
         30.0, description="/ready says degraded when an unpublished outbox row is older than this"
     )

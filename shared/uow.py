@@ -11,11 +11,14 @@ and only the outermost ``commit`` commits.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -131,6 +134,35 @@ class UnitOfWork:
             .returning(inbox.c.event_id)
         )
         return (await self.session.execute(stmt)).first() is not None
+
+    async def claim_inbox_many(
+        self, consumer_group: str, events: list[tuple[uuid.UUID, str]]
+    ) -> set[uuid.UUID]:
+        """Claim several ``(event_id, topic)`` for the group in one statement; returns the ids
+        that were new (an id given twice is returned once: the first claims it)."""
+        if not events:
+            return set()
+        stmt = _claim_many(self.schema)
+        params = {"group": consumer_group, "ids": [e for e, _ in events], "topics": [t for _, t in events]}
+        return {row[0] for row in (await self.session.execute(stmt, params)).all()}
+
+
+@functools.cache
+def _claim_many(schema: str) -> sa.Insert:
+    """``INSERT .. SELECT :group, unnest(:ids), unnest(:topics) ON CONFLICT DO NOTHING RETURNING
+    event_id``: one shape whatever the count (compiled once, the arrays as parameters)."""
+    inbox = messaging_tables(schema).inbox
+    rows = sa.select(
+        sa.bindparam("group", type_=sa.Text),
+        sa.func.unnest(sa.bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))), type_=PG_UUID(as_uuid=True)),
+        sa.func.unnest(sa.bindparam("topics", type_=ARRAY(sa.Text)), type_=sa.Text),
+    )
+    return (
+        pg_insert(inbox)
+        .from_select(["consumer_group", "event_id", "topic"], rows)
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )
 
 
 class UnitOfWorkFactory:

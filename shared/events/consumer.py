@@ -5,6 +5,13 @@ unit of work, claim ``(consumer_group, event_id)`` in the inbox (a clash means a
 redelivery: skip), run the handler, commit. Offsets are committed to Kafka only after
 the database commit, so a crash in between redelivers and the inbox absorbs it.
 
+A poll's messages are first applied together: after a poll brings messages the runner waits
+``consumer_linger_seconds`` for the ones right behind them, then claims them all in one
+statement and runs their handlers, in order, in one transaction. When anything in that fails
+(a poison message, a handler error, Postgres away) nothing of it is kept and the messages go
+one by one as described here, so a failure is classified and retried or dead-lettered per
+message, exactly as if they had come alone.
+
 Failures are classified once (``shared.errors.classify_failure``, the same families the HTTP
 handlers answer 503 for):
 
@@ -39,7 +46,7 @@ from shared.errors import FailureKind, PermanentError, classify_failure
 from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
 from shared.events.dlq import REDRIVE_GROUP_HEADER, describe_error, dlq_error_headers
 from shared.events.envelope import EventContract, EventEnvelope
-from shared.events.kafka import close_quietly, end_offsets
+from shared.events.kafka import MAX_POLL_RECORDS, close_quietly, end_offsets
 from shared.events.versions import upcast
 from shared.settings import Settings
 from shared.telemetry import carrier_from_kafka_headers, context_from_carrier, kafka_headers, tracer
@@ -66,6 +73,7 @@ class ConsumerStats:
     dead_lettered: int = 0
     failures: int = 0
     transient_failures: int = 0
+    batch_fallbacks: int = 0
     lag: dict[str, int] = field(default_factory=dict)
     last_poll_at: float | None = None
     last_error: str | None = None
@@ -131,9 +139,16 @@ class ConsumerRunner:
             self.stats.last_poll_at = time.time()
             if consumer.assignment():
                 self.assigned.set()
+            if batches:
+                batches = await self._linger(consumer, batches, stop)
             offsets: dict[TopicPartition, OffsetAndMetadata] = {}
             # Where each partition must be read again after a transient failure.
             rewind: dict[TopicPartition, int] = {}
+            if await self._apply_together(batches):
+                offsets = {
+                    tp: OffsetAndMetadata(ms[-1].offset + 1, "", -1) for tp, ms in batches.items() if ms
+                }
+                batches = {}
             for tp, messages in batches.items():
                 for message in messages:
                     if rewind:
@@ -171,6 +186,72 @@ class ConsumerRunner:
                 except Exception as exc:  # best effort: never restart (and rejoin) over a metric
                     log.debug("consumer %s lag not measured: %s", self.group, exc)
 
+    async def _linger(
+        self, consumer: Any, batches: dict[Any, list[Any]], stop: asyncio.Event
+    ) -> dict[Any, list[Any]]:
+        """Wait ``consumer_linger_seconds`` after a poll that brought messages, then take those
+        that came meanwhile (Kafka's linger.ms on the consuming side: under load one transaction
+        carries several; alone, a message waits this long more)."""
+        count = sum(len(messages) for messages in batches.values())
+        linger = self.settings.consumer_linger_seconds
+        if linger <= 0 or count >= MAX_POLL_RECORDS or stop.is_set():
+            return batches
+        await _wait(stop, linger)
+        more = await asyncio.to_thread(consumer.poll, 0, MAX_POLL_RECORDS - count)
+        if not more:
+            return batches
+        merged = {tp: list(messages) for tp, messages in batches.items()}
+        for tp, messages in more.items():  # each partition's next messages, in order
+            merged.setdefault(tp, []).extend(messages)
+        return merged
+
+    async def _apply_together(self, batches: dict[Any, list[Any]]) -> bool:
+        """Apply a poll's messages in one transaction: one inbox claim for all, each handler in
+        order, one commit. False (nothing kept) when there are fewer than two or anything
+        fails: the caller then applies them one by one, where failures are classified."""
+        messages = [message for batch in batches.values() for message in batch]
+        if len(messages) < 2:
+            return False
+        try:
+            parsed = [(message, self._parse(message)) for message in messages]
+        except PoisonMessage:
+            return False  # dead-lettered on the one-by-one path
+        todo = [(message, found) for message, found in parsed if found is not None]
+        handled = 0
+        try:
+            if todo:
+                uow = self.uow_factory()
+                async with uow:
+                    claimed = await uow.claim_inbox_many(
+                        self.group, [(envelope.event_id, topic) for _, (topic, envelope, _) in todo]
+                    )
+                    for message, (topic, envelope, event) in todo:
+                        if envelope.event_id not in claimed:
+                            continue  # a redelivery (or a second copy in this poll)
+                        claimed.discard(envelope.event_id)
+                        # A failure is recorded by the one-by-one attempt that follows, not here.
+                        with self._span(message, record_exception=False, set_status_on_exception=False):
+                            await self.handlers[topic](uow, event, envelope)
+                        handled += 1
+                    await uow.commit()
+        except Exception as exc:
+            self.stats.batch_fallbacks += 1
+            log.debug(
+                "consumer %s: %d messages one by one after: %s", self.group, len(todo), describe_error(exc)
+            )
+            return False
+        self.stats.processed += handled
+        self.stats.duplicates += len(todo) - handled
+        self.stats.skipped_redrives += len(parsed) - len(todo)
+        self._passed()
+        return True
+
+    def _passed(self) -> None:
+        if self.stats.retrying_since is not None:
+            log.info("consumer %s recovered after transient failures", self.group)
+        self.stats.retrying_since = None
+        self._transient_attempts = 0
+
     def _measure_lag(self, consumer: Any) -> None:
         assignment = list(consumer.assignment())
         if not assignment:
@@ -182,11 +263,13 @@ class ConsumerRunner:
             lag[tp.topic] = lag.get(tp.topic, 0) + max(0, ends.get(tp, 0) - position)
         self.stats.lag = lag
 
-    async def _process(self, message: Any) -> None:
-        carrier = carrier_from_kafka_headers(message.headers)
-        with tracer().start_as_current_span(
+    def _span(
+        self, message: Any, *, record_exception: bool = True, set_status_on_exception: bool = True
+    ) -> Any:
+        """The message's consumer span, a child of the trace its event was published in."""
+        return tracer().start_as_current_span(
             f"consume {message.topic}",
-            context=context_from_carrier(carrier),
+            context=context_from_carrier(carrier_from_kafka_headers(message.headers)),
             kind=SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "kafka",
@@ -194,16 +277,18 @@ class ConsumerRunner:
                 "messaging.consumer.group.name": self.group,
                 "messaging.kafka.offset": message.offset,
             },
-        ) as span:
+            record_exception=record_exception,
+            set_status_on_exception=set_status_on_exception,
+        )
+
+    async def _process(self, message: Any) -> None:
+        with self._span(message) as span:
             attempts = 0
             while True:
                 attempts += 1
                 try:
                     await self.handle_message(message)
-                    if self.stats.retrying_since is not None:
-                        log.info("consumer %s recovered after transient failures", self.group)
-                    self.stats.retrying_since = None
-                    self._transient_attempts = 0
+                    self._passed()
                     return
                 except Exception as exc:
                     kind = self.classify(exc)
@@ -260,9 +345,25 @@ class ConsumerRunner:
 
     async def handle_message(self, message: Any) -> None:
         """Parse and apply one message once; raises PoisonMessage for unusable input."""
-        if self._addressed_elsewhere(message):
+        parsed = self._parse(message)
+        if parsed is None:
             self.stats.skipped_redrives += 1
             return
+        topic, envelope, event = parsed
+        uow = self.uow_factory()
+        async with uow:
+            if not await uow.claim_inbox(self.group, envelope.event_id, topic):
+                self.stats.duplicates += 1
+                return
+            await self.handlers[topic](uow, event, envelope)
+            await uow.commit()
+        self.stats.processed += 1
+
+    def _parse(self, message: Any) -> tuple[str, EventEnvelope, Any] | None:
+        """The message's topic, envelope and contract (None when it is re-driven for another
+        group); raises PoisonMessage for unusable input."""
+        if self._addressed_elsewhere(message):
+            return None
         topic = self._physical.get(message.topic)
         try:
             envelope = EventEnvelope.model_validate(orjson.loads(message.value))
@@ -281,14 +382,7 @@ class ConsumerRunner:
             raise PoisonMessage(
                 f"payload does not match {topic} v{envelope.schema_version}: {_brief(exc)}"
             ) from exc
-        uow = self.uow_factory()
-        async with uow:
-            if not await uow.claim_inbox(self.group, envelope.event_id, topic):
-                self.stats.duplicates += 1
-                return
-            await self.handlers[topic](uow, event, envelope)
-            await uow.commit()
-        self.stats.processed += 1
+        return topic, envelope, event
 
     async def _dead_letter_or_retry(self, message: Any, exc: Exception, attempts: int) -> None:
         """Dead-letter; when the broker is away for that, retry the message later like any

@@ -60,6 +60,10 @@ def close_quietly(client: Any, timeout: float | None = None) -> None:
         log.warning("discarding %s: %s: %s", type(client).__name__, type(exc).__name__, exc)
 
 
+# The most messages one poll hands over (and one transaction of the consumer applies).
+MAX_POLL_RECORDS = 200
+
+
 def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
     return KafkaConsumer(
         *topics,
@@ -68,7 +72,7 @@ def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
         group_id=settings.consumer_group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        max_poll_records=200,
+        max_poll_records=MAX_POLL_RECORDS,
         session_timeout_ms=10000,
         heartbeat_interval_ms=3000,
     )

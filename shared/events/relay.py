@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -220,19 +221,11 @@ class OutboxRelay:
         # A unit-of-work session: its statements are compiled once and run on the session's own
         # connection (shared.db.KernelSession), ~4 per batch on every write's path.
         async with self._sessions() as session, session.begin():
-            turn = sa.func.pg_try_advisory_xact_lock(sa.func.hashtext(f"outbox:{self.schema}"))
-            if not (await session.execute(sa.select(turn))).scalar_one():
+            found = (await session.execute(_pending(self.schema, self.batch_size))).all()
+            if not found[0].got:
                 self._lost_turn = True  # another relay is publishing this outbox: look again soon
                 return 0
-            rows = (
-                await session.execute(
-                    sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            rows = [row for row in found if row.id is not None]
             if not rows:
                 return 0
             producer = await self._ensure_producer()
@@ -309,3 +302,25 @@ class OutboxRelay:
                 )
             ).one()
         return OutboxState(backlog=int(count), oldest_age_seconds=max(0.0, float(age)))
+
+
+@functools.cache
+def _pending(schema: str, batch_size: int) -> sa.Select[Any]:
+    """The relay's turn and its batch in one round trip: ``pg_try_advisory_xact_lock`` (one
+    relay of a schema at a time, the others look again soon) and, only when it was taken, the
+    oldest unpublished rows, locked. Always one row at least: ``got`` false is a lost turn; a
+    taken turn with nothing to publish is one row of NULLs."""
+    outbox = messaging_tables(schema).outbox
+    turn = sa.select(
+        sa.func.pg_try_advisory_xact_lock(sa.func.hashtext(f"outbox:{schema}")).label("got")
+    ).subquery("turn")
+    pending = (
+        sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)
+        .where(turn.c.got, outbox.c.published_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+        .lateral("pending")
+    )
+    columns = (pending.c.id, pending.c.topic, pending.c.key, pending.c.envelope)
+    return sa.select(turn.c.got, *columns).select_from(turn.outerjoin(pending, sa.true()))

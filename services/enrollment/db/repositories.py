@@ -8,6 +8,7 @@ agree on what the caller may know exists.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -101,8 +102,24 @@ class UitRepository(Repository):
     noun_es = "La UIT"
 
     async def all(self) -> list[UitValue]:
+        """Every UIT on record, oldest first. Reference data that changes once a year (by a
+        migration): remembered per database for ``UIT_CACHE_SECONDS``, so a registration does
+        not spend a round trip on it (issue 15); a value added by hand is seen within that."""
+        bind = getattr(self.db, "bind", None)
+        key = None if bind is None else str(bind.url)
+        found = _UIT_CACHE.get(key) if key is not None else None
+        now = time.monotonic()
+        if found is not None and now - found[0] < UIT_CACHE_SECONDS:
+            return list(found[1])
         rows = await self._all(_UIT_TABLE)
-        return [UitValue(r.fiscal_year, r.amount_pen, r.legal_source) for r in rows]
+        values = [UitValue(r.fiscal_year, r.amount_pen, r.legal_source) for r in rows]
+        if key is not None:
+            _UIT_CACHE[key] = (now, values)
+        return list(values)
+
+
+UIT_CACHE_SECONDS = 60.0
+_UIT_CACHE: dict[str, tuple[float, list[UitValue]]] = {}
 
 
 # The order of a COPY record's values (the import builds them in a worker thread).

@@ -130,3 +130,129 @@ async def test_malformed_message_is_dead_lettered_without_retries(runner, kernel
         assert runner.stats.failures == 0
     finally:
         dlq.close()
+
+
+@pytest.fixture
+async def waiting_runner(kernel_settings, kernel_uow):
+    """A runner whose messages are produced before it starts: its first polls find them all
+    in the log, so they come in as one poll (the batch path), whatever the machine's speed."""
+    settings = kernel_settings.for_service(
+        "kernel_test",
+        pg_user=kernel_settings.pg_user,
+        pg_password=kernel_settings.pg_password,
+        kafka_namespace=kernel_settings.kafka_namespace + uuid.uuid4().hex[:6] + ".",
+    )
+    from shared.events.kafka import create_topics
+
+    create_topics(settings, {PROBE_TOPIC: 3, PROBE_TOPIC + ".dlq": 1})
+    consumer = ConsumerRunner(settings, kernel_uow, {PROBE_TOPIC: count_effect}, retry_backoff_seconds=0.01)
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task] = []
+
+    def produce(values: list[bytes]) -> None:
+        for value in values:  # one key: one partition, in this order
+            producer.send(settings.topic(PROBE_TOPIC), key=b"k", value=value)
+        producer.flush(10)
+
+    def start() -> None:
+        tasks.append(asyncio.create_task(consumer.run(stop)))
+
+    consumer.produce, consumer.start = produce, start
+    yield consumer
+    stop.set()
+    for task in tasks:
+        await task
+    producer.close()
+
+
+async def inbox_transactions(kernel_engine, group: str) -> tuple[int, int]:
+    """(inbox rows, distinct transactions that wrote them): ``processed_at`` is ``now()``, the
+    start of the writing transaction."""
+    inbox = TABLES.inbox
+    async with kernel_engine.connect() as conn:
+        rows, transactions = (
+            await conn.execute(
+                sa.select(sa.func.count(), sa.func.count(sa.distinct(inbox.c.processed_at))).where(
+                    inbox.c.consumer_group == group
+                )
+            )
+        ).one()
+    return rows, transactions
+
+
+async def test_a_polls_messages_are_applied_in_one_transaction_each_once(waiting_runner, kernel_engine):
+    ids = [uuid.uuid4().hex for _ in range(20)]
+    repeated = envelope_bytes(ids[0], uuid.uuid4())
+    await asyncio.to_thread(
+        waiting_runner.produce, [repeated] + [envelope_bytes(i) for i in ids[1:]] + [repeated]
+    )
+    waiting_runner.start()
+    await eventually(
+        lambda: waiting_runner.stats.processed + waiting_runner.stats.duplicates >= 21,
+        message="all 21 messages",
+    )
+    assert (waiting_runner.stats.processed, waiting_runner.stats.duplicates) == (20, 1)
+    assert [await effects(kernel_engine, i) for i in ids] == [1] * 20
+    rows, transactions = await inbox_transactions(kernel_engine, waiting_runner.group)
+    assert rows == 20
+    assert transactions < 20, "a poll's messages share one transaction"
+    assert waiting_runner.stats.batch_fallbacks == 0
+
+
+async def test_a_failure_in_a_poll_leaves_nothing_and_each_message_goes_its_own_way(
+    waiting_runner, kernel_engine
+):
+    dlq = await asyncio.to_thread(TopicReader, waiting_runner.settings, PROBE_TOPIC + ".dlq")
+    try:
+        before, poison, after = uuid.uuid4().hex, POISON + uuid.uuid4().hex, uuid.uuid4().hex
+        await asyncio.to_thread(
+            waiting_runner.produce, [envelope_bytes(before), envelope_bytes(poison), envelope_bytes(after)]
+        )
+        waiting_runner.start()
+        await dlq.wait_for(lambda e: e.get("payload", {}).get("widget_id") == poison)
+        await eventually(lambda: effects(kernel_engine, after), message="the message after the failure")
+        # The failed batch kept nothing: each good message had its effect exactly once.
+        assert (await effects(kernel_engine, before), await effects(kernel_engine, after)) == (1, 1)
+        assert await effects(kernel_engine, poison) is None
+        assert waiting_runner.stats.batch_fallbacks >= 1
+        # Retried and dead-lettered as if it had come alone.
+        assert waiting_runner.stats.failures == waiting_runner.settings.consumer_max_attempts
+        assert (
+            dict(dlq.messages[-1].headers)["dlq.attempts"]
+            == str(waiting_runner.settings.consumer_max_attempts).encode()
+        )
+    finally:
+        dlq.close()
+
+
+async def test_an_unusable_message_in_a_poll_is_dead_lettered_alone(waiting_runner, kernel_engine):
+    dlq = await asyncio.to_thread(TopicReader, waiting_runner.settings, PROBE_TOPIC + ".dlq")
+    try:
+        good = [uuid.uuid4().hex for _ in range(3)]
+        await asyncio.to_thread(
+            waiting_runner.produce,
+            [envelope_bytes(good[0]), b"{not json", envelope_bytes(good[1]), envelope_bytes(good[2])],
+        )
+        waiting_runner.start()
+        await dlq.wait_for(lambda e: e.get("raw") == b"{not json")
+        await eventually(lambda: effects(kernel_engine, good[2]), message="the last good message")
+        assert [await effects(kernel_engine, g) for g in good] == [1, 1, 1]
+        assert dict(dlq.messages[-1].headers)["dlq.attempts"] == b"1"
+        assert waiting_runner.stats.failures == 0
+    finally:
+        dlq.close()
+
+
+async def test_claiming_several_events_returns_only_the_new_ones(kernel_uow):
+    old, new = uuid.uuid4(), uuid.uuid4()
+    async with kernel_uow() as uow:
+        assert await uow.claim_inbox("claims", old, "t")
+        await uow.commit()
+    async with kernel_uow() as uow:
+        claimed = await uow.claim_inbox_many("claims", [(old, "t"), (new, "t"), (new, "t")])
+        await uow.commit()
+    assert claimed == {new}
+    async with kernel_uow() as uow:
+        assert await uow.claim_inbox_many("claims", []) == set()
+        assert await uow.claim_inbox_many("claims", [(new, "t")]) == set()
