@@ -214,8 +214,8 @@ class ConsumerRunner:
             return False
         try:
             parsed = [(message, self._parse(message)) for message in messages]
-        except PoisonMessage:
-            return False  # dead-lettered on the one-by-one path
+        except Exception:  # unusable (or an unknown version): classified on the one-by-one path
+            return False
         todo = [(message, found) for message, found in parsed if found is not None]
         handled = 0
         try:

@@ -21,7 +21,7 @@ TOPIC = CommitmentSigned.TOPIC
 
 
 @pytest.fixture
-async def commitments(kernel_settings, kernel_uow):
+async def commitments(kernel_settings, kernel_uow, request):
     """A consumer of enrollment.commitment.signed (nobody consumes it in production) in its own
     namespace; the handler records what it was given."""
     settings = kernel_settings.for_service(
@@ -46,11 +46,19 @@ async def commitments(kernel_settings, kernel_uow):
     runner = ConsumerRunner(settings, kernel_uow, {TOPIC: on_signed}, retry_backoff_seconds=0.01)
     runner.seen = seen
     stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop))
-    await eventually(runner.assigned.is_set, timeout=60, message="consumer assigned")
+    tasks: list[asyncio.Task] = []
+
+    async def start() -> None:
+        tasks.append(asyncio.create_task(runner.run(stop)))
+        await eventually(runner.assigned.is_set, timeout=60, message="consumer assigned")
+
+    runner.start = start
+    if not request.node.get_closest_marker("start_later"):
+        await start()
     yield runner
     stop.set()
-    await task
+    for task in tasks:
+        await task
 
 
 def _envelope(version: int, payload: dict) -> EventEnvelope:
@@ -128,3 +136,38 @@ async def test_v1_and_v2_are_applied_and_v99_goes_to_the_dlq_with_the_reason(com
     assert headers["dlq.attempts"] == "1"  # permanent: no retries
     assert not await _applied(kernel_engine, v99["participant_id"])
     assert v99["participant_id"] not in commitments.seen
+
+
+@pytest.mark.start_later
+async def test_an_unknown_version_among_a_polls_messages_goes_to_the_dlq_and_the_others_are_applied(
+    commitments, kernel_engine
+):
+    """Sent before the consumer starts, the three come in one poll: the batch path gives them to
+    the one-by-one path, where the unknown version is dead-lettered on its first attempt."""
+    settings = commitments.settings
+    before = EventEnvelope.wrap(
+        CommitmentSigned.model_validate(_payload()),
+        producer="enrollment",
+        occurred_at=datetime.now(UTC),
+        trace={},
+    )
+    unknown = _envelope(99, _payload())
+    after = _envelope(1, _payload(signed_by_name="Rosa Mamani Flores", signed_by_dni="41234567"))
+    for envelope in (before, unknown, after):
+        await asyncio.to_thread(send_envelope, settings, envelope)
+    dlq = await eventually(
+        lambda: asyncio.to_thread(_reader, settings, TOPIC + ".dlq"), message="DLQ readable"
+    )
+    try:
+        await commitments.start()
+        await eventually(
+            lambda: _applied(kernel_engine, after.payload["participant_id"]), message="after applied"
+        )
+        assert await _applied(kernel_engine, before.payload["participant_id"])
+        await dlq.wait_for(
+            lambda e: e.get("payload", {}).get("participant_id") == unknown.payload["participant_id"]
+        )
+        assert {k: v.decode() for k, v in dlq.messages[-1].headers}["dlq.attempts"] == "1"
+    finally:
+        dlq.close()
+    assert not await _applied(kernel_engine, unknown.payload["participant_id"])
