@@ -144,3 +144,29 @@ def test_the_index_agrees_with_the_router_on_any_path(service, segments, method)
     path = "/" + "/".join(segments)
     picked = app.router.middleware_stack.select(_scope(path, method))
     assert (picked[0] if picked else None) is _router_choice(app, _scope(path, method))
+
+
+def _dependants(dependant):
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _dependants(sub)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_remembered_dependency_cache_keys_are_fastapis_own(service):
+    """The remembered keys (shared.routing) equal what FastAPI computes, for every dependency of
+    every route, asked twice (the second answer comes from the memo)."""
+    from fastapi.dependencies import models
+    from fastapi.dependencies import utils as dependency_utils
+
+    app = _build(service)
+    assert getattr(dependency_utils._get_cache_key, "remembered", False)
+    checked = 0
+    for route in app.router.routes:
+        if isinstance(route, APIRoute):
+            for dependant in _dependants(route.dependant):
+                expected = models._get_cache_key(dependant=dependant)
+                assert dependency_utils._get_cache_key(dependant=dependant) == expected
+                assert dependency_utils._get_cache_key(dependant=dependant) == expected
+                checked += 1
+    assert checked > len(app.router.routes)
