@@ -53,14 +53,20 @@ BODY = {
 }
 
 
-async def forget_bench_companies(url: str) -> None:
+async def forget_bench_companies(url: str) -> list[str]:
     """The RUC ranges are reused run after run: the previous runs' companies (never applied,
-    named BODY's legal_name) go first, with their registrations' outbox rows left as sent."""
+    named BODY's legal_name) go first, with their registrations' outbox rows left as sent.
+    Returns the 3-digit RUC ranges ("20" + range + 5 digits) no other company is in: other
+    benches and the demo register random RUCs, and one of those in a run's range was a 409."""
     conn = await asyncpg.connect(url)
     try:
         await conn.execute("DELETE FROM enrollment.companies WHERE legal_name = $1", BODY["legal_name"])
+        taken = {
+            r[0] for r in await conn.fetch("SELECT DISTINCT substr(ruc, 3, 3) FROM enrollment.companies")
+        }
     finally:
         await conn.close()
+    return [f"{p:03d}" for p in range(100, 1000) if f"{p:03d}" not in taken]
 
 
 def main() -> int:
@@ -68,15 +74,15 @@ def main() -> int:
     enrollment = settings.for_service("enrollment")
     direct = settings.service_url("enrollment") + "/api/v1/enrollment/companies"
     signed = identity_headers(enrollment, Role.promperu_officer, ttl=3600)
-    asyncio.run(forget_bench_companies(dsn(enrollment)))
+    free = asyncio.run(forget_bench_companies(dsn(enrollment)))
     port = free_port()
     ceiling = start_uvicorn(
         "bench.ceiling:create_app", port, {"CEILING_DSN": dsn(enrollment)}, log_name="ceiling"
     )
-    prefixes = iter(random.sample(range(10, 100), 40))
+    prefixes = iter(random.sample(free, 40))  # 100,000 RUCs each, far more than a 5 s run uses
 
     def run(url: str, headers: dict[str, str], pids: Callable[[], list[int]]) -> dict:
-        os.environ["BENCH_PREFIX"] = str(next(prefixes))  # a fresh RUC range per wrk run
+        os.environ["BENCH_PREFIX"] = next(prefixes)  # a fresh RUC range per wrk run
         os.environ["BENCH_BODY"] = json.dumps(BODY)
         return wrk(url, headers, connections=CONNECTIONS, script=SCRIPT, pids=pids)
 
