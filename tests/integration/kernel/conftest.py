@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -63,3 +64,16 @@ def kernel_uow(kernel_engine: AsyncEngine) -> UnitOfWorkFactory:
         producer="kernel_test",
         clock=TestClock(),
     )
+
+
+def probe_settings(kernel_settings: Settings) -> Settings:
+    """The kernel's settings in a namespace of their own (fresh topics and consumer group), with
+    the probe topic and its DLQ created."""
+    settings = kernel_settings.for_service(
+        "kernel_test",
+        pg_user=kernel_settings.pg_user,
+        pg_password=kernel_settings.pg_password,
+        kafka_namespace=kernel_settings.kafka_namespace + uuid.uuid4().hex[:6] + ".",
+    )
+    create_topics(settings, {PROBE_TOPIC: 3, PROBE_TOPIC + ".dlq": 1})
+    return settings

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from shared.events.consumer import ConsumerRunner
 from shared.events.envelope import EventEnvelope
-from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated
+from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated, probe_settings
 from tests.support.testing import TopicReader, eventually
 
 POISON = "poison"
@@ -33,15 +33,7 @@ async def count_effect(uow, event, envelope) -> None:
 
 @pytest.fixture
 async def runner(kernel_settings, kernel_uow):
-    settings = kernel_settings.for_service(
-        "kernel_test",
-        pg_user=kernel_settings.pg_user,
-        pg_password=kernel_settings.pg_password,
-        kafka_namespace=kernel_settings.kafka_namespace + uuid.uuid4().hex[:6] + ".",
-    )
-    from shared.events.kafka import create_topics
-
-    create_topics(settings, {PROBE_TOPIC: 3, PROBE_TOPIC + ".dlq": 1})
+    settings = probe_settings(kernel_settings)
     consumer = ConsumerRunner(settings, kernel_uow, {PROBE_TOPIC: count_effect}, retry_backoff_seconds=0.01)
     stop = asyncio.Event()
     task = asyncio.create_task(consumer.run(stop))
@@ -136,15 +128,7 @@ async def test_malformed_message_is_dead_lettered_without_retries(runner, kernel
 async def waiting_runner(kernel_settings, kernel_uow):
     """A runner whose messages are produced before it starts: its first polls find them all
     in the log, so they come in as one poll (the batch path), whatever the machine's speed."""
-    settings = kernel_settings.for_service(
-        "kernel_test",
-        pg_user=kernel_settings.pg_user,
-        pg_password=kernel_settings.pg_password,
-        kafka_namespace=kernel_settings.kafka_namespace + uuid.uuid4().hex[:6] + ".",
-    )
-    from shared.events.kafka import create_topics
-
-    create_topics(settings, {PROBE_TOPIC: 3, PROBE_TOPIC + ".dlq": 1})
+    settings = probe_settings(kernel_settings)
     consumer = ConsumerRunner(settings, kernel_uow, {PROBE_TOPIC: count_effect}, retry_backoff_seconds=0.01)
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     stop = asyncio.Event()

@@ -19,9 +19,9 @@ from shared.app import ServiceSpec, create_app
 from shared.deps import ReadConnDep
 from shared.errors import PermanentError
 from shared.events.consumer import ConsumerRunner
-from shared.events.kafka import create_topics, make_producer
+from shared.events.kafka import make_producer
 from shared.events.relay import OutboxRelay
-from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated
+from tests.integration.kernel.conftest import PROBE_TOPIC, TABLES, WIDGETS, ProbeCreated, probe_settings
 from tests.integration.kernel.test_consumer import effects, envelope_bytes
 from tests.support.testing import TopicReader, eventually, running_app
 
@@ -116,13 +116,7 @@ async def test_relay_opens_listen_again_when_postgres_drops_it(kernel_engine, ke
 @pytest.fixture
 async def flaky_runner(kernel_settings, kernel_uow):
     """A consumer whose handler fails like a database outage while ``outage`` is set."""
-    settings = kernel_settings.for_service(
-        "kernel_test",
-        pg_user=kernel_settings.pg_user,
-        pg_password=kernel_settings.pg_password,
-        kafka_namespace=kernel_settings.kafka_namespace + uuid.uuid4().hex[:6] + ".",
-    )
-    create_topics(settings, {PROBE_TOPIC: 3, PROBE_TOPIC + ".dlq": 1})
+    settings = probe_settings(kernel_settings)
     outage = asyncio.Event()
     seen_retrying: list[float] = []
 
