@@ -5,24 +5,36 @@ enrollment service with an officer's signed identity, a fresh valid RUC per requ
 (``bench/register.lua``), and the same row plus its outbox row in one transaction from
 ``bench/ceiling.py`` (bare FastAPI + asyncpg). The previous runs' companies are deleted first
 (the RUC ranges come back). Goal: >= 0.5x the ceiling's req/s.
+
+The ceiling is one app; so is the service under test, relay included. The services that apply
+``company.registered`` (catalog, webhooks) are other deployables: on this two-core machine they
+would take the cores both apps are measured on, so they are stopped while the pair is measured
+(as if on their own hosts) and started again after, and the time their consumers take to apply
+the backlog is a row of its own. The same pair is then measured with everything running on this
+one machine, a row for context, not a goal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
+import re
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import asyncpg
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from bench.harness import (
     WORKERS,
+    _services,
     free_port,
     record,
     service_pid,
@@ -69,6 +81,57 @@ async def forget_bench_companies(url: str) -> list[str]:
     return [f"{p:03d}" for p in range(100, 1000) if f"{p:03d}" not in taken]
 
 
+# The services whose consumers apply enrollment.company.registered.
+DOWNSTREAM = ("catalog", "webhooks")
+DRAIN_TIMEOUT_SECONDS = 600
+
+
+async def _registered_since(url: str, since: float) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        count: int = await conn.fetchval(
+            "SELECT count(*) FROM enrollment.companies WHERE legal_name = $1 AND created_at >= to_timestamp($2)",
+            BODY["legal_name"],
+            since,
+        )
+    finally:
+        await conn.close()
+    return count
+
+
+def _applied(service: str) -> float:
+    """Messages the service's consumer has applied or skipped as duplicates since it started."""
+    text = httpx.get(get_settings().service_url(service) + "/metrics", timeout=5).text
+    return sum(
+        float(m.group(1))
+        for m in re.finditer(r"^eco_consumer_(?:processed|duplicates)\{[^}]*\} ([0-9.e+]+)$", text, re.M)
+    )
+
+
+@contextlib.contextmanager
+def downstream_elsewhere(url: str, workers: int, drained: dict[str, float]) -> Iterator[None]:
+    """``DOWNSTREAM`` stopped for the block; started again after, ``drained`` gets how many
+    registrations the block made and how long the consumers took to apply them all."""
+    since = time.time()
+    for name in DOWNSTREAM:
+        _services("down", name, 1)
+    try:
+        yield
+    finally:
+        backlog = asyncio.run(_registered_since(url, since))
+        started = time.monotonic()
+        for name in DOWNSTREAM:
+            _services("up", name, int(os.environ.get("ECO_WORKERS") or 1))
+        deadline = started + DRAIN_TIMEOUT_SECONDS
+        while not all(_applied(name) >= backlog for name in DOWNSTREAM):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{DOWNSTREAM} did not apply {backlog} registrations in {DRAIN_TIMEOUT_SECONDS} s"
+                )
+            time.sleep(0.2)  # polling the consumers' metrics, with a deadline
+        drained.update(events=backlog, seconds=time.monotonic() - started)
+
+
 def main() -> int:
     settings = get_settings()
     enrollment = settings.for_service("enrollment")
@@ -88,25 +151,40 @@ def main() -> int:
 
     try:
         wait_healthy(f"http://127.0.0.1:{port}/health", ceiling)
+        pair = {
+            "ceiling INSERTs + outbox": lambda: run(
+                f"http://127.0.0.1:{port}/enrollment/companies", {}, lambda: [ceiling.pid]
+            ),
+            # The service's CPU includes its relay publishing each row to Kafka.
+            "service, signed identity": lambda: run(direct, signed, lambda: [service_pid("enrollment")]),
+        }
         for workers in WORKERS:
             with service_workers("enrollment", workers):
                 print(f"POST /api/v1/enrollment/companies  ({CONNECTIONS} connections, {workers} worker(s))")
-                figures = side_by_side(
-                    {
-                        "ceiling INSERTs + outbox": lambda: run(
-                            f"http://127.0.0.1:{port}/enrollment/companies", {}, lambda: [ceiling.pid]
-                        ),
-                        # The service's CPU includes its relay publishing each row to Kafka.
-                        "service, signed identity": lambda: run(
-                            direct, signed, lambda: [service_pid("enrollment")]
-                        ),
-                    }
-                )
+                drained: dict[str, float] = {}
+                with downstream_elsewhere(dsn(enrollment), workers, drained):
+                    figures = side_by_side(pair)
+                print(f"  then {', '.join(DOWNSTREAM)} applied {drained['events']:.0f} registrations")
+                print(f"  in {drained['seconds']:.1f} s (from their start)", flush=True)
+                print("  the same with catalog and webhooks applying each registration on this machine:")
+                together = side_by_side(pair)
             record(
                 f"register a company, service direct ({workers} worker)",
                 figures["service, signed identity"],
                 figures["ceiling INSERTs + outbox"],
                 ">= 0.5x",
+            )
+            record(
+                f"  then catalog + webhooks apply them ({workers} worker)",
+                {"rps": drained["events"] / drained["seconds"]},
+                None,
+                f"{drained['events']:.0f} events in {drained['seconds']:.1f} s, from start",
+            )
+            record(
+                f"register a company, whole platform on 2 cores ({workers} worker)",
+                together["service, signed identity"],
+                together["ceiling INSERTs + outbox"],
+                "(context)",
             )
     finally:
         stop(ceiling)
