@@ -37,7 +37,7 @@ from services.audit.main import SPEC
 from shared.app import create_app
 from shared.auth import Role
 from shared.clock import Clock
-from shared.db import create_engine
+from shared.db import create_engine, dispose_engine
 from shared.events.contracts.enrollment import MonitorRef, ParticipantAdmitted
 from shared.events.contracts.training import AssistanceLogged, ProgramCompleted
 from shared.events.envelope import EventEnvelope
@@ -244,7 +244,7 @@ async def run(args: argparse.Namespace) -> None:
             await asyncio.wait_for(serving, timeout=30)
         if not args.keep:
             await _cleanup(engine, cohort_id)
-        await engine.dispose()
+        await dispose_engine(engine)
 
 
 async def _started(server: uvicorn.Server) -> bool:

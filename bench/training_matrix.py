@@ -41,7 +41,7 @@ from services.training.domain.identifiers import ruc_from  # noqa: E402
 from services.training.handlers.participants import admit_participant  # noqa: E402
 from shared.auth import Role  # noqa: E402
 from shared.clock import Clock  # noqa: E402
-from shared.db import create_engine, create_sessionmaker  # noqa: E402
+from shared.db import create_engine, create_sessionmaker, dispose_engine  # noqa: E402
 from shared.events.contracts.enrollment import ParticipantAdmitted  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 from shared.settings import Settings  # noqa: E402
@@ -230,7 +230,7 @@ async def run(args: argparse.Namespace) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
         retired = await retire_bench_events(engine, cohort_id)
-        await engine.dispose()
+        await dispose_engine(engine)
         print(f"({retired} benchmark events marked published, not relayed)")
 
 

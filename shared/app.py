@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import current_principal
 from shared.clock import Clock
-from shared.db import close_read_pool, create_engine, create_sessionmaker
+from shared.db import create_engine, create_sessionmaker, dispose_engine
 from shared.errors import install_error_handlers
 from shared.events.consumer import ConsumerRunner, Handler
 from shared.events.relay import OutboxRelay
@@ -378,8 +378,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
                 await app.state.dlq_monitor.close()
             await resources.aclose()
             if spec.database:
-                await close_read_pool(app.state.engine)
-                await app.state.engine.dispose()
+                await dispose_engine(app.state.engine)
 
     return lifespan
 

@@ -7,21 +7,25 @@ engine's role can only reach its own schema, so a query that strays fails loudly
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
 import sqlalchemy.ext.asyncio
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.pool.base import _AdhocProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.util.concurrency import greenlet_spawn
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.settings import Settings
@@ -46,18 +50,19 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
     _READ_POOLS[engine.pool] = _ReadPool(
         engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
         server_settings=server_settings,
-        max_size=settings.pg_pool_size,
+        max_size=settings.pg_pool_size + settings.pg_max_overflow,
         dialect=engine.dialect,
     )
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine, *, fast: bool = True) -> async_sessionmaker[AsyncSession]:
-    """Sessions for the unit of work; ``fast=False`` (spans recorded) runs every statement
-    through SQLAlchemy's execution, where its instrumentation sees it."""
-    return async_sessionmaker(
-        engine, class_=KernelSession if fast else AsyncSession, expire_on_commit=False, autoflush=False
-    )
+def create_sessionmaker(engine: AsyncEngine, *, fast: bool = True) -> Callable[[], Any]:
+    """What the unit of work opens its transactions with: a ``KernelTransaction`` on the
+    engine's driver pool, or with ``fast=False`` (spans recorded) a SQLAlchemy session, whose
+    statements SQLAlchemy's instrumentation sees."""
+    if fast and engine.pool in _READ_POOLS:
+        return functools.partial(KernelTransaction, engine)
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, autoflush=False)
 
 
 # --- the read path's connection (issue 15) ---------------------------------------------------
@@ -75,14 +80,18 @@ class _Compiled:
     metadata: SimpleResultMetaData | None = None  # known after the first execution
     processors: list[Callable[[Any], Any] | None] | None = None
     processed: list[tuple[int, Callable[[Any], Any]]] | None = None  # the processors that are not None
+    textual: bool = False  # text(): rows as the server names their columns, nothing processed
+    expands: bool = False  # IN lists expanded per call: the SQL depends on the parameters
 
 
 class _ReadPool:
-    """An asyncpg pool beside the engine's, for the read path's plain SELECTs.
+    """An asyncpg pool beside the engine's: the read path's autocommit SELECTs and the unit of
+    work's transactions (``KernelTransaction``).
 
-    Its connections only ever run autocommit SELECTs, so nothing of a session's state needs
-    resetting when one goes back: the reset query asyncpg sends by default (one more round
-    trip per request) is skipped. JSON decoding is the engine's (the dialect's own codecs).
+    A connection goes back with no session state: reads are autocommit, a transaction has
+    committed or rolled back (a connection still in one is closed, not returned), and nothing
+    here LISTENs or SETs. So the reset query asyncpg sends by default (one more round trip per
+    request) is skipped. JSON decoding is the engine's (the dialect's own codecs).
     """
 
     def __init__(self, dsn: str, *, server_settings: dict[str, str], max_size: int, dialect: Any) -> None:
@@ -120,17 +129,18 @@ class _ReadPool:
 
 
 async def _no_reset(raw: asyncpg.Connection) -> None:
-    """Read connections keep no session state (no transaction, LISTEN, SET): nothing to reset."""
+    """The pool's connections keep no session state (no transaction, LISTEN, SET): nothing to reset."""
 
 
 _READ_POOLS: weakref.WeakKeyDictionary[Any, _ReadPool] = weakref.WeakKeyDictionary()
 
 
-async def close_read_pool(engine: AsyncEngine) -> None:
-    """Close the read path's pool of ``engine`` (the app's lifespan does, beside ``dispose``)."""
+async def dispose_engine(engine: AsyncEngine) -> None:
+    """Close ``engine``'s connections: its driver pool's (reads, units of work) and its own."""
     pool = _READ_POOLS.get(engine.pool)
     if pool is not None:
         await pool.close()
+    await engine.dispose()
 
 
 class ReadConnection(AsyncConnection):
@@ -241,43 +251,60 @@ def _prefetched(compiled: SQLCompiler, values: MutableMapping[str, Any]) -> None
             raise _Unsupported(column)
 
 
-def bind_compiled(dialect: Any, statement: Any, params: Any) -> tuple[_Compiled, list[Any], bool] | None:
+Bound = tuple[_Compiled, str, list[Any], bool]
+
+
+def bind_compiled(
+    dialect: Any, statement: Any, params: Any, *, every: bool = False, many: bool = False
+) -> Bound | None:
     """``statement`` compiled once per shape for ``dialect`` (SQLAlchemy's own cache key and
     parameter extraction), with its positional arguments bound by SQLAlchemy's type processors;
-    ``(entry, args, returns_rows)``, or None when the statement needs SQLAlchemy to run it
-    (text, expanding IN lists, schema translation, defaults computed by SQL sequences...)."""
+    ``(entry, sql, args, returns_rows)``, or None when the statement needs SQLAlchemy to run it.
+
+    Without ``every`` (the read path, which has SQLAlchemy to fall back on) only statements whose
+    SQL is fixed and whose rows SQLAlchemy describes; with it (the unit of work) also ``text()``
+    (rows as the server names their columns) and IN lists expanded per call, as SQLAlchemy's
+    execution context expands them. Never: schema translation, defaults computed by SQL.
+    ``many``: compiled for one of several parameter sets (no implicit RETURNING of the key)."""
     if params is not None and not isinstance(params, dict):
         return None
     key = statement._generate_cache_key()
     if key is None:
         return None
     column_keys = tuple(sorted(params)) if params and isinstance(statement, _DML) else ()
-    cache_key = (dialect, key.key, column_keys)
+    cache_key = (dialect, key.key, column_keys, many)
     entry = _COMPILED.get(cache_key)
     if entry is None:
         compiled = statement._compiler(
             dialect,
             cache_key=key,
             column_keys=list(column_keys),
-            for_executemany=False,
+            for_executemany=many,
             schema_translate_map=None,
         )
-        returns_rows = bool(compiled._result_columns) if isinstance(statement, _DML) else True
+        textual = isinstance(statement, sa.TextClause)
+        returns_rows = bool(compiled._result_columns) if isinstance(statement, _DML) else not textual
         if (
             not isinstance(compiled, SQLCompiler)
             or not compiled.positional
-            or compiled.literal_execute_params
-            or compiled.post_compile_params
             or compiled.schema_translate_map
             or (returns_rows and not compiled._ordered_columns)
-            or compiled._ad_hoc_textual
+            or (compiled._ad_hoc_textual and not textual)
             or compiled._textual_ordered_columns
         ):
             return None
-        entry = _Compiled(compiled, compiled.string, returns_rows=returns_rows)
+        entry = _Compiled(
+            compiled,
+            compiled.string,
+            returns_rows=returns_rows,
+            textual=textual,
+            expands=bool(compiled.literal_execute_params or compiled.post_compile_params),
+        )
         _COMPILED[cache_key] = entry
         if len(_COMPILED) > _ENTRY_CACHE_SIZE:
             _COMPILED.popitem(last=False)
+    if (entry.textual or entry.expands) and not every:
+        return None
     compiled = entry.compiled
     values = compiled.construct_params(params, extracted_parameters=key[1], escape_names=False)
     if values is None or compiled.positiontup is None:
@@ -287,9 +314,24 @@ def bind_compiled(dialect: Any, statement: Any, params: Any) -> tuple[_Compiled,
             _prefetched(compiled, values)
         except _Unsupported:
             return None
+    sql: str = entry.sql
+    positions: Any = compiled.positiontup
     binders: Any = compiled._bind_processors
-    args = [binders[name](values[name]) if name in binders else values[name] for name in compiled.positiontup]
-    return entry, args, entry.returns_rows
+    bound_values: Any = values
+    if entry.expands:  # IN lists: one parameter per element, the SQL per call
+        expanded = compiled._process_parameters_for_postcompile(values)
+        sql, positions, bound_values, binders = (
+            expanded.statement,
+            expanded.positiontup,
+            expanded.parameters,
+            expanded.processors,
+        )
+        if positions is None:
+            return None
+    args = [
+        binders[name](bound_values[name]) if name in binders else bound_values[name] for name in positions
+    ]
+    return entry, sql, args, entry.returns_rows
 
 
 class _StatusResult(IteratorResult[Any]):
@@ -301,18 +343,23 @@ class _StatusResult(IteratorResult[Any]):
 
 
 async def run_bound(
-    raw: asyncpg.Connection, dialect: Any, entry: _Compiled, args: list[Any], returns_rows: bool
+    raw: asyncpg.Connection, dialect: Any, entry: _Compiled, sql: str, args: list[Any], returns_rows: bool
 ) -> Any:
     """Run a bound statement on an asyncpg connection: a ``Result`` of ``Row`` objects as
     SQLAlchemy's would be (its result processors applied), or a row count for a plain write.
     None when the statement's columns do not match what the server describes (SQLAlchemy
     then runs it)."""
+    if entry.textual:
+        records = await raw.fetch(sql, *args)
+        if not records:
+            return _StatusResult(-1)
+        return IteratorResult(SimpleResultMetaData(list(records[0].keys())), iter(records))
     if not returns_rows:
-        status = await raw.execute(entry.sql, *args)
+        status = await raw.execute(sql, *args)
         count = status.rsplit(" ", 1)[-1]
         return _StatusResult(int(count) if count.isdigit() else -1)
     if entry.metadata is None:
-        prepared = await raw.prepare(entry.sql)
+        prepared = await raw.prepare(sql)
         attributes = prepared.get_attributes()
         columns = entry.compiled._result_columns
         if len(attributes) != len(columns):
@@ -327,7 +374,7 @@ async def run_bound(
         )
         records = await prepared.fetch(*args)
     else:
-        records = await raw.fetch(entry.sql, *args)
+        records = await raw.fetch(sql, *args)
     processed = entry.processed
     if processed:  # only the columns SQLAlchemy converts (most come from asyncpg as they are)
         rows = []
@@ -340,110 +387,225 @@ async def run_bound(
     return IteratorResult(entry.metadata, iter(records))
 
 
-class KernelSession(AsyncSession):
-    """The unit of work's session: Core statements (every repository's) run on the session's own
-    asyncpg connection, inside its transaction, compiled once per shape (``bind_compiled``).
+# How long a unit of work waits for a pooled connection (SQLAlchemy's pool_timeout default).
+ACQUIRE_TIMEOUT_SECONDS = 30.0
 
-    Measured on enrollment's company registration (issue 15): each statement through
-    ``AsyncSession.execute`` cost ~1 ms of wall time and ~300 µs of CPU (ORM execution state,
-    a greenlet hop, the cursor adaptation, result metadata per call) where asyncpg's own round
-    trip takes ~100 µs. The transaction stays SQLAlchemy's: ``begin``, ``commit``, ``rollback``,
-    savepoints and pooling are unchanged, and a statement that needs SQLAlchemy (ORM
-    entities, text, execution options, expanding IN lists, spans being recorded so the
-    SQLAlchemy instrumentation sees every statement) runs through it as before. A failing
-    statement raises the exception SQLAlchemy would (``DBAPIError.instance`` over the dialect's
-    translation), and a lost connection is invalidated as SQLAlchemy does.
+
+class KernelTransaction:
+    """The unit of work's transaction, on a connection of the engine's driver pool (asyncpg).
+
+    Measured on enrollment's company registration (issue 15): a transaction through
+    SQLAlchemy's ``AsyncSession`` cost ~190 µs of CPU more than the same BEGIN and COMMIT on
+    asyncpg (the session's state machine, the pool's checkout and return, a greenlet hop for
+    each of begin, connection, commit and close). Here ``begin`` takes a connection and sends
+    BEGIN, ``commit`` and ``rollback`` end the transaction and give the connection back, and
+    ``execute`` runs every repository's Core statement compiled once per shape
+    (``bind_compiled(every=True)``: text and IN lists too) with SQLAlchemy's type processing.
+    A list of parameter sets runs the statement for each in one pipelined ``executemany``.
+
+    Errors are SQLAlchemy's, as a session raised them: the driver's exception translated by the
+    dialect and wrapped by ``DBAPIError.instance`` (an ``IntegrityError`` for a unique
+    violation, ``connection_invalidated`` when the connection died, which is then dropped, not
+    pooled). ``begin_nested`` is a SAVEPOINT. With spans recorded the unit of work uses a
+    SQLAlchemy session instead (``create_sessionmaker``), so its instrumentation sees every
+    statement.
     """
 
-    fast: ClassVar[bool] = True
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.bind = engine  # as a session's: what it runs on (caches keyed per database use it)
+        self._pool = _READ_POOLS[engine.pool]
+        self._dialect = engine.dialect
+        self._raw: Any = None  # the asyncpg connection while a transaction is open
+        self._transaction: Any = None
 
-    async def execute(
-        self,
-        statement: Any,
-        params: Any = None,
-        *,
-        execution_options: Any = sa.util.EMPTY_DICT,
-        bind_arguments: dict[str, Any] | None = None,
-        **kw: Any,
-    ) -> Any:
-        if (
-            self.fast
-            and not execution_options
-            and bind_arguments is None
-            and not kw
-            and isinstance(statement, (sa.Select, sa.CompoundSelect, *_DML))
-            and statement._propagate_attrs.get("compile_state_plugin") != "orm"
-        ):
-            result = await self._fast(statement, params)
-            if result is not None:
-                return result
-        return await super().execute(
-            statement, params, execution_options=execution_options, bind_arguments=bind_arguments, **kw
-        )
+    async def __aenter__(self) -> KernelTransaction:
+        return self
 
-    _kernel_connection: tuple[Any, AsyncConnection, Any] | None = None
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
-    async def _connection_of_transaction(self) -> tuple[AsyncConnection, Any]:
-        """The session's connection and its driver connection, asked of SQLAlchemy once per
-        (sub)transaction: ``connection()`` is a greenlet hop and a proxy lookup per call."""
-        transaction = self.sync_session._transaction
-        cached = self._kernel_connection
-        if (
-            cached is not None
-            and transaction is not None
-            and cached[0] is transaction
-            and transaction.is_active
-            and not cached[1].invalidated
-        ):
-            return cached[1], cached[2]
-        conn = await self.connection()
-        sync = conn.sync_connection
-        if sync is None:
-            raise _Unsupported("no connection")
-        adapted: Any = sync.connection.dbapi_connection  # checked out by connection()
-        self._kernel_connection = (self.sync_session._transaction, conn, adapted)
-        return conn, adapted
+    def begin(self) -> _Begun:
+        """``await tx.begin()``, or ``async with tx.begin():`` (commit at the end, rollback on error)."""
+        return _Begun(self)
 
-    async def _fast(self, statement: Any, params: Any) -> Any:
+    async def _begin(self) -> None:
+        if self._raw is not None:
+            raise RuntimeError("a KernelTransaction is begun once")
+        pool = await self._pool.get()
+        self._raw = await pool.acquire(timeout=ACQUIRE_TIMEOUT_SECONDS)
+        transaction = self._raw.transaction()
         try:
-            conn, adapted = await self._connection_of_transaction()
-        except _Unsupported:
-            return None
-        dialect = conn.dialect
-        bound = bind_compiled(dialect, statement, params)
-        if bound is None:
-            return None
-        entry, args, returns_rows = bound
-        try:
-            async with adapted._execute_mutex:
-                if adapted._transaction is None and not adapted.autocommit:
-                    await adapted._start_transaction()
-                return await run_bound(adapted._connection, dialect, entry, args, returns_rows)
-        except sa.exc.DBAPIError:
-            self._kernel_connection = None
-            raise
+            await transaction.start()
         except Exception as error:
-            self._kernel_connection = None
-            raise await _sqlalchemy_error(conn, adapted, entry.sql, args, error) from error
+            raise await self._failed("BEGIN", [], error) from error
+        self._transaction = transaction
+
+    @property
+    def raw(self) -> asyncpg.Connection:
+        """The transaction's asyncpg connection (COPY runs on it)."""
+        if self._transaction is None:
+            raise RuntimeError("no transaction is open")
+        return self._raw
+
+    async def execute(self, statement: Any, params: Any = None, **options: Any) -> Any:
+        if options:
+            raise TypeError(f"the unit of work runs statements without options: {sorted(options)}")
+        raw = self.raw
+        if isinstance(params, list):
+            return await self._execute_many(raw, statement, params)
+        bound = bind_compiled(self._dialect, statement, params, every=True)
+        if bound is None:
+            return await self._through_sqlalchemy(statement, params)
+        entry, sql, args, returns_rows = bound
+        try:
+            result = await run_bound(raw, self._dialect, entry, sql, args, returns_rows)
+        except Exception as error:
+            raise await self._failed(sql, args, error) from error
+        if result is None:
+            return await self._through_sqlalchemy(statement, params)
+        return result
+
+    async def _execute_many(self, raw: asyncpg.Connection, statement: Any, params: list[Any]) -> Any:
+        """One statement for many parameter sets: asyncpg's pipelined ``executemany`` when each
+        binds to the same SQL and no rows come back, else SQLAlchemy's (insertmanyvalues)."""
+        bound = [bind_compiled(self._dialect, statement, p, every=True, many=True) for p in params]
+        first = bound[0] if bound else None
+        if first is None or first[3] or any(b is None or b[1] != first[1] for b in bound):
+            return await self._through_sqlalchemy(statement, params)
+        try:
+            await raw.executemany(first[1], [b[2] for b in bound if b is not None])
+        except Exception as error:
+            raise await self._failed(first[1], [], error) from error
+        return _StatusResult(len(params))
+
+    async def _through_sqlalchemy(self, statement: Any, params: Any) -> Any:
+        """A statement the driver path does not bind (several rows' VALUES, many rows with
+        RETURNING, defaults SQLAlchemy computes...): SQLAlchemy's own execution, on this
+        transaction's connection and inside its transaction; its result is buffered."""
+        raw = self.raw
+        adapted: Any = AsyncAdapt_asyncpg_connection(self._dialect.loaded_dbapi, raw)  # type: ignore[no-untyped-call]
+        adapted._transaction = self._transaction  # already begun: SQLAlchemy starts none
+        record: Any = SimpleNamespace(driver_connection=raw, record_info={})
+        connection = sa.engine.Connection(
+            self.bind.sync_engine,
+            connection=_AdhocProxiedConnection(adapted, record),
+            _allow_revalidate=False,
+        )
+        try:
+            return await greenlet_spawn(connection.execute, statement, params)
+        except sa.exc.DBAPIError:
+            if raw.is_closed():
+                await self.close()
+            raise
+
+    def begin_nested(self) -> _Savepoint:
+        """A SAVEPOINT: an error inside the block rolls back to it and propagates."""
+        return _Savepoint(self)
+
+    async def commit(self) -> None:
+        transaction, self._transaction = self._transaction, None
+        if transaction is None:
+            return
+        try:
+            await transaction.commit()
+        except Exception as error:
+            raise await self._failed("COMMIT", [], error) from error
+        finally:
+            await self.close()
+
+    async def rollback(self) -> None:
+        """Roll back and give the connection back; never raises (the work is being abandoned:
+        a connection that cannot roll back is closed instead, and the original error stands)."""
+        await self.close()
+
+    async def close(self) -> None:
+        """Give the connection back; one still inside a transaction (a failed rollback, a
+        cancelled request) is rolled back first, and closed if even that fails."""
+        raw, self._raw = self._raw, None
+        transaction, self._transaction = self._transaction, None
+        if raw is None:
+            return
+        pool = await self._pool.get()
+        try:
+            if not raw.is_closed() and (transaction is not None or raw.is_in_transaction()):
+                try:  # asyncpg's Transaction forgets itself on the connection (reused next)
+                    await (transaction.rollback() if transaction is not None else raw.execute("ROLLBACK"))
+                except Exception:
+                    log.warning("a connection could not roll back; closing it", exc_info=True)
+                    raw.terminate()
+        finally:
+            await pool.release(raw)
+
+    async def _failed(self, sql: str, args: list[Any], error: Exception) -> Exception:
+        """The exception SQLAlchemy raises for ``error`` from the driver; a dead connection is
+        dropped (not pooled) and says ``connection_invalidated``."""
+        raw = self._raw
+        closed = raw is None or raw.is_closed()
+        if closed:
+            self._transaction = None
+            await self.close()
+        return driver_error(self._dialect, sql, args, error, closed=closed)
 
 
-async def _sqlalchemy_error(
-    conn: AsyncConnection, adapted: Any, sql: str, args: list[Any], error: Exception
-) -> Exception:
-    """The exception SQLAlchemy raises for ``error`` from the driver (its dialect translates it,
-    ``DBAPIError.instance`` picks the class); a lost connection is invalidated first."""
-    dialect = conn.dialect
+class _Begun:
+    def __init__(self, transaction: KernelTransaction) -> None:
+        self._tx = transaction
+
+    def __await__(self) -> Any:
+        return self._tx._begin().__await__()
+
+    async def __aenter__(self) -> KernelTransaction:
+        await self._tx._begin()
+        return self._tx
+
+    async def __aexit__(self, exc_type: Any, *exc: object) -> None:
+        if exc_type is None:
+            await self._tx.commit()
+        else:
+            await self._tx.rollback()
+
+
+class _Savepoint:
+    def __init__(self, transaction: KernelTransaction) -> None:
+        self._tx = transaction
+        self._savepoint: Any = None
+
+    async def __aenter__(self) -> KernelTransaction:
+        self._savepoint = self._tx.raw.transaction()
+        try:
+            await self._savepoint.start()
+        except Exception as error:
+            raise await self._tx._failed("SAVEPOINT", [], error) from error
+        return self._tx
+
+    async def __aexit__(self, exc_type: Any, *exc: object) -> None:
+        try:
+            await (self._savepoint.commit() if exc_type is None else self._savepoint.rollback())
+        except Exception as error:
+            raise await self._tx._failed("RELEASE SAVEPOINT", [], error) from error
+
+
+def driver_error(dialect: Any, sql: str, args: list[Any], error: Exception, *, closed: bool) -> Exception:
+    """``error`` from asyncpg as SQLAlchemy raises it: the dialect's DB-API translation wrapped
+    by ``DBAPIError.instance`` (``IntegrityError``, ``OperationalError``...)."""
     translated: Exception = error
     try:
-        adapted._handle_exception(error)
+        AsyncAdapt_asyncpg_connection._handle_exception_no_connection(dialect.loaded_dbapi, error)
     except Exception as raised:  # the dialect raises its DB-API translation
         translated = raised
     dbapi_error = dialect.loaded_dbapi.Error
     if not isinstance(translated, dbapi_error):
         return translated
-    invalidated = dialect.is_disconnect(translated, adapted, None)
-    if invalidated:
-        await conn.invalidate(translated)
-    return sa.exc.DBAPIError.instance(
-        sql, args, translated, dbapi_error, connection_invalidated=invalidated, dialect=dialect, ismulti=False
+    wrapped: Exception = sa.exc.DBAPIError.instance(
+        sql, args, translated, dbapi_error, connection_invalidated=closed, dialect=dialect, ismulti=False
     )
+    return wrapped
+
+
+async def driver_connection(db: Any) -> asyncpg.Connection:
+    """The asyncpg connection under a unit of work's transaction (COPY runs on it)."""
+    if isinstance(db, KernelTransaction):
+        return db.raw
+    connection = await db.connection()
+    driver: asyncpg.Connection = (await connection.get_raw_connection()).driver_connection
+    return driver

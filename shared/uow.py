@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import Clock
 from shared.events.envelope import EventContract, EventEnvelope
@@ -34,7 +34,7 @@ from shared.telemetry import current_trace_carrier
 class UnitOfWork:
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        sessionmaker: Callable[[], Any],
         *,
         schema: str,
         producer: str,
@@ -46,13 +46,15 @@ class UnitOfWork:
         self.clock = clock
         self.tables = messaging_tables(schema)
         self._depth = 0
-        self._session: AsyncSession | None = None
+        self._session: Any = None
         self._pending: list[EventEnvelope] = []
         self._committed = False
         self._wrote_events = False
 
     @property
-    def session(self) -> AsyncSession:
+    def session(self) -> Any:
+        """The open transaction (``shared.db.KernelTransaction``; a SQLAlchemy session while
+        spans are recorded): ``execute`` for the repositories, ``begin_nested`` for a SAVEPOINT."""
         if self._session is None:
             raise RuntimeError("UnitOfWork used outside 'async with'")
         return self._session
@@ -171,7 +173,7 @@ class UnitOfWorkFactory:
     def __init__(
         self,
         engine: AsyncEngine,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        sessionmaker: Callable[[], Any],
         *,
         schema: str,
         producer: str,

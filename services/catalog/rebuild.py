@@ -31,7 +31,7 @@ from services.catalog.db.repositories.catalogue import OrganisationRepository
 from services.catalog.db.tables import MESSAGING, READ_MODEL, SCHEMA
 from services.catalog.events.consume import TOPIC_HANDLERS
 from shared.clock import Clock
-from shared.db import create_engine, create_sessionmaker
+from shared.db import create_engine, create_sessionmaker, dispose_engine
 from shared.events.consumer import ConsumerRunner
 from shared.events.errors import PermanentError
 from shared.settings import Settings, get_settings
@@ -132,7 +132,7 @@ async def rebuild(settings: Settings) -> RebuildReport:
                 await lock_conn.commit()
         report.digest = await digest(engine)
     finally:
-        await engine.dispose()
+        await dispose_engine(engine)
     return report
 
 

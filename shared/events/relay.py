@@ -218,8 +218,8 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of pending rows; returns how many were sent."""
         outbox = self.outbox
-        # A unit-of-work session: its statements are compiled once and run on the session's own
-        # connection (shared.db.KernelSession), ~4 per batch on every write's path.
+        # A unit-of-work transaction (shared.db.KernelTransaction): its statements are compiled
+        # once and run on the driver's connection, ~4 per batch on every write's path.
         async with self._sessions() as session, session.begin():
             found = (await session.execute(_pending(self.schema, self.batch_size))).all()
             if not found[0].got:

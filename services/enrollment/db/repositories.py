@@ -17,7 +17,6 @@ from typing import Any
 import sqlalchemy as sa
 from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.enrollment.db.tables import (
     MESSAGING,
@@ -41,6 +40,7 @@ from services.enrollment.domain.company import CompanyFilters
 from services.enrollment.domain.monitors import MonitorLoad
 from services.enrollment.domain.regions import CIRCULAR_ECONOMY_NODES, RegionFigures
 from services.enrollment.domain.sizing import UitValue
+from shared.db import driver_connection
 from shared.errors import Conflict
 from shared.events.tables import outbox_channel
 from shared.repository import Executor, Repository, inserting
@@ -189,10 +189,7 @@ class CompanyRepository(Repository):
         """COPY companies (``COMPANY_COLUMNS``) and their outbox envelopes (``OUTBOX_COLUMNS``)
         on the transaction's own connection, so they commit or roll back with it; 409 if a RUC
         was registered meanwhile. COPY loads about four times faster than executemany."""
-        if not isinstance(self.db, AsyncSession):
-            raise TypeError("COPY runs in the unit of work's session")
-        connection = await self.db.connection()
-        driver: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's, untyped
+        driver = await driver_connection(self.db)
         try:
             await driver.copy_records_to_table(
                 companies.name, schema_name=SCHEMA, columns=COMPANY_COLUMNS, records=company_records

@@ -11,7 +11,7 @@ import pytest
 
 from services.audit.main import SPEC
 from shared.app import create_app
-from shared.db import create_engine
+from shared.db import create_engine, dispose_engine
 from tests.support.testing import TestClock, running_app
 
 
@@ -42,4 +42,4 @@ def client(audit_app):
 async def engine(audit_settings):
     engine = create_engine(audit_settings)
     yield engine
-    await engine.dispose()
+    await dispose_engine(engine)

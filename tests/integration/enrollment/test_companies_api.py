@@ -8,9 +8,11 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
+from services.enrollment.db import repositories
 from services.enrollment.db.tables import MESSAGING, uit_values
-from shared.clock import LIMA
-from shared.db import create_engine
+from shared.clock import LIMA, Clock
+from shared.db import create_engine, create_sessionmaker, dispose_engine
+from shared.uow import UnitOfWorkFactory
 from tests.integration.enrollment.helpers import company_body, new_ruc
 
 PROBLEM = "application/problem+json"
@@ -213,3 +215,34 @@ async def test_nul_characters_are_a_422_not_a_database_error(api):
         content=b"PK\x03\x04\x00\x00xlsx",
     )
     assert upload.status_code == 400 and "xlsx" in upload.json()["detail"]
+
+
+async def test_registrations_read_the_uit_table_once_a_minute_in_the_unit_of_work(
+    enrollment_settings, monkeypatch
+):
+    """The UIT table is remembered per database (one round trip fewer per registration): keyed
+    on the transaction's ``bind``, which the unit of work's transaction must have."""
+    engine = create_engine(enrollment_settings)
+    uows = UnitOfWorkFactory(
+        engine, create_sessionmaker(engine), schema="enrollment", producer="enrollment", clock=Clock()
+    )
+    monkeypatch.setattr(repositories, "_UIT_CACHE", {})
+    reads: list[str] = []
+    read_table = repositories.UitRepository._all
+
+    async def counted(self, stmt):
+        reads.append(type(self.db).__name__)
+        return await read_table(self, stmt)
+
+    monkeypatch.setattr(repositories.UitRepository, "_all", counted)
+    try:
+        for _ in range(3):
+            async with uows() as uow:
+                values = await repositories.UitRepository(uow.session).all()
+        assert values and reads == ["KernelTransaction"]
+        monkeypatch.setattr(repositories, "UIT_CACHE_SECONDS", 0.0)
+        async with uows() as uow:
+            await repositories.UitRepository(uow.session).all()
+        assert len(reads) == 2  # and read again once the minute is over
+    finally:
+        await dispose_engine(engine)

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.enrollment.db.tables import MESSAGING
-from shared.db import create_engine
+from shared.db import create_engine, dispose_engine
 from shared.events.contracts.audit import PreauditPassed
 from shared.events.contracts.training import ProgramCompleted, ProgramCompletionRevoked
 from shared.events.envelope import EventEnvelope
@@ -25,7 +25,7 @@ T0 = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
 async def engine(enrollment_settings):
     engine = create_engine(enrollment_settings)
     yield engine
-    await engine.dispose()
+    await dispose_engine(engine)
 
 
 async def reader(settings, topic: str) -> TopicReader:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from services.enrollment.db.tables import MESSAGING, companies
 from shared.auth import Role
-from shared.db import create_engine
+from shared.db import create_engine, dispose_engine
 from tests.integration.enrollment.helpers import new_ruc
 
 HEADER = "RUC;Razón social;Representante legal;DNI representante;Fecha constitución;Región;Ventas anuales;Liderada por mujer;Productos;Correo;Web\n"
@@ -30,7 +30,7 @@ async def _stored(settings, rucs: list[str]) -> tuple[int, int]:
                 )
             )
     finally:
-        await engine.dispose()
+        await dispose_engine(engine)
     return n_companies, n_events
 
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db import create_engine, create_sessionmaker
+from shared.db import create_engine, create_sessionmaker, dispose_engine
 from shared.events.envelope import EventContract
 from shared.events.kafka import create_topics
 from shared.events.tables import messaging_tables
@@ -52,7 +52,7 @@ async def kernel_engine(kernel_settings: Settings) -> AsyncEngine:
         await conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
         await conn.run_sync(metadata.create_all)
     yield engine
-    await engine.dispose()
+    await dispose_engine(engine)
 
 
 @pytest.fixture(scope="session")
