@@ -110,28 +110,47 @@ def _applied(service: str) -> float:
     )
 
 
+def _wait_applied(url: str, since: float, baseline: dict[str, float]) -> tuple[int, float]:
+    """Wait until each of ``DOWNSTREAM`` has applied (beyond ``baseline``) every registration the
+    service made since ``since``; returns how many and how long that took."""
+    count = asyncio.run(_registered_since(url, since))
+    started = time.monotonic()
+    deadline = started + DRAIN_TIMEOUT_SECONDS
+    while not all(_applied(name) - baseline.get(name, 0.0) >= count for name in DOWNSTREAM):
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"{DOWNSTREAM} did not apply {count} registrations in {DRAIN_TIMEOUT_SECONDS} s"
+            )
+        time.sleep(0.2)  # polling the consumers' metrics, with a deadline
+    return count, time.monotonic() - started
+
+
 @contextlib.contextmanager
-def downstream_elsewhere(url: str, workers: int, drained: dict[str, float]) -> Iterator[None]:
+def downstream_elsewhere(url: str, drained: dict[str, float]) -> Iterator[None]:
     """``DOWNSTREAM`` stopped for the block; started again after, ``drained`` gets how many
-    registrations the block made and how long the consumers took to apply them all."""
+    registrations the block made and how long the consumers took to apply them all (from the
+    moment they were started: their start-up is in the figure)."""
     since = time.time()
     for name in DOWNSTREAM:
         _services("down", name, 1)
     try:
         yield
     finally:
-        backlog = asyncio.run(_registered_since(url, since))
         started = time.monotonic()
         for name in DOWNSTREAM:
             _services("up", name, int(os.environ.get("ECO_WORKERS") or 1))
-        deadline = started + DRAIN_TIMEOUT_SECONDS
-        while not all(_applied(name) >= backlog for name in DOWNSTREAM):
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"{DOWNSTREAM} did not apply {backlog} registrations in {DRAIN_TIMEOUT_SECONDS} s"
-                )
-            time.sleep(0.2)  # polling the consumers' metrics, with a deadline
-        drained.update(events=backlog, seconds=time.monotonic() - started)
+        count, _ = _wait_applied(url, since, {})  # restarted: their counters begin at 0
+        drained.update(events=count, seconds=time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def downstream_caught_up(url: str) -> Iterator[None]:
+    """After the block, wait until ``DOWNSTREAM`` have applied what it registered (the next bench
+    measures the catalogue: its consumer must not be busy with this one's backlog)."""
+    since = time.time()
+    baseline = {name: _applied(name) for name in DOWNSTREAM}
+    yield
+    _wait_applied(url, since, baseline)
 
 
 def main() -> int:
@@ -164,12 +183,13 @@ def main() -> int:
             with service_workers("enrollment", workers):
                 print(f"POST /api/v1/enrollment/companies  ({CONNECTIONS} connections, {workers} worker(s))")
                 drained: dict[str, float] = {}
-                with downstream_elsewhere(dsn(enrollment), workers, drained):
+                with downstream_elsewhere(dsn(enrollment), drained):
                     figures = side_by_side(pair)
                 print(f"  then {', '.join(DOWNSTREAM)} applied {drained['events']:.0f} registrations")
                 print(f"  in {drained['seconds']:.1f} s (from their start)", flush=True)
                 print("  the same with catalog and webhooks applying each registration on this machine:")
-                together = side_by_side(pair)
+                with downstream_caught_up(dsn(enrollment)):
+                    together = side_by_side(pair)
             record(
                 f"register a company, service direct ({workers} worker)",
                 figures["service, signed identity"],
