@@ -62,6 +62,165 @@ def _remembered_cache_keys() -> None:
     dependency_utils._get_cache_key = _get_cache_key
 
 
+def _planned_dependencies() -> None:
+    """FastAPI solves a route's dependencies by recursing into each one as into a route: four
+    parameter extractions, two scope lookups and asserts, and three callable classifications per
+    dependency per request, even for ``async def dep(request)`` (measured in-process, issue 15:
+    a third of a company read's CPU, ~15 % of a registration's). Here a route whose every
+    dependency (all the way down) is such a one (a coroutine function, no parameters but the
+    request, no generator, no scopes, no limiter) is solved in one pass with the same order,
+    caching and results: dependencies first, then the route's own path, query, header, cookie
+    and body parameters by FastAPI's own functions, then the special parameters. Anything else
+    (overrides, websockets, generator or sync dependencies, parameters on a dependency) goes to
+    FastAPI's ``solve_dependencies`` as before. ``tests/unit/test_routing.py`` compares both on
+    every route of every service."""
+    from fastapi import routing as routing_module
+    from fastapi.dependencies import utils as du
+
+    original = getattr(routing_module, "solve_dependencies", None)
+    needed = (
+        "_get_cache_key",
+        "_is_coroutine_callable",
+        "_is_gen_callable",
+        "_is_async_gen_callable",
+        "request_params_to_args",
+        "request_body_to_args",
+        "SolvedDependency",
+        "_get_oauth_scopes",
+    )
+    if original is None or getattr(original, "planned", False) or not all(hasattr(du, n) for n in needed):
+        return
+    from fastapi import BackgroundTasks, Request, Response
+    from fastapi.security import SecurityScopes
+
+    simple_memo: dict[int, tuple[Any, bool]] = {}
+
+    def simple(dependant: Any) -> bool:
+        found = simple_memo.get(id(dependant))
+        if found is not None and found[0] is dependant:
+            return found[1]
+        call = dependant.call
+        ok = (
+            call is not None
+            and du._is_coroutine_callable(call)
+            and not du._is_gen_callable(call)
+            and not du._is_async_gen_callable(call)
+            and not (dependant.path_params or dependant.query_params or dependant.header_params)
+            and not (dependant.cookie_params or dependant.body_params)
+            and not (dependant.http_connection_param_name or dependant.websocket_param_name)
+            and not (dependant.background_tasks_param_name or dependant.response_param_name)
+            and not dependant.security_scopes_param_name
+            and getattr(dependant, "concurrency", None) is None
+            and all(simple(sub) for sub in dependant.dependencies)
+        )
+        if len(simple_memo) >= _CACHE_KEYS_MAX:
+            simple_memo.clear()
+        simple_memo[id(dependant)] = (dependant, ok)
+        return ok
+
+    async def solve_subs(request: Any, dependant: Any, cache: dict[Any, Any], values: dict[str, Any]) -> None:
+        """``dependant``'s (simple) dependencies into ``values``, as FastAPI's loop does: each
+        one's own dependencies first, then its cached value or a call."""
+        for sub in dependant.dependencies:
+            sub_values: dict[str, Any] = {}
+            await solve_subs(request, sub, cache, sub_values)
+            if sub.request_param_name:
+                sub_values[sub.request_param_name] = request
+            key = du._get_cache_key(dependant=sub, uses_scopes_cache={})
+            if sub.use_cache and key in cache:
+                solved = cache[key]
+            else:
+                solved = await sub.call(**sub_values)
+            if sub.name is not None:
+                values[sub.name] = solved
+            if key not in cache:
+                cache[key] = solved
+
+    async def solve_dependencies(
+        *,
+        request: Any,
+        dependant: Any,
+        body: Any = du.Undefined,
+        background_tasks: Any = None,
+        response: Any = None,
+        dependency_overrides_provider: Any = None,
+        dependency_cache: Any = None,
+        async_exit_stack: Any,
+        embed_body_fields: bool,
+        _uses_scopes_cache: Any = None,
+    ) -> Any:
+        overridden = dependency_overrides_provider is not None and getattr(
+            dependency_overrides_provider, "dependency_overrides", None
+        )
+        if (
+            overridden
+            or not isinstance(request, Request)
+            or not all(simple(d) for d in dependant.dependencies)
+        ):
+            return await original(
+                request=request,
+                dependant=dependant,
+                body=body,
+                background_tasks=background_tasks,
+                response=response,
+                dependency_overrides_provider=dependency_overrides_provider,
+                dependency_cache=dependency_cache,
+                async_exit_stack=async_exit_stack,
+                embed_body_fields=embed_body_fields,
+                _uses_scopes_cache=_uses_scopes_cache,
+            )
+        if response is None:
+            response = Response()
+            del response.headers["content-length"]
+            response.status_code = None
+        if dependency_cache is None:
+            dependency_cache = {}
+        values: dict[str, Any] = {}
+        errors: list[Any] = []
+        await solve_subs(request, dependant, dependency_cache, values)
+        for fields, received in (
+            (dependant.path_params, lambda: request.path_params),
+            (dependant.query_params, lambda: request.query_params),
+            (dependant.header_params, lambda: request.headers),
+            (dependant.cookie_params, lambda: request.cookies),
+        ):
+            if fields:
+                found, problems = du.request_params_to_args(fields, received())
+                values.update(found)
+                errors += problems
+        if dependant.body_params:
+            found, problems = await du.request_body_to_args(
+                body_fields=dependant.body_params, received_body=body, embed_body_fields=embed_body_fields
+            )
+            values.update(found)
+            errors.extend(problems)
+        if dependant.http_connection_param_name:
+            values[dependant.http_connection_param_name] = request
+        if dependant.request_param_name:
+            values[dependant.request_param_name] = request
+        if dependant.background_tasks_param_name:
+            if background_tasks is None:
+                background_tasks = BackgroundTasks()
+            values[dependant.background_tasks_param_name] = background_tasks
+        if dependant.response_param_name:
+            values[dependant.response_param_name] = response
+        if dependant.security_scopes_param_name:
+            values[dependant.security_scopes_param_name] = SecurityScopes(
+                scopes=du._get_oauth_scopes(dependant=dependant)
+            )
+        return du.SolvedDependency(
+            values=values,
+            errors=errors,
+            background_tasks=background_tasks,
+            response=response,
+            dependency_cache=dependency_cache,
+        )
+
+    solve_dependencies.planned = True  # type: ignore[attr-defined]
+    solve_dependencies.original = original  # type: ignore[attr-defined]
+    routing_module.solve_dependencies = solve_dependencies
+
+
 def _plain_route(context: Any) -> BaseRoute:
     original = context.original_route
     if not isinstance(original, APIRoute):
@@ -198,6 +357,7 @@ def index(app: FastAPI) -> None:
     """Dispatch the app's (flat) routes through a ``RouteIndex``; nothing changes when the
     router has middleware of its own or FastAPI lacks what the index relies on."""
     _remembered_cache_keys()
+    _planned_dependencies()
     router = app.router
     if not _INDEX_READY or router.middleware_stack != router.app:
         return

@@ -170,3 +170,84 @@ def test_remembered_dependency_cache_keys_are_fastapis_own(service):
                 assert dependency_utils._get_cache_key(dependant=dependant) == expected
                 checked += 1
     assert checked > len(app.router.routes)
+
+
+def _outcome(solver, app, route, headers: dict[str, str]) -> tuple:
+    """What solving ``route``'s dependencies with ``solver`` gave: the values (the request by
+    identity, others by type) and the errors, or the exception a dependency raised."""
+    import asyncio
+    from contextlib import AsyncExitStack
+
+    from starlette.requests import Request
+
+    scope = {
+        "type": "http",
+        "method": sorted(route.methods)[0],
+        "path": route.path,
+        "raw_path": route.path.encode(),
+        "root_path": "",
+        "query_string": b"limit=abc&cursor=%00&status=nope&q=xxx",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()] + [(b"cookie", b"a=b")],
+        "path_params": {name: "20100070970" for name in route.param_convertors},
+        "app": app,
+        "fastapi_inner_astack": AsyncExitStack(),
+        "fastapi_function_astack": AsyncExitStack(),
+    }
+
+    async def run():
+        return await solver(
+            request=Request(scope),
+            dependant=route.dependant,
+            body={"unexpected": True} if route.dependant.body_params else None,
+            dependency_overrides_provider=None,
+            async_exit_stack=AsyncExitStack(),
+            embed_body_fields=route._embed_body_fields,
+        )
+
+    try:
+        solved = asyncio.run(run())
+    except Exception as exc:
+        return ("raised", type(exc).__name__, str(exc))
+    values = {k: type(v).__name__ for k, v in solved.values.items()}
+    errors = [(e.get("type"), tuple(e.get("loc", ())), e.get("msg")) for e in solved.errors]
+    return ("solved", sorted(values.items()), errors, solved.response.status_code)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("caller", ["anonymous", "officer", "company"])
+def test_planned_dependencies_solve_every_route_as_fastapi_does(service, caller):
+    """``shared.routing._planned_dependencies`` against FastAPI's own ``solve_dependencies``,
+    on every route of every service: the same values, errors and raised exceptions, for callers
+    without identity, with an officer's and with a company's, with query parameters that do not
+    validate and a body that does not either."""
+    from fastapi import routing as fastapi_routing
+
+    from shared.auth import Role
+    from tests.support.testing import identity_headers
+
+    app = _app(service)
+    planned = fastapi_routing.solve_dependencies
+    assert getattr(planned, "planned", False)
+    app.state.uow_factory = lambda: object()  # what the lifespan wires; solving only asks for one
+    headers = {}
+    if caller != "anonymous":
+        role = Role.promperu_officer if caller == "officer" else Role.company
+        headers = identity_headers(app.state.settings, role, ruc="20100070970")
+    routes = [r for r in app.router.routes if isinstance(r, APIRoute)]
+    for route in routes:
+        expected = _outcome(planned.original, app, route, headers)
+        assert _outcome(planned, app, route, headers) == expected, route.path
+    simple = [r for r in routes if all(_is_simple(d) for d in r.dependant.dependencies)]
+    assert len(simple) > len(routes) // 2  # most take the planned path: the comparison means something
+
+
+def _is_simple(dependant) -> bool:
+    from fastapi.dependencies import utils as du
+
+    return (
+        du._is_coroutine_callable(dependant.call)
+        and not du._is_async_gen_callable(dependant.call)
+        and not du._is_gen_callable(dependant.call)
+        and not (dependant.query_params or dependant.header_params or dependant.path_params)
+        and all(_is_simple(d) for d in dependant.dependencies)
+    )
