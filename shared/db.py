@@ -448,7 +448,9 @@ class KernelTransaction:
         try:
             await transaction.start()
         except Exception as error:
-            raise await self._failed("BEGIN", [], error) from error
+            failure = await self._failed("BEGIN", [], error)
+            await self.close()  # nobody will: the unit of work did not enter
+            raise failure from error
         self._transaction = transaction
 
     @property
