@@ -157,3 +157,27 @@ async def test_statements_only_sqlalchemy_runs_join_the_same_transaction(kernel_
             assert seen.scalar_one() == 5  # the same transaction sees what SQLAlchemy wrote
             raise RuntimeError("roll it all back")
     assert await _count(kernel_engine, *ids) == 0
+
+
+async def test_a_failed_begin_gives_its_connection_back(kernel_uow, kernel_engine, monkeypatch):
+    """BEGIN failing on a live connection (the unit of work never entered, so its exit never
+    runs) must not keep the connection checked out: a few of those would empty the pool."""
+    import asyncpg.transaction
+
+    pool = await _READ_POOLS[kernel_engine.pool].get()
+    async with kernel_uow() as uow:  # at least one connection in the pool
+        await uow.commit()
+    start = asyncpg.transaction.Transaction.start
+
+    async def refused(self):
+        raise asyncpg.exceptions.InsufficientPrivilegeError("no transactions today")
+
+    monkeypatch.setattr(asyncpg.transaction.Transaction, "start", refused)
+    for _ in range(pool.get_max_size() + 2):  # more than the pool holds: a leak would hang here
+        with pytest.raises(sa.exc.DBAPIError):
+            async with kernel_uow():
+                pass
+    monkeypatch.setattr(asyncpg.transaction.Transaction, "start", start)
+    async with kernel_uow() as uow:
+        assert (await uow.session.execute(sa.select(sa.literal(1)))).scalar_one() == 1
+        await uow.commit()
