@@ -507,7 +507,7 @@ class KernelTransaction:
         try:
             return await greenlet_spawn(connection.execute, statement, params)
         except sa.exc.DBAPIError:
-            if raw.is_closed():
+            if _gone(raw):
                 await self.close()
             raise
 
@@ -540,7 +540,7 @@ class KernelTransaction:
             return
         pool = await self._pool.get()
         try:
-            if not raw.is_closed() and (transaction is not None or raw.is_in_transaction()):
+            if not _gone(raw) and (transaction is not None or raw.is_in_transaction()):
                 try:  # asyncpg's Transaction forgets itself on the connection (reused next)
                     await (transaction.rollback() if transaction is not None else raw.execute("ROLLBACK"))
                 except Exception:
@@ -553,11 +553,20 @@ class KernelTransaction:
         """The exception SQLAlchemy raises for ``error`` from the driver; a dead connection is
         dropped (not pooled) and says ``connection_invalidated``."""
         raw = self._raw
-        closed = raw is None or raw.is_closed()
+        closed = raw is None or _gone(raw)
         if closed:
             self._transaction = None
             await self.close()
         return driver_error(self._dialect, sql, args, error, closed=closed)
+
+
+def _gone(raw: Any) -> bool:
+    """The connection closed: asyncpg's pool takes a pooled connection back the moment it sees it
+    close, and every call on it then raises InterfaceError (releasing it again does nothing)."""
+    try:
+        return bool(raw.is_closed())
+    except asyncpg.InterfaceError:
+        return True
 
 
 class _Begun:

@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from shared.db import _READ_POOLS, KernelTransaction
+from shared.db import _READ_POOLS, KernelTransaction, _gone
 from shared.errors import classify_failure
 from tests.integration.kernel.conftest import TABLES, WIDGETS, ProbeCreated
+from tests.support.testing import eventually
 
 
 async def _count(engine, *ids: str) -> int:
@@ -86,7 +87,12 @@ async def test_a_savepoint_rolls_back_its_block_alone(kernel_engine, kernel_uow)
     assert await _count(kernel_engine, kept) == 1 and await _count(kernel_engine, dropped) == 0
 
 
-async def test_a_connection_killed_mid_transaction_is_transient_and_not_pooled(kernel_engine, kernel_uow):
+@pytest.mark.parametrize("noticed", [False, True], ids=["sent-before-the-close-is-seen", "after"])
+async def test_a_connection_killed_mid_transaction_is_transient_and_not_pooled(
+    kernel_engine, kernel_uow, noticed
+):
+    """Whether the next statement goes out before asyncpg sees the connection close, or after
+    (its pool then takes the connection back at once and every call on it raises)."""
     widget = uuid.uuid4().hex
     with pytest.raises(sa.exc.DBAPIError) as raised:
         async with kernel_uow() as uow:
@@ -94,6 +100,9 @@ async def test_a_connection_killed_mid_transaction_is_transient_and_not_pooled(k
             pid = (await uow.session.execute(sa.select(sa.func.pg_backend_pid()))).scalar_one()
             async with kernel_engine.connect() as other:
                 await other.execute(sa.select(sa.func.pg_terminate_backend(pid)))
+            if noticed:
+                raw = uow.session.raw
+                await eventually(lambda: _gone(raw), timeout=10, message="asyncpg sees the close")
             await uow.session.execute(sa.select(WIDGETS).where(WIDGETS.c.id == widget))
     assert raised.value.connection_invalidated and classify_failure(raised.value) == "transient"
     for _ in range(12):  # every pooled connection still works: the dead one was let go
