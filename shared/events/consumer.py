@@ -27,7 +27,6 @@ handlers answer 503 for):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -47,6 +46,7 @@ from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
 from shared.events.dlq import REDRIVE_GROUP_HEADER, describe_error, dlq_error_headers
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.events.kafka import MAX_POLL_RECORDS, close_quietly, end_offsets
+from shared.events.relay import wait_unless_stopped
 from shared.events.versions import upcast
 from shared.settings import Settings
 from shared.telemetry import carrier_from_kafka_headers, context_from_carrier, kafka_headers, tracer
@@ -122,7 +122,7 @@ class ConsumerRunner:
             except Exception as exc:  # broker away: reconnect; uncommitted work is redelivered
                 self.stats.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("consumer %s restarting after: %s", self.group, self.stats.last_error)
-                await _wait(stop, backoff)
+                await wait_unless_stopped(stop, backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:
                 if consumer is not None:
@@ -173,7 +173,7 @@ class ConsumerRunner:
                 for tp, offset in rewind.items():
                     consumer.seek(tp, offset)
                 rewound = set(rewind)
-                await _wait(stop, self._transient_delay())
+                await wait_unless_stopped(stop, self._transient_delay())
                 continue
             if self.stats.retrying_since is not None and (batches or not rewound & consumer.assignment()):
                 # Passed (or the partition went to another member in a rebalance).
@@ -196,7 +196,7 @@ class ConsumerRunner:
         linger = self.settings.consumer_linger_seconds
         if linger <= 0 or count >= MAX_POLL_RECORDS or stop.is_set():
             return batches
-        await _wait(stop, linger)
+        await wait_unless_stopped(stop, linger)
         more = await asyncio.to_thread(consumer.poll, 0, MAX_POLL_RECORDS - count)
         if not more:
             return batches
@@ -444,8 +444,3 @@ def _brief(exc: Exception) -> str:
             for e in exc.errors(include_input=False, include_url=False)
         )
     return f"{type(exc).__name__}: {exc}"[:200]
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

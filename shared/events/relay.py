@@ -136,7 +136,7 @@ class OutboxRelay:
                         # again in a moment, whatever commits wake this one meanwhile. Trying on
                         # every wake-up spent a transaction per commit on lost turns (measured with
                         # two workers: ~25 % more CPU per write).
-                        await _wait_for(stop, TURN_RETRY_SECONDS)
+                        await wait_unless_stopped(stop, TURN_RETRY_SECONDS)
                         continue
                 except Exception as exc:  # Kafka or DB down: keep the rows, retry later
                     self.failures += 1
@@ -155,7 +155,7 @@ class OutboxRelay:
                     # Woken by a commit: let the commits right behind it join the batch (Kafka's
                     # linger.ms). Under load a batch then carries several rows for one set of
                     # round trips and one flush; alone, an event waits this long more.
-                    await _wait_for(stop, linger)
+                    await wait_unless_stopped(stop, linger)
         finally:
             self.running = False
             _RELAYS.get(self.schema, set()).discard(self)
@@ -332,6 +332,7 @@ def _pending(schema: str, batch_size: int) -> sa.Select[Any]:
     return sa.select(turn.c.got, *columns).select_from(turn.outerjoin(pending, sa.true()))
 
 
-async def _wait_for(stop: asyncio.Event, seconds: float) -> None:
+async def wait_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    """Wait ``seconds``, or less if ``stop`` is set meanwhile (the relay's and the consumer's loops)."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
