@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from services.audit.config import AuditConfig
+from services.audit.wiring import audit_config
 from shared.auth import Role
 from tests.integration.audit.support import API, admit, headers, published_events
 
@@ -238,7 +239,7 @@ async def test_evidence_is_served_only_as_an_allowed_type_and_never_sniffed(
 async def test_evidence_too_large_or_for_an_unknown_requirement_is_refused(client, audit_settings, audit_app):
     company = await admit(client, audit_settings)
     assessment_id = await start(client, company)
-    previous = audit_app.state.audit_config
+    previous = audit_config(audit_app)
     audit_app.state.audit_config = AuditConfig(evidence_max_bytes=10)
     try:
         r = await client.post(
