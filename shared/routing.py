@@ -88,6 +88,7 @@ def _planned_dependencies() -> None:
         "SolvedDependency",
         "_get_oauth_scopes",
     )
+    params_to_args = _planned_params_to_args(du)
     if original is None or getattr(original, "planned", False) or not all(hasattr(du, n) for n in needed):
         return
     from fastapi import BackgroundTasks, Request, Response
@@ -185,7 +186,7 @@ def _planned_dependencies() -> None:
             (dependant.cookie_params, lambda: request.cookies),
         ):
             if fields:
-                found, problems = du.request_params_to_args(fields, received())
+                found, problems = params_to_args(fields, received())
                 values.update(found)
                 errors += problems
         if dependant.body_params:
@@ -219,6 +220,71 @@ def _planned_dependencies() -> None:
     solve_dependencies.planned = True  # type: ignore[attr-defined]
     solve_dependencies.original = original  # type: ignore[attr-defined]
     routing_module.solve_dependencies = solve_dependencies
+
+
+def _planned_params_to_args(du: Any) -> Any:
+    """FastAPI's ``request_params_to_args`` with what it works out from each field on every
+    request worked out once per field list: whether the field is a parameter model, its
+    aliases, whether it reads a list (``field_annotation_is_sequence`` walks the annotation
+    twice per field per request: a third of a catalogue search's CPU with its eight query
+    parameters, issue 15). The value, defaults and validation go through FastAPI's own
+    ``_validate_value_with_model_field``; a list with a parameter model, a field that is not a
+    ``Param``, or form data goes to FastAPI's function. ``tests/unit/test_routing.py`` compares
+    both on every route of every service."""
+    from fastapi import params
+    from starlette.datastructures import FormData, Headers, ImmutableMultiDict
+
+    original = du.request_params_to_args
+    needed = ("_get_param_model", "_get_param_aliases", "_is_json_field", "_validate_value_with_model_field")
+    sequence = getattr(du, "field_annotation_is_sequence", None)
+    if sequence is None or not all(hasattr(du, n) for n in needed):
+        return original
+    validate = du._validate_value_with_model_field
+    undefined = du.Undefined
+    plans: dict[int, tuple[Any, Any]] = {}
+
+    def plan(fields: Any) -> Any:
+        """Per field: (field, request keys in preference order, reads a list, location)."""
+        steps = []
+        for field in fields:
+            info = field.field_info
+            if du._get_param_model(field) is not None or not isinstance(info, params.Param):
+                return None
+            keys = tuple(key for _, key in du._get_param_aliases(field))
+            is_sequence = bool(sequence(info.annotation))
+            steps.append(
+                (field, keys, is_sequence and not du._is_json_field(field), is_sequence, info.in_.value)
+            )
+        return tuple(steps)
+
+    def params_to_args(fields: Any, received: Any) -> tuple[dict[str, Any], list[Any]]:
+        found = plans.get(id(fields))
+        if found is None or found[0] is not fields:
+            if len(plans) >= _CACHE_KEYS_MAX:
+                plans.clear()
+            found = plans[id(fields)] = (fields, plan(fields))
+        steps = found[1]
+        if steps is None or isinstance(received, FormData):
+            return original(fields, received)  # type: ignore[no-any-return]
+        values: dict[str, Any] = {}
+        errors: list[Any] = []
+        multi = isinstance(received, (ImmutableMultiDict, Headers))
+        for field, keys, reads_list, is_sequence, where in steps:
+            key = keys[0]
+            if len(keys) > 1:
+                key = next((k for k in keys if k in received), key)
+            value = received.getlist(key) if reads_list and multi else received.get(key, None)
+            if value is None or (is_sequence and len(value) == 0):
+                value = undefined
+            v_, errors_ = validate(field=field, value=value, values=values, loc=(where, key))
+            if errors_:
+                errors.extend(errors_)
+            else:
+                values[field.name] = v_
+        return values, errors
+
+    params_to_args.planned = True  # type: ignore[attr-defined]
+    return params_to_args
 
 
 def _plain_route(context: Any) -> BaseRoute:

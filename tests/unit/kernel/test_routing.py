@@ -8,6 +8,7 @@ with the inclusion's authentication dependency on every authenticated route.
 from __future__ import annotations
 
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -172,9 +173,19 @@ def test_remembered_dependency_cache_keys_are_fastapis_own(service):
     assert checked > len(app.router.routes)
 
 
-def _outcome(solver, app, route, headers: dict[str, str]) -> tuple:
-    """What solving ``route``'s dependencies with ``solver`` gave: the values (the request by
-    identity, others by type) and the errors, or the exception a dependency raised."""
+QUERIES = (
+    b"limit=abc&cursor=%00&status=nope&q=xxx",  # nothing validates
+    b"",  # every parameter missing: defaults
+    # values that validate on the list routes, a repeated list parameter, an empty value
+    b"limit=5&q=cafe&certificate_status=valid&certificate_status=expired&women_led=true&region=&status=submitted",
+    b"limit=1&limit=2&women_led=&certificate_status=",  # a repeated single value; empty ones
+)
+
+
+def _outcome(solver, app, route, headers: dict[str, str], query: bytes = QUERIES[0]) -> tuple:
+    """What solving ``route``'s dependencies with ``solver`` gave: the values (the route's own
+    parameters by value, what dependencies gave by type) and the errors, or the exception a
+    dependency raised."""
     import asyncio
     from contextlib import AsyncExitStack
 
@@ -186,7 +197,7 @@ def _outcome(solver, app, route, headers: dict[str, str]) -> tuple:
         "path": route.path,
         "raw_path": route.path.encode(),
         "root_path": "",
-        "query_string": b"limit=abc&cursor=%00&status=nope&q=xxx",
+        "query_string": query,
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()] + [(b"cookie", b"a=b")],
         "path_params": {name: "20100070970" for name in route.param_convertors},
         "app": app,
@@ -208,7 +219,17 @@ def _outcome(solver, app, route, headers: dict[str, str]) -> tuple:
         solved = asyncio.run(run())
     except Exception as exc:
         return ("raised", type(exc).__name__, str(exc))
-    values = {k: type(v).__name__ for k, v in solved.values.items()}
+    dependant = route.dependant
+    own = {
+        f.name
+        for f in (
+            *dependant.path_params,
+            *dependant.query_params,
+            *dependant.header_params,
+            *dependant.cookie_params,
+        )
+    }
+    values = {k: repr(v) if k in own else type(v).__name__ for k, v in solved.values.items()}
     errors = [(e.get("type"), tuple(e.get("loc", ())), e.get("msg")) for e in solved.errors]
     return ("solved", sorted(values.items()), errors, solved.response.status_code)
 
@@ -228,15 +249,25 @@ def test_planned_dependencies_solve_every_route_as_fastapi_does(service, caller)
     app = _app(service)
     planned = fastapi_routing.solve_dependencies
     assert getattr(planned, "planned", False)
-    app.state.uow_factory = lambda: object()  # what the lifespan wires; solving only asks for one
+    # What the lifespan wires; solving only asks for them (the read connection is the app's own
+    # while its engine's pool is the same).
+    pool = object()
+    app.state.uow_factory = lambda: object()
+    app.state.engine = SimpleNamespace(pool=pool)
+    app.state.read_connection = SimpleNamespace(sync_engine=SimpleNamespace(pool=pool))
     headers = {}
     if caller != "anonymous":
         role = Role.promperu_officer if caller == "officer" else Role.company
         headers = identity_headers(app.state.settings, role, ruc="20100070970")
     routes = [r for r in app.router.routes if isinstance(r, APIRoute)]
+    parsed = 0
     for route in routes:
-        expected = _outcome(planned.original, app, route, headers)
-        assert _outcome(planned, app, route, headers) == expected, route.path
+        for query in QUERIES:
+            expected = _outcome(planned.original, app, route, headers, query)
+            assert _outcome(planned, app, route, headers, query) == expected, (route.path, query)
+            parsed += expected[0] == "solved" and bool(route.dependant.query_params)
+    # query parameters parsed, not only dependencies' errors (an anonymous caller is refused first)
+    assert parsed or caller == "anonymous" or service == "gateway"
     simple = [r for r in routes if all(_is_simple(d) for d in r.dependant.dependencies)]
     assert len(simple) > len(routes) // 2  # most take the planned path: the comparison means something
 
