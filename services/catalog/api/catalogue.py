@@ -14,7 +14,6 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from services.catalog.api.schemas import (
-    CertificatePublic,
     MarkLicencePublic,
     OrganisationPublic,
     OrganisationsPublic,
@@ -37,29 +36,37 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
+def organisation_entry(row: sa.Row[Any], today: date) -> dict[str, Any]:
+    """An entry as shown today (``OrganisationPublic``'s fields): its certificate's status and
+    mark licence as of ``today``. Plain fields, validated by the caller's model once per page
+    (a model per entry cost a quarter of a search's CPU, issue 15)."""
+    r = row._mapping
+    expires_on = r["expires_on"]
+    status = effective_status(r["certificate_status"], expires_on, today)
+    return {
+        "ruc": r["ruc"],
+        "name": r["name"],
+        "legal_name": r["legal_name"],
+        "trade_name": r["trade_name"],
+        "region": r["region"],
+        "ciiu_code": r["ciiu_code"],
+        "size_class": r["size_class"],
+        "women_led": r["women_led"],
+        "website": r["website"],
+        "products": r["products"],
+        "certificate": {
+            "number": r["certificate_number"],
+            "status": status,
+            "issued_on": r["issued_on"],
+            "expires_on": expires_on,
+            "body_name": r["body_name"],
+            "mark_licence": mark_status(r["mark_status"], status, expires_on, today),
+        },
+    }
+
+
 def organisation_public(row: sa.Row[Any], today: date) -> OrganisationPublic:
-    """An entry as shown today: its certificate's status and mark licence as of ``today``."""
-    status = effective_status(row.certificate_status, row.expires_on, today)
-    return OrganisationPublic(
-        ruc=row.ruc,
-        name=row.name,
-        legal_name=row.legal_name,
-        trade_name=row.trade_name,
-        region=row.region,
-        ciiu_code=row.ciiu_code,
-        size_class=row.size_class,
-        women_led=row.women_led,
-        website=row.website,
-        products=row.products,
-        certificate=CertificatePublic(
-            number=row.certificate_number,
-            status=status,
-            issued_on=row.issued_on,
-            expires_on=row.expires_on,
-            body_name=row.body_name,
-            mark_licence=mark_status(row.mark_status, status, row.expires_on, today),
-        ),
-    )
+    return OrganisationPublic.model_validate(organisation_entry(row, today))
 
 
 def verification_public(v: Verification) -> VerificationPublic:
@@ -130,9 +137,8 @@ async def list_organisations(
     )
     today = clock.today()
     rows, next_cursor = await catalogue.search(db, filters, today=today, cursor=cursor, limit=limit)
-    return _json(
-        OrganisationsPublic(data=[organisation_public(r, today) for r in rows], next_cursor=next_cursor)
-    )
+    page = {"data": [organisation_entry(r, today) for r in rows], "next_cursor": next_cursor}
+    return _json(OrganisationsPublic.model_validate(page))
 
 
 @router.get(
