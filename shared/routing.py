@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute
+from starlette.convertors import FloatConvertor, IntegerConvertor, StringConvertor, UUIDConvertor
 from starlette.routing import BaseRoute, Host, Match, Mount, Route, get_route_path
 from starlette.types import Receive, Scope, Send
 
@@ -346,6 +347,8 @@ def flatten(app: FastAPI) -> None:
 
 
 _INDEX_CACHE_SIZE = 1024
+# Path parameter convertors whose value never holds a "/" (Starlette's str, int, float, uuid).
+_ONE_SEGMENT = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
 
 
 class RouteIndex:
@@ -357,6 +360,9 @@ class RouteIndex:
     with the route's static prefix (its path up to the first ``{``); the index keeps, per
     path head (its first four segments), the routes whose static prefix agrees with it, in
     the router's order, so the first full match among them is the router's first full match.
+    Only routes that can match fully are kept: with the path's number of segments (unless a
+    ``{name:path}`` parameter spans several) and accepting the request's method; a company
+    read then tries one route, not four.
     Anything else (no full match: 404, 405, a slash redirect; another scope type) goes to the
     router's own dispatch.
     """
@@ -369,8 +375,22 @@ class RouteIndex:
 
     def _reindex(self) -> None:
         self._listed = list(self.router.routes)
-        self.routes = [(self._static_prefix(route), route) for route in self._listed]
+        self.routes = [
+            (self._static_prefix(route), self._segments(route), getattr(route, "methods", None), route)
+            for route in self._listed
+        ]
         self._heads.clear()
+
+    @staticmethod
+    def _segments(route: BaseRoute) -> int | None:
+        """How many segments a path this route matches has (None: any number)."""
+        path = getattr(route, "path", None)
+        convertors = getattr(route, "param_convertors", None)
+        if not isinstance(path, str) or convertors is None:
+            return None
+        if any(not isinstance(c, _ONE_SEGMENT) for c in convertors.values()):
+            return None
+        return path.count("/")
 
     @staticmethod
     def _static_prefix(route: BaseRoute) -> str:
@@ -379,24 +399,30 @@ class RouteIndex:
             return ""
         return path.split("{", 1)[0]
 
-    def candidates(self, path: str) -> list[BaseRoute]:
+    def candidates(self, path: str, method: str) -> list[BaseRoute]:
         listed = self.router.routes
         if len(listed) != len(self._listed) or (listed and listed[-1] is not self._listed[-1]):
             self._reindex()  # a route added after start-up (tests do): index the table again
         head = "/".join(path.split("/", 5)[:5])
-        found = self._heads.get(head)
+        segments = path.count("/")
+        key = (head, segments, method)
+        found = self._heads.get(key)
         if found is None:
             found = [
-                route for prefix, route in self.routes if head.startswith(prefix) or prefix.startswith(head)
+                route
+                for prefix, count, methods, route in self.routes
+                if (head.startswith(prefix) or prefix.startswith(head))
+                and (count is None or count == segments)
+                and (methods is None or method in methods)
             ]
-            self._heads[head] = found
+            self._heads[key] = found
             if len(self._heads) > _INDEX_CACHE_SIZE:
                 self._heads.popitem(last=False)
         return found
 
     def select(self, scope: Scope) -> tuple[BaseRoute, Scope] | None:
         """The first route that fully matches, with its child scope (None: the router decides)."""
-        for route in self.candidates(get_route_path(scope)):
+        for route in self.candidates(get_route_path(scope), scope["method"]):
             match, child_scope = route.matches(scope)
             if match == Match.FULL:
                 return route, child_scope

@@ -122,10 +122,26 @@ def test_the_index_picks_the_routers_route_for_every_path_and_method(service):
     index = app.router.middleware_stack
     assert isinstance(index, RouteIndex)
     for path in _paths(app):
-        for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
+        for method in ("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"):
             scope = _scope(path, method)
             picked = index.select(dict(scope))
             assert (picked[0] if picked else None) is _router_choice(app, dict(scope)), (method, path)
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "method"),
+    [
+        ("enrollment", "/api/v1/enrollment/companies/20100070970", "GET"),
+        ("catalog", "/api/v1/catalog/certificates/BPE-2026-000001-J/verification", "GET"),
+        ("catalog", "/api/v1/catalog/organisations", "GET"),
+    ],
+)
+def test_the_index_tries_one_route_for_a_hot_path(service, path, method):
+    """Only routes that can match fully are candidates: same number of segments, same method."""
+    app = _app(service)
+    index = app.router.middleware_stack
+    assert len(index.candidates(path, method)) == 1
+    assert index.select(_scope(path, method)) is not None
 
 
 @settings(max_examples=300, deadline=None)
