@@ -15,6 +15,7 @@ same; ``tests/unit/test_routing.py`` compares both for every service.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -120,21 +121,48 @@ def _planned_dependencies() -> None:
         simple_memo[id(dependant)] = (dependant, ok)
         return ok
 
-    async def solve_subs(request: Any, dependant: Any, cache: dict[Any, Any], values: dict[str, Any]) -> None:
-        """``dependant``'s (simple) dependencies into ``values``, as FastAPI's loop does: each
-        one's own dependencies first, then its cached value or a call."""
-        for sub in dependant.dependencies:
+    plan_memo: dict[int, tuple[Any, Any]] = {}
+
+    def plan_of(dependant: Any) -> tuple[Any, ...] | None:
+        """``dependant``'s dependencies as steps worked out once (None: not all simple). A step:
+        the dependency's own steps, its request parameter, cache key, use of the cache, callable
+        and name."""
+        found = plan_memo.get(id(dependant))
+        if found is not None and found[0] is dependant:
+            return found[1]  # type: ignore[no-any-return]
+        steps = None
+        if all(simple(sub) for sub in dependant.dependencies):
+            steps = tuple(
+                (
+                    plan_of(sub),
+                    sub.request_param_name,
+                    du._get_cache_key(dependant=sub, uses_scopes_cache={}),
+                    sub.use_cache,
+                    sub.call,
+                    sub.name,
+                )
+                for sub in dependant.dependencies
+            )
+        if len(plan_memo) >= _CACHE_KEYS_MAX:
+            plan_memo.clear()
+        plan_memo[id(dependant)] = (dependant, steps)
+        return steps
+
+    async def solve_steps(request: Any, steps: Any, cache: dict[Any, Any], values: dict[str, Any]) -> None:
+        """The (simple) dependencies into ``values``, as FastAPI's loop does: each one's own
+        dependencies first, then its cached value or a call."""
+        for sub_steps, request_name, key, use_cache, call, name in steps:
             sub_values: dict[str, Any] = {}
-            await solve_subs(request, sub, cache, sub_values)
-            if sub.request_param_name:
-                sub_values[sub.request_param_name] = request
-            key = du._get_cache_key(dependant=sub, uses_scopes_cache={})
-            if sub.use_cache and key in cache:
+            if sub_steps:
+                await solve_steps(request, sub_steps, cache, sub_values)
+            if request_name:
+                sub_values[request_name] = request
+            if use_cache and key in cache:
                 solved = cache[key]
             else:
-                solved = await sub.call(**sub_values)
-            if sub.name is not None:
-                values[sub.name] = solved
+                solved = await call(**sub_values)
+            if name is not None:
+                values[name] = solved
             if key not in cache:
                 cache[key] = solved
 
@@ -154,11 +182,8 @@ def _planned_dependencies() -> None:
         overridden = dependency_overrides_provider is not None and getattr(
             dependency_overrides_provider, "dependency_overrides", None
         )
-        if (
-            overridden
-            or not isinstance(request, Request)
-            or not all(simple(d) for d in dependant.dependencies)
-        ):
+        steps = None if overridden or not isinstance(request, Request) else plan_of(dependant)
+        if steps is None:
             return await original(
                 request=request,
                 dependant=dependant,
@@ -179,15 +204,15 @@ def _planned_dependencies() -> None:
             dependency_cache = {}
         values: dict[str, Any] = {}
         errors: list[Any] = []
-        await solve_subs(request, dependant, dependency_cache, values)
-        for fields, received in (
-            (dependant.path_params, lambda: request.path_params),
-            (dependant.query_params, lambda: request.query_params),
-            (dependant.header_params, lambda: request.headers),
-            (dependant.cookie_params, lambda: request.cookies),
+        await solve_steps(request, steps, dependency_cache, values)
+        for fields, source in (
+            (dependant.path_params, "path_params"),
+            (dependant.query_params, "query_params"),
+            (dependant.header_params, "headers"),
+            (dependant.cookie_params, "cookies"),
         ):
             if fields:
-                found, problems = params_to_args(fields, received())
+                found, problems = params_to_args(fields, getattr(request, source))
                 values.update(found)
                 errors += problems
         if dependant.body_params:
@@ -223,7 +248,7 @@ def _planned_dependencies() -> None:
     routing_module.solve_dependencies = solve_dependencies
 
 
-def _planned_params_to_args(du: Any) -> Any:
+def _planned_params_to_args(du: Any) -> Callable[[Any, Any], tuple[dict[str, Any], list[Any]]]:
     """FastAPI's ``request_params_to_args`` with what it works out from each field on every
     request worked out once per field list: whether the field is a parameter model, its
     aliases, whether it reads a list (``field_annotation_is_sequence`` walks the annotation
@@ -235,7 +260,7 @@ def _planned_params_to_args(du: Any) -> Any:
     from fastapi import params
     from starlette.datastructures import FormData, Headers, ImmutableMultiDict
 
-    original = du.request_params_to_args
+    original: Callable[[Any, Any], tuple[dict[str, Any], list[Any]]] = du.request_params_to_args
     needed = ("_get_param_model", "_get_param_aliases", "_is_json_field", "_validate_value_with_model_field")
     sequence = getattr(du, "field_annotation_is_sequence", None)
     if sequence is None or not all(hasattr(du, n) for n in needed):
@@ -266,7 +291,7 @@ def _planned_params_to_args(du: Any) -> Any:
             found = plans[id(fields)] = (fields, plan(fields))
         steps = found[1]
         if steps is None or isinstance(received, FormData):
-            return original(fields, received)  # type: ignore[no-any-return]
+            return original(fields, received)
         values: dict[str, Any] = {}
         errors: list[Any] = []
         multi = isinstance(received, (ImmutableMultiDict, Headers))
@@ -370,7 +395,7 @@ class RouteIndex:
     def __init__(self, router: Any) -> None:
         self.router = router
         self.dispatch = router.app
-        self._heads: OrderedDict[str, list[BaseRoute]] = OrderedDict()
+        self._heads: OrderedDict[tuple[str, int, str], list[BaseRoute]] = OrderedDict()
         self._reindex()
 
     def _reindex(self) -> None:
