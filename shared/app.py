@@ -37,7 +37,7 @@ from opentelemetry import propagate
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import current_principal
-from shared.clock import Clock
+from shared.clock import Clock, wait_unless_stopped
 from shared.db import create_engine, create_sessionmaker, dispose_engine
 from shared.errors import install_error_handlers
 from shared.events.consumer import ConsumerRunner, Handler
@@ -102,8 +102,7 @@ async def supervise(
         health.last_failure_at = time.time()
         if time.monotonic() - started > 10 * max_backoff:
             delay = backoff  # it had run for a good while: not a crash loop
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=delay)
+        await wait_unless_stopped(stop, delay)
         delay = min(delay * 2, max_backoff)
     health.running = False
 

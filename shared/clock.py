@@ -6,6 +6,8 @@ Business dates are Lima dates (America/Lima, UTC-5 without DST): a certificate t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,3 +29,10 @@ class Clock:
 
     def advance(self, delta: timedelta) -> None:
         self.offset += delta
+
+
+async def wait_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    """Wait ``seconds``, or less if ``stop`` is set meanwhile: the pause of every background
+    loop (relay, consumer, retention, scheduled jobs, supervised restarts, webhook delivery)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

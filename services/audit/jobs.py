@@ -8,13 +8,13 @@ certificate once whichever replica gets there first.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from fastapi import FastAPI
 
 from services.audit.domain.dates import next_lima_midnight
 from services.audit.handlers.certificates import expire_certificates
+from shared.clock import wait_unless_stopped
 
 log = logging.getLogger("eco.audit.jobs")
 RETRY_SECONDS = 60.0
@@ -30,5 +30,4 @@ async def certificate_expiry_job(app: FastAPI, stop: asyncio.Event) -> None:
             wait = max(1.0, (next_lima_midnight(clock.now()) - clock.now()).total_seconds())
         except Exception:
             log.exception("certificate expiry pass failed; retrying in %.0f s", RETRY_SECONDS)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=wait)
+        await wait_unless_stopped(stop, wait)

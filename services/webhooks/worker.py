@@ -31,6 +31,7 @@ from services.webhooks.domain.policy import RetryPolicy
 from services.webhooks.events.consume import DELIVERED_TOPICS
 from services.webhooks.handlers.delivery import Claimed, Outcome, backlog, claim, record
 from services.webhooks.handlers.fanout import SEEN
+from shared.clock import wait_unless_stopped
 from shared.settings import Settings
 
 if TYPE_CHECKING:  # kafka's clients are imported where the offsets are first read
@@ -203,8 +204,7 @@ class DeliveryWorker:
                 log.warning("cannot read consumer offsets: %s", exc)
                 self._offsets = None
                 self._close_kafka()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=OFFSETS_EVERY_SECONDS)
+            await wait_unless_stopped(stop, OFFSETS_EVERY_SECONDS)
         self._close_kafka()
 
     def _close_kafka(self) -> None:
@@ -283,8 +283,7 @@ async def delivery_job(app: FastAPI, stop: asyncio.Event) -> None:
             await worker.run(stop)
         except Exception:
             log.exception("delivery worker crashed; restarting")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            await wait_unless_stopped(stop, 1.0)
 
 
 class WebhookCollector(Collector):

@@ -41,12 +41,12 @@ from kafka.structs import OffsetAndMetadata
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
 
+from shared.clock import wait_unless_stopped
 from shared.errors import FailureKind, PermanentError, classify_failure
 from shared.events.contracts import CONTRACTS, DLQ_SUFFIX
 from shared.events.dlq import REDRIVE_GROUP_HEADER, describe_error, dlq_error_headers
 from shared.events.envelope import EventContract, EventEnvelope
 from shared.events.kafka import MAX_POLL_RECORDS, close_quietly, end_offsets
-from shared.events.relay import wait_unless_stopped
 from shared.events.versions import upcast
 from shared.settings import Settings
 from shared.telemetry import carrier_from_kafka_headers, context_from_carrier, kafka_headers, tracer

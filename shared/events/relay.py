@@ -37,6 +37,7 @@ from opentelemetry.trace import SpanKind
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.clock import wait_unless_stopped
 from shared.db import create_sessionmaker
 from shared.events.kafka import close_quietly
 from shared.events.tables import messaging_tables, outbox_channel
@@ -330,9 +331,3 @@ def _pending(schema: str, batch_size: int) -> sa.Select[Any]:
     )
     columns = (pending.c.id, pending.c.topic, pending.c.key, pending.c.envelope)
     return sa.select(turn.c.got, *columns).select_from(turn.outerjoin(pending, sa.true()))
-
-
-async def wait_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
-    """Wait ``seconds``, or less if ``stop`` is set meanwhile (the relay's and the consumer's loops)."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

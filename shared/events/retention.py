@@ -15,7 +15,6 @@ large backlog never holds long locks. ``python -m shared.cli prune-outbox`` runs
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.clock import wait_unless_stopped
 from shared.events.tables import messaging_tables
 from shared.settings import SERVICES, Settings
 
@@ -103,8 +103,7 @@ async def prune_job(app: FastAPI, stop: asyncio.Event) -> None:
                 log.info("retention pass on %s deleted %s", settings.schema, counts)
         except Exception as exc:  # the database may be away: try again next interval
             log.warning("retention pass on %s failed: %s", settings.schema, type(exc).__name__)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.retention_interval_seconds)
+        await wait_unless_stopped(stop, settings.retention_interval_seconds)
 
 
 def first_offsets_at_version(
